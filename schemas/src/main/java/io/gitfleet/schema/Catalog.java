@@ -1,0 +1,36 @@
+package io.gitfleet.schema;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code catalogs/NAME.yaml}: the images of one component, channels, blocked versions and policy. */
+public record Catalog(String apiVersion, String kind, Metadata metadata, Spec spec) implements Document {
+    public static final String KIND = "Catalog";
+
+    public record Spec(String component, Map<String, String> channels, List<Image> images, List<String> blocked,
+                       Policy policy) {
+        public Spec {
+            component = component == null ? "os" : component;
+            channels = channels == null ? Map.of() : Map.copyOf(channels);
+            images = images == null ? List.of() : List.copyOf(images);
+            blocked = blocked == null ? List.of() : List.copyOf(blocked);
+            policy = policy == null ? new Policy(null) : policy;
+        }
+    }
+
+    /**
+     * One image: {@code sha256} is of the file as served (compressed), {@code size} the expanded size the
+     * slot must hold. {@code requires} constrains other components of the node; {@code payload} is free-form
+     * and handed to the installer.
+     */
+    public record Image(String version, String url, String sha256, long size, Map<String, String> requires,
+                        Map<String, Object> payload) {
+        public Image {
+            requires = requires == null ? Map.of() : Map.copyOf(requires);
+            payload = payload == null ? Map.of() : payload;
+        }
+    }
+
+    public record Policy(Integer maxMinorStep) {
+    }
+}

@@ -1,0 +1,49 @@
+package io.gitfleet.schema;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/** What an agent sends on every round trip: its components, slots, health and current task. */
+public record Report(String apiVersion, String kind, Metadata metadata, Status status) implements Document {
+    public static final String KIND = "Report";
+
+    public static Report of(String node, Status status) {
+        return new Report(API_VERSION, KIND, Metadata.named(node), status);
+    }
+
+    public record Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
+                         Map<String, List<String>> failedVersions) {
+        public Status {
+            components = components == null ? Map.of() : Map.copyOf(components);
+            failedVersions = failedVersions == null ? Map.of() : Map.copyOf(failedVersions);
+        }
+
+        /** Whether the bootloader fell back from this version of this component on this node before. */
+        public boolean fellBackFrom(String component, String version) {
+            List<String> versions = failedVersions.get(component);
+            return versions != null && versions.contains(version);
+        }
+    }
+
+    public enum SlotState {
+        @JsonProperty("good") GOOD,
+        @JsonProperty("bad") BAD,
+        @JsonProperty("unknown") UNKNOWN
+    }
+
+    public record Slot(String version, SlotState state) {
+    }
+
+    /** {@code booted}: running now; {@code active}: the default boot; {@code next}: tried once on the next boot. */
+    public record Slots(String booted, String active, String next, Slot a, Slot b) {
+    }
+
+    public record Health(boolean healthy, String message) {
+    }
+
+    /** The agent's current (or last) task, echoing the instruction's upgrade and attempt. */
+    public record Task(String upgrade, int attempt, Action action, String version, NodePhase phase, Long bytesDone,
+                       Long bytesTotal, String message, String failureReason) {
+    }
+}
