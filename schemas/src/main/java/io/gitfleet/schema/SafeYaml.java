@@ -131,6 +131,11 @@ public final class SafeYaml {
                 throw new YamlException(pointer, "nested deeper than " + MAX_DEPTH + " levels");
             }
             lines.putIfAbsent(pointer.isEmpty() ? "/" : pointer, node.getStartMark().getLine() + 1);
+            if (!node.getTag().startsWith(Tag.PREFIX)) {
+                throw new YamlException(pointer.isEmpty() ? "/" : pointer, "custom YAML tags ("
+                        + node.getTag().getValue() + ") are not allowed (line " + (node.getStartMark().getLine() + 1)
+                        + ")");
+            }
             if (node instanceof MappingNode map) {
                 return mapping(map, pointer, depth);
             }
@@ -172,10 +177,6 @@ public final class SafeYaml {
         private JsonNode scalar(ScalarNode node, String pointer) throws YamlException {
             String text = node.getValue();
             Tag tag = node.getTag();
-            if (!tag.startsWith(Tag.PREFIX)) {
-                throw new YamlException(pointer, "custom YAML tags (" + tag.getValue() + ") are not allowed (line "
-                        + (node.getStartMark().getLine() + 1) + ")");
-            }
             if (tag.equals(Tag.STR) || tag.equals(Tag.TIMESTAMP) || tag.equals(Tag.BINARY)) {
                 return JSON.textNode(text);
             }
