@@ -1,0 +1,71 @@
+package io.gitfleet.reconciler.plan;
+
+import io.gitfleet.schema.Fleet;
+import io.gitfleet.schema.Node;
+import io.gitfleet.schema.Report;
+import io.gitfleet.schema.Role;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Fleet-wide facts of one pass: the snapshot, what nodes reported, the clock, and the timeouts in force. */
+final class PassContext {
+    final FleetSnapshot snapshot;
+    final Map<String, Observation> observed;
+    final Instant now;
+    /** Empty when fleet.yaml is missing or invalid: then nothing new starts anywhere. */
+    final Fleet.Spec fleet;
+    final Duration nodeTimeout;
+    final Duration silentAfter;
+    final List<Node> controllers;
+
+    PassContext(FleetSnapshot snapshot, Map<String, Observation> observed, Instant now) {
+        this.snapshot = snapshot;
+        this.observed = observed;
+        this.now = now;
+        this.fleet = snapshot.fleet().fleet().map(Fleet::spec).orElse(null);
+        Fleet.Spec timing = fleet != null ? fleet : Fleet.defaults().spec();
+        this.nodeTimeout = timing.nodeTimeoutDuration();
+        this.silentAfter = timing.silentAfterDuration();
+        this.controllers = snapshot.fleet().nodes().values().stream().filter(n -> n.role() == Role.CONTROLLER)
+                .toList();
+    }
+
+    Observation observation(String node) {
+        return observed.get(node);
+    }
+
+    /** Reported recently enough to be instructed now. */
+    boolean online(String node) {
+        Observation o = observed.get(node);
+        return o != null && !o.receivedAt().isBefore(now.minus(silentAfter));
+    }
+
+    String silence(String node) {
+        Observation o = observed.get(node);
+        return o == null ? "the node has not reported yet" : "the node has not reported since " + o.receivedAt();
+    }
+
+    /** Why no controller may start now (invariant 3), or null when one may. */
+    String controllerHold(Budget budget) {
+        if (budget.controllersInFlight() > 0) {
+            return "controller " + budget.controllerInFlight() + " is being upgraded; controllers go one at a time";
+        }
+        for (Node c : controllers) {
+            Observation o = observed.get(c.name());
+            if (o == null) {
+                return "controller " + c.name() + " has not reported yet; quorum is kept";
+            }
+            if (o.receivedAt().isBefore(now.minus(silentAfter))) {
+                return "controller " + c.name() + " is silent since " + o.receivedAt() + "; quorum is kept";
+            }
+            Report.Health h = o.report().health();
+            if (h != null && !h.healthy()) {
+                return "controller " + c.name() + " is unhealthy" + (h.message() == null ? "" : " (" + h.message()
+                        + ")") + "; quorum is kept";
+            }
+        }
+        return null;
+    }
+}

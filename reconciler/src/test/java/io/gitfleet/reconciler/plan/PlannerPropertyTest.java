@@ -1,0 +1,169 @@
+package io.gitfleet.reconciler.plan;
+
+import io.gitfleet.schema.DocumentReader;
+import io.gitfleet.schema.Documents;
+import io.gitfleet.schema.Instruction;
+import io.gitfleet.schema.Report;
+import io.gitfleet.schema.Role;
+import io.gitfleet.schema.Strategy;
+import io.gitfleet.schema.Upgrade;
+import io.gitfleet.schema.UpgradeStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many random fleets, each driven through random agent behaviour and operator edits; the invariants of
+ * DESIGN.md §4 are checked after every step. Seeded and reproducible: a failure names its seed and step.
+ * Longer campaigns: {@code -Dgitfleet.property.steps=1000000} (see docs/planner.md).
+ */
+class PlannerPropertyTest {
+    private static final long STEPS = Long.getLong("gitfleet.property.steps", 4000);
+    private static final long SEED = Long.getLong("gitfleet.property.seed", 20261124L);
+    private static final int STEPS_PER_FLEET = 400;
+    private static final String[] VERSIONS = {"v1.34.0", "v1.34.1", "v1.35.0", "v1.35.1", "v1.36.0", null, "1.x"};
+    private static final String[] TARGETS = {"stable", "stable", "v1.35.0", "v1.36.0", "v1.34.3", "v9.9.9"};
+
+    @Test
+    void invariantsHoldOnRandomFleetsAndReports() {
+        Random master = new Random(SEED);
+        long steps = 0;
+        int fleets = 0;
+        long instructions = 0;
+        long started = System.nanoTime();
+        while (steps < STEPS) {
+            long seed = master.nextLong();
+            int n = (int) Math.min(STEPS_PER_FLEET, STEPS - steps);
+            instructions += run(seed, n);
+            steps += n;
+            fleets++;
+        }
+        System.out.printf("planner property test: %d steps over %d random fleets, %d instructions checked, "
+                + "seed %d, %.1f s%n", steps, fleets, instructions, SEED, (System.nanoTime() - started) / 1e9);
+    }
+
+    private static long run(long seed, int steps) {
+        Random rnd = new Random(seed);
+        SimFleet fleet = new SimFleet();
+        fleet.budget(rnd.nextInt(4) == 0 ? null : 1 + rnd.nextInt(4));
+        Map<String, SimAgent> agents = new HashMap<>();
+        int size = 3 + rnd.nextInt(25);
+        int controllers = rnd.nextInt(4);
+        for (int i = 0; i < size; i++) {
+            boolean controller = i < controllers;
+            String name = (controller ? "cp-" : "w-") + i;
+            fleet.node(name, controller ? Role.CONTROLLER : Role.WORKER, "dc" + (1 + rnd.nextInt(2)),
+                    Map.of("zone", rnd.nextBoolean() ? "a" : "b"));
+            SimAgent agent = new SimAgent(name, controller, VERSIONS[rnd.nextInt(VERSIONS.length)]);
+            if (rnd.nextInt(10) == 0) {
+                agent.failedVersions.put("os", new ArrayList<>(List.of("v1.35.1")));
+            }
+            if (rnd.nextInt(8) > 0) {
+                agents.put(name, agent);
+            }
+        }
+        int upgrades = 1 + rnd.nextInt(3);
+        for (int u = 0; u < upgrades; u++) {
+            fleet.upgrade("up-" + u, randomSpec(rnd, fleet));
+        }
+        Instant now = Instant.parse("2026-11-21T00:00:00Z");
+        Map<String, Observation> observed = new HashMap<>();
+        Map<String, UpgradeStatus> previous = new HashMap<>();
+        Map<String, Instruction> instructions = Map.of();
+        String commit = commit(rnd);
+        long given = 0;
+        for (int step = 0; step < steps; step++) {
+            now = now.plus(Duration.ofSeconds(rnd.nextInt(20) == 0 ? 1200 : 10 + rnd.nextInt(170)));
+            for (SimAgent agent : agents.values()) {
+                Report.Status report = agent.step(instructions.get(agent.name), rnd);
+                if (report != null) {
+                    observed.put(agent.name, new Observation(report, now));
+                }
+            }
+            if (rnd.nextInt(30) == 0 && !fleet.upgrades.isEmpty()) {
+                mutate(rnd, fleet, observed);
+                commit = commit(rnd);
+            }
+            FleetSnapshot snap = fleet.snapshot(commit);
+            PlanResult result;
+            try {
+                result = FleetPlanner.plan(snap, observed, previous, now);
+                Invariants.check(snap, observed, previous, result, now);
+                if (step % 97 == 0) {
+                    for (UpgradeStatus s : result.upgrades().values()) {
+                        DocumentReader.require("upgrades/" + s.metadata().name() + ".yaml",
+                                Documents.toYaml(s).getBytes(StandardCharsets.UTF_8), UpgradeStatus.class);
+                    }
+                    for (Instruction i : result.instructions().values()) {
+                        DocumentReader.require("instruction", Documents.toJsonBytes(i), Instruction.class);
+                    }
+                }
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("seed " + seed + ", step " + step + ": " + e.getMessage(), e);
+            }
+            previous = new HashMap<>(result.upgrades());
+            instructions = result.instructions();
+            given += instructions.size();
+        }
+        return given;
+    }
+
+    private static Upgrade.Spec randomSpec(Random rnd, SimFleet fleet) {
+        Strategy.Canary canary = rnd.nextInt(3) == 0 ? new Strategy.Canary(1 + rnd.nextInt(2),
+                rnd.nextBoolean() ? Strategy.Promote.MANUAL : Strategy.Promote.AUTO) : null;
+        Strategy strategy = new Strategy(Strategy.Order.values()[rnd.nextInt(3)], rnd.nextInt(4),
+                rnd.nextBoolean() ? null : 1 + rnd.nextInt(3), canary, rnd.nextInt(4) > 0, rnd.nextInt(3));
+        List<String> names = new ArrayList<>(fleet.nodes.keySet());
+        Upgrade.Selector selector = switch (rnd.nextInt(5)) {
+            case 0 -> new Upgrade.Selector(List.of(names.get(rnd.nextInt(names.size())),
+                    names.get(rnd.nextInt(names.size()))).stream().distinct().toList(), null, null, null);
+            case 1 -> new Upgrade.Selector(null, List.of(rnd.nextBoolean() ? Role.WORKER : Role.CONTROLLER), null, null);
+            case 2 -> new Upgrade.Selector(null, null, Map.of("zone", "a"), null);
+            case 3 -> new Upgrade.Selector(null, null, null, "dc1");
+            default -> null;
+        };
+        Upgrade.Window window = rnd.nextInt(5) == 0 ? new Upgrade.Window(List.of("sat", "sun", "mon"), "01:00", "6h",
+                "UTC") : null;
+        return new Upgrade.Spec("os", TARGETS[rnd.nextInt(TARGETS.length)],
+                new Upgrade.CatalogSource(SimFleet.CATALOG, null, null), selector, strategy, window, null,
+                rnd.nextInt(8) == 0, rnd.nextInt(5) == 0, false, rnd.nextBoolean(), Map.of(), false);
+    }
+
+    /** An operator's commit: pause or resume, promote, retry a node, roll back, cancel. */
+    private static void mutate(Random rnd, SimFleet fleet, Map<String, Observation> observed) {
+        List<String> names = new ArrayList<>(fleet.upgrades.keySet());
+        String name = names.get(rnd.nextInt(names.size()));
+        Upgrade.Spec s = fleet.upgrades.get(name).spec();
+        List<String> nodes = new ArrayList<>(fleet.nodes.keySet());
+        Map<String, String> retry = new HashMap<>(s.retry());
+        boolean paused = s.paused();
+        boolean promoted = s.promoted();
+        boolean rollback = s.rollback();
+        switch (rnd.nextInt(9)) {
+            case 0 -> paused = !paused;
+            case 1, 2 -> promoted = true;
+            case 3, 4, 5 -> retry.put(nodes.get(rnd.nextInt(nodes.size())), Integer.toString(rnd.nextInt(1000)));
+            case 6 -> rollback = !rollback;
+            case 7 -> {
+                fleet.upgrades.remove(name);
+                return;
+            }
+            default -> {
+                fleet.upgrade(name + "-b", randomSpec(rnd, fleet));
+                return;
+            }
+        }
+        fleet.upgrade(name, new Upgrade.Spec(s.component(), s.version(), s.catalog(), s.selector(), s.strategy(),
+                s.window(), s.install(), s.force(), s.allowDowngrade(), paused, promoted, retry, rollback));
+    }
+
+    private static String commit(Random rnd) {
+        return String.format("%016x%016x%08x", rnd.nextLong(), rnd.nextLong(), rnd.nextInt());
+    }
+}
