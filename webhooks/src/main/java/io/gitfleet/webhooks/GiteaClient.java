@@ -1,0 +1,42 @@
+package io.gitfleet.webhooks;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** Gitea's (and Forgejo's) REST API v1: commit statuses and issue comments. */
+final class GiteaClient implements ForgeClient {
+    static final int DESCRIPTION_LIMIT = 255;
+
+    private final ForgeHttp http;
+    private final String[] headers;
+
+    GiteaClient(ForgeHttp http, String token) {
+        this.http = http;
+        this.headers = new String[] {"Authorization", "token " + Objects.requireNonNull(token, "token"),
+                "Accept", "application/json"};
+    }
+
+    @Override
+    public void postStatus(String repository, String sha, CommitState state, String description, String context,
+                           String targetUrl) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("state", switch (state) {
+            case PENDING -> "pending";
+            case SUCCESS -> "success";
+            case FAILURE -> "failure";
+            case ERROR -> "error";
+        });
+        body.put("description", ForgeHttp.cut(description, DESCRIPTION_LIMIT));
+        body.put("context", context);
+        body.put("target_url", targetUrl);
+        http.postJson("/api/v1/repos/" + ForgeHttp.ownerAndName(repository) + "/statuses/" + ForgeHttp.sha(sha),
+                body, headers);
+    }
+
+    @Override
+    public void postComment(String repository, int number, String markdown) {
+        http.postJson("/api/v1/repos/" + ForgeHttp.ownerAndName(repository) + "/issues/" + number + "/comments",
+                Map.of("body", markdown), headers);
+    }
+}
