@@ -13,7 +13,8 @@ public enum Kind {
     NODE_STATUS("NodeStatus", NodeStatus.class, "node-status.schema.json"),
     PLAN("Plan", Plan.class, "plan.schema.json"),
     REPORT("Report", Report.class, "report.schema.json"),
-    INSTRUCTION("Instruction", Instruction.class, "instruction.schema.json");
+    INSTRUCTION("Instruction", Instruction.class, "instruction.schema.json"),
+    FLEET_STATUS("FleetStatus", FleetStatus.class, "fleet-status.schema.json");
 
     private final String wire;
     private final Class<? extends Document> type;

@@ -129,10 +129,10 @@ final class RolloutStep {
         }
         Report.Status report = o.report();
         row.from(report.components().get(spec.component()));
+        row.to(to);
         NodeVerdict verdict = verdicts.computeIfAbsent(report.components(),
                 c -> CatalogRules.judge(catalog, spec.component(), target, c, spec.allowDowngrade()));
         if (verdict instanceof NodeVerdict.AtTarget && !spec.force()) {
-            row.to(to);
             row.moveTo(NodePhase.Skipped, ctx.now);
             row.message("already at " + to);
             return;
@@ -150,7 +150,6 @@ final class RolloutStep {
             return;
         }
         row.moveTo(NodePhase.Pending, ctx.now);
-        row.to(to);
         row.eligible = true;
     }
 

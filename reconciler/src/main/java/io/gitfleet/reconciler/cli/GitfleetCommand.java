@@ -1,0 +1,48 @@
+package io.gitfleet.reconciler.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gitfleet} command line. Exit codes: 0 success, 1 the operation failed, 2 bad usage or input. */
+@Command(name = "gitfleet", mixinStandardHelpOptions = true, version = "gitfleet 0.1.0",
+        description = "Upgrades the operating system of a fleet of machines through Git.",
+        subcommands = {ValidateCommand.class, PlanCommand.class})
+public final class GitfleetCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. gitfleet validate DIR");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; never lets a stack trace reach the user. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new GitfleetCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof UsageException) {
+                err.println("gitfleet: " + e.getMessage());
+                return 2;
+            }
+            err.println("gitfleet: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (System.getenv("GITFLEET_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        });
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.gitfleet.reconciler.cli;
+
+import io.gitfleet.schema.FleetLoader;
+import io.gitfleet.schema.LoadedFleet;
+import io.gitfleet.schema.Problem;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code gitfleet validate DIR}: schema and rule check; one line per problem, exit 1 if there is any. */
+@Command(name = "validate", description = "Check a fleet directory against the schemas and rules.")
+final class ValidateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", description = "the fleet repo's directory")
+    Path dir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadedFleet fleet = FleetLoader.load(FleetDirectory.read(dir));
+        for (Problem p : fleet.problems()) {
+            spec.commandLine().getErr().println(p);
+        }
+        String summary = fleet.nodes().size() + " nodes, " + fleet.catalogs().size() + " catalogs, "
+                + fleet.upgrades().size() + " upgrades";
+        if (fleet.clean()) {
+            spec.commandLine().getOut().println(dir + ": valid (" + summary + ")");
+            return 0;
+        }
+        spec.commandLine().getErr().println(dir + ": " + fleet.problems().size() + " problem"
+                + (fleet.problems().size() == 1 ? "" : "s") + " (" + summary + " valid)");
+        return 1;
+    }
+}

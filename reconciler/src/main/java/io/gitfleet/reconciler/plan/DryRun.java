@@ -1,0 +1,139 @@
+package io.gitfleet.reconciler.plan;
+
+import io.gitfleet.schema.Action;
+import io.gitfleet.schema.Instruction;
+import io.gitfleet.schema.LoadedFleet;
+import io.gitfleet.schema.NodePhase;
+import io.gitfleet.schema.Plan;
+import io.gitfleet.schema.Report;
+import io.gitfleet.schema.Upgrade;
+import io.gitfleet.schema.UpgradePhase;
+import io.gitfleet.schema.UpgradeStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The dry-run plan of a fleet: what the first pass decides (who is skipped, blocked, rejected), and then, by
+ * playing the rollout forward with every node succeeding, canaries promoted and windows open, the wave in
+ * which each node would start. Pure: the same planner, fed simulated reports.
+ */
+public final class DryRun {
+    private static final Duration STEP = Duration.ofMinutes(1);
+
+    private DryRun() {
+    }
+
+    public static Plan.State plan(FleetSnapshot snapshot, Map<String, Observation> observed,
+                                  Map<String, UpgradeStatus> previous, Instant now) {
+        PlanResult first = FleetPlanner.plan(snapshot, observed, previous, now);
+        Map<String, Integer> waves = simulateWaves(snapshot, observed, previous, now);
+        List<Plan.Row> rows = new ArrayList<>();
+        boolean ok = snapshot.fleet().problems().isEmpty();
+        for (UpgradeStatus status : first.upgrades().values()) {
+            String name = status.metadata().name();
+            if (!snapshot.fleet().upgrades().containsKey(name) && !snapshot.fleet().brokenUpgrades().containsKey(name)) {
+                continue;
+            }
+            UpgradePhase phase = status.status().phase();
+            ok &= phase != UpgradePhase.Rejected;
+            if (phase == UpgradePhase.Rejected || status.status().nodes().isEmpty()) {
+                rows.add(new Plan.Row(name, phase, "-", null, null, status.status().resolvedVersion(), null, null, null,
+                        phase.name(), status.status().message()));
+            }
+            if (phase == UpgradePhase.Rejected) {
+                continue;
+            }
+            for (UpgradeStatus.NodeRow r : status.status().nodes()) {
+                Integer wave = waves.get(name + "/" + r.node());
+                String shown = switch (r.phase()) {
+                    case Skipped, Blocked, Completed, Failed, RolledBack -> r.phase().name();
+                    default -> wave != null ? "Upgrade" : r.phase() == NodePhase.Pending ? "Waiting" : r.phase().name();
+                };
+                String message = r.message();
+                if (message == null && phase == UpgradePhase.Paused) {
+                    message = "the upgrade is paused";
+                } else if (message == null && wave == null && r.phase() == NodePhase.Pending) {
+                    message = status.status().message();
+                }
+                rows.add(new Plan.Row(name, phase, r.node(), r.role(), r.from(), r.to(), r.order(), wave,
+                        r.isCanary() || isCanaryWave(snapshot, name, wave) ? Boolean.TRUE : null, shown, message));
+            }
+        }
+        return new Plan.State(null, snapshot.commit(), null, ok, snapshot.fleet().problems(), rows);
+    }
+
+    private static boolean isCanaryWave(FleetSnapshot snapshot, String upgrade, Integer wave) {
+        Upgrade u = snapshot.fleet().upgrades().get(upgrade);
+        return wave != null && wave == 1 && u != null && u.spec().strategy().canary() != null;
+    }
+
+    /** Plays the rollout forward; returns "upgrade/node" → the wave (1-based) in which the node starts. */
+    private static Map<String, Integer> simulateWaves(FleetSnapshot snapshot, Map<String, Observation> observed,
+                                                      Map<String, UpgradeStatus> previous, Instant now) {
+        FleetSnapshot optimistic = optimistic(snapshot);
+        Map<String, Observation> reports = new HashMap<>(observed);
+        Map<String, UpgradeStatus> status = new HashMap<>(previous);
+        Map<String, Integer> waves = new HashMap<>();
+        Map<String, Integer> waveOfUpgrade = new HashMap<>();
+        int limit = 4 * (snapshot.fleet().nodes().size() + 2) * Math.max(1, snapshot.fleet().upgrades().size()) + 8;
+        Instant t = now;
+        for (int pass = 0; pass < limit; pass++) {
+            PlanResult result = FleetPlanner.plan(optimistic, reports, status, t);
+            status = new HashMap<>(result.upgrades());
+            if (result.instructions().isEmpty()) {
+                break;
+            }
+            Map<String, Boolean> startedIn = new HashMap<>();
+            for (Instruction i : result.instructions().values()) {
+                String key = i.spec().upgrade() + "/" + i.name();
+                if (!waves.containsKey(key)) {
+                    startedIn.put(i.spec().upgrade(), true);
+                    waves.put(key, waveOfUpgrade.getOrDefault(i.spec().upgrade(), 0) + 1);
+                }
+            }
+            startedIn.keySet().forEach(u -> waveOfUpgrade.merge(u, 1, Integer::sum));
+            t = t.plus(STEP);
+            for (Instruction i : result.instructions().values()) {
+                reports.put(i.name(), new Observation(completed(reports.get(i.name()), i.spec()), t));
+            }
+            for (Map.Entry<String, Observation> e : new TreeMap<>(reports).entrySet()) {
+                if (!result.instructions().containsKey(e.getKey())) {
+                    reports.put(e.getKey(), new Observation(e.getValue().report(), t));
+                }
+            }
+        }
+        return waves;
+    }
+
+    private static Report.Status completed(Observation before, Instruction.Spec s) {
+        Report.Status r = before == null ? new Report.Status(null, Map.of(), null, null, null, null) : before.report();
+        Map<String, String> components = new HashMap<>(r.components());
+        if (s.version() != null) {
+            components.put(s.component(), s.version());
+        }
+        Report.Task task = new Report.Task(s.upgrade(), s.attempt(), s.action(), s.version(),
+                s.action() == Action.ROLLBACK ? NodePhase.RolledBack : NodePhase.Completed, null, null, null, null);
+        return new Report.Status(r.agentVersion(), components, r.slots(), new Report.Health(true, null), task,
+                r.failedVersions());
+    }
+
+    /** The fleet with every canary promoted and every window open, so the simulation runs to the end. */
+    private static FleetSnapshot optimistic(FleetSnapshot snapshot) {
+        LoadedFleet f = snapshot.fleet();
+        TreeMap<String, Upgrade> upgrades = new TreeMap<>();
+        f.upgrades().forEach((name, u) -> {
+            Upgrade.Spec s = u.spec();
+            upgrades.put(name, new Upgrade(u.apiVersion(), u.kind(), u.metadata(), new Upgrade.Spec(s.component(),
+                    s.version(), s.catalog(), s.selector(), s.strategy(), null, s.install(), s.force(),
+                    s.allowDowngrade(), s.paused(), true, s.retry(), s.rollback())));
+        });
+        LoadedFleet open = new LoadedFleet(f.fleet(), f.nodes(), f.catalogs(), upgrades, f.brokenUpgrades(),
+                f.problems());
+        return new FleetSnapshot(snapshot.commit(), open, snapshot.remoteCatalogs(), snapshot.remoteErrors());
+    }
+}

@@ -1,0 +1,34 @@
+package io.gitfleet.schema;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code fleet.yaml} on the status branch: the approved commit the reconciler last acted on, conditions such as
+ * a stall after a history rewrite, the fleet repo's load problems, and the lease of the acting replica.
+ */
+public record FleetStatus(String apiVersion, String kind, Metadata metadata, State status) implements Document {
+    public static final String KIND = "FleetStatus";
+
+    public static FleetStatus of(State state) {
+        return new FleetStatus(API_VERSION, KIND, Metadata.named("fleet"), state);
+    }
+
+    public record State(String approvedBranch, String lastAppliedCommit, String observedCommit,
+                        List<Condition> conditions, List<Problem> problems, Lease lease) {
+        public State {
+            conditions = conditions == null ? List.of() : List.copyOf(conditions);
+            problems = problems == null ? List.of() : List.copyOf(problems);
+        }
+    }
+
+    public enum ConditionType { Ready, Stalled, Waiting }
+
+    /** {@code Stalled} needs a person; {@code Waiting} clears by itself; {@code Ready} means the last pass applied. */
+    public record Condition(ConditionType type, String reason, String message, Instant since) {
+    }
+
+    /** Which replica acts; others serve reads until {@code renewedAt + duration} passes. */
+    public record Lease(String holder, Instant acquiredAt, Instant renewedAt, String duration) {
+    }
+}
