@@ -26,6 +26,13 @@ final class Budget {
         }
     }
 
+    void release(String node, Role role) {
+        if (holder.remove(node) != null && role == Role.CONTROLLER) {
+            controllers--;
+            controllerInFlight = null;
+        }
+    }
+
     /** The upgrade that holds this node, if another one does. */
     String heldByOther(String node, String upgrade) {
         String h = holder.get(node);

@@ -76,6 +76,9 @@ public final class FleetPlanner {
                 instruct(w, upgrade, snapshot, instructions);
             }
         }
+        for (UpgradeWork w : works.values()) {
+            w.withdrawUnstarted(instructions, now);
+        }
 
         SortedMap<String, UpgradeStatus> statuses = new TreeMap<>();
         List<String> events = new ArrayList<>();

@@ -31,6 +31,14 @@ final class RollbackStep {
 
     void run() {
         work.acting = true;
+        for (WorkRow r : work.rows.values()) {
+            if (r.phase == NodePhase.Instructed && r.action == Action.INSTALL) {
+                // not taken up yet: withdrawn now, so its slot serves the rollback in this very pass
+                r.moveTo(NodePhase.Pending, ctx.now);
+                r.message("the instruction was withdrawn before the node started");
+                budget.release(r.node, r.role);
+            }
+        }
         if (ctx.fleet != null && !spec.paused()) {
             startRollbacks();
         }

@@ -1,6 +1,7 @@
 package io.gitfleet.reconciler.plan;
 
 import io.gitfleet.schema.Action;
+import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.Report;
 import io.gitfleet.schema.UpgradePhase;
@@ -101,6 +102,22 @@ final class UpgradeWork {
             }
             default -> {
                 // Pending, Instructed, Blocked: the agent has not taken the task up yet.
+            }
+        }
+    }
+
+    /**
+     * A row still {@code Instructed} whose instruction this pass withdrew (cancel, rollback, rejection, a new
+     * target) goes back to Pending: the agent had not reported taking it up, and an agent drops any work before
+     * its boot switch as soon as its instruction is gone.
+     */
+    void withdrawUnstarted(Map<String, Instruction> given, Instant now) {
+        for (WorkRow r : rows.values()) {
+            Instruction i = given.get(r.node);
+            boolean stillGiven = i != null && i.spec().upgrade().equals(name) && i.spec().attempt() == r.attempt;
+            if (r.phase == NodePhase.Instructed && !stillGiven) {
+                r.moveTo(NodePhase.Pending, now);
+                r.message("the instruction was withdrawn before the node started");
             }
         }
     }
