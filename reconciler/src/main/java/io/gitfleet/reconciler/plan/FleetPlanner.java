@@ -51,7 +51,7 @@ public final class FleetPlanner {
         }
         Budget budget = new Budget(ctx.fleet == null ? null : ctx.fleet.disruptionBudget().maxUnavailable());
         for (UpgradeWork w : works.values()) {
-            for (WorkRow r : w.rows.values()) {
+            for (WorkRow r : w.rows) {
                 if (r.phase.inFlight()) {
                     budget.take(r.node, w.name, r.role);
                 }
@@ -153,7 +153,7 @@ public final class FleetPlanner {
                                  SortedMap<String, Instruction> out) {
         Upgrade.Spec spec = upgrade.spec();
         Catalog.Image image = null;
-        for (WorkRow r : w.rows.values()) {
+        for (WorkRow r : w.rows) {
             if (!r.phase.inFlight() || r.deselected) {
                 continue;
             }
@@ -190,7 +190,7 @@ public final class FleetPlanner {
             events.add(w.name + ": " + (before == null ? "" : before + " → ") + status.status().phase()
                     + (status.status().message() == null ? "" : " — " + status.status().message()));
         }
-        for (WorkRow r : w.rows.values()) {
+        for (WorkRow r : w.rows) {
             NodePhase was = r.originalPhase();
             if (r.phase != was && !(r.isNew() && r.phase == NodePhase.Pending)) {
                 events.add(w.name + ": " + r.node + " " + (was == null ? "" : was + " → ") + r.phase + progress

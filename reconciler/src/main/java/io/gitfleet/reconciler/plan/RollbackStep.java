@@ -31,7 +31,7 @@ final class RollbackStep {
 
     void run() {
         work.acting = true;
-        for (WorkRow r : work.rows.values()) {
+        for (WorkRow r : work.rows) {
             if (r.phase == NodePhase.Instructed && r.action == Action.INSTALL) {
                 // not taken up yet: withdrawn now, so its slot serves the rollback in this very pass
                 r.moveTo(NodePhase.Pending, ctx.now);
@@ -44,7 +44,7 @@ final class RollbackStep {
         }
         int remaining = 0;
         int inFlight = 0;
-        for (WorkRow r : work.rows.values()) {
+        for (WorkRow r : work.rows) {
             if (r.phase.inFlight()) {
                 inFlight++;
             } else if (needsRollback(r)) {
@@ -69,7 +69,7 @@ final class RollbackStep {
         int max = strategy.maxUnavailable() == null ? 1 : strategy.maxUnavailable();
         int limit = max == 0 ? Integer.MAX_VALUE : max - work.inFlight();
         String controllerHold = ctx.controllerHold(budget);
-        for (WorkRow row : work.rows.values()) {
+        for (WorkRow row : work.rows) {
             if (limit <= 0 || budget.fleetFull()) {
                 break;
             }

@@ -15,7 +15,6 @@ import io.gitfleet.version.Rejection;
 import io.gitfleet.version.TargetResolution;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,9 @@ final class RolloutStep {
     private final Budget budget;
     private final Strategy strategy;
     private final RolloutOrder order;
-    private final Map<Map<String, String>, NodeVerdict> verdicts = new HashMap<>();
+    /** Verdicts by the versions they depend on: thousands of nodes share a handful of version combinations. */
+    private final Map<Object, NodeVerdict> verdicts = new HashMap<>();
+    private final List<String> requiredComponents;
     private final List<String> downgrades = new ArrayList<>();
 
     RolloutStep(UpgradeWork work, Upgrade upgrade, Catalog.Spec catalog, TargetResolution.Target target,
@@ -46,6 +47,21 @@ final class RolloutStep {
         Strategy defaults = ctx.fleet != null ? ctx.fleet.defaults().strategy() : null;
         this.strategy = spec.strategy().orElse(defaults).orElse(Strategy.BUILT_IN);
         this.order = new RolloutOrder(strategy.order(), spec.selector().nodeNames());
+        this.requiredComponents = List.copyOf(new java.util.TreeSet<>(target.image().requires().keySet()));
+    }
+
+    /** What a verdict depends on: the upgraded component's version and those the image requires. */
+    private Object verdictKey(Map<String, String> components) {
+        String own = String.valueOf(components.get(spec.component()));
+        if (requiredComponents.isEmpty()) {
+            return own;
+        }
+        List<String> key = new ArrayList<>(requiredComponents.size() + 1);
+        key.add(own);
+        for (String c : requiredComponents) {
+            key.add(String.valueOf(components.get(c)));
+        }
+        return key;
     }
 
     void run() {
@@ -74,27 +90,44 @@ final class RolloutStep {
             }
         }
         selected.sort(order.comparator());
-        Map<String, WorkRow> previous = new LinkedHashMap<>(work.rows);
-        work.rows.clear();
+        List<WorkRow> previous = work.rows;
+        List<WorkRow> current = new ArrayList<>(selected.size());
+        Map<String, WorkRow> index = null;
         int i = 0;
         for (Node n : selected) {
-            WorkRow row = previous.remove(n.name());
+            // rows usually keep their order from pass to pass: look up by name only once that breaks
+            WorkRow row = index == null && i < previous.size() && previous.get(i).node.equals(n.name())
+                    ? previous.get(i) : null;
+            if (row == null) {
+                if (index == null) {
+                    index = new HashMap<>(previous.size() * 4 / 3 + 1);
+                    for (WorkRow r : previous) {
+                        index.put(r.node, r);
+                    }
+                }
+                row = index.get(n.name());
+            }
             if (row == null) {
                 row = WorkRow.fresh(n.name(), n.role(), ctx.now);
             }
             row.role(n.role());
             row.order(i++);
             row.deselected = false;
-            work.rows.put(n.name(), row);
+            current.add(row);
         }
-        for (WorkRow gone : previous.values()) {
-            if (gone.phase.inFlight()) {
-                gone.deselected = true;
-                work.rows.put(gone.node, gone);
+        if (index != null || current.size() != previous.size()) {
+            java.util.Set<String> kept = new java.util.HashSet<>(current.size() * 4 / 3 + 1);
+            current.forEach(r -> kept.add(r.node));
+            for (WorkRow gone : previous) {
+                if (!kept.contains(gone.node) && gone.phase.inFlight()) {
+                    gone.deselected = true;
+                    current.add(gone);
+                }
             }
         }
+        work.rows = current;
         String to = target.version().toString();
-        for (WorkRow row : work.rows.values()) {
+        for (WorkRow row : work.rows) {
             if (row.phase.inFlight() || row.deselected) {
                 continue;
             }
@@ -130,8 +163,8 @@ final class RolloutStep {
         Report.Status report = o.report();
         row.from(report.components().get(spec.component()));
         row.to(to);
-        NodeVerdict verdict = verdicts.computeIfAbsent(report.components(),
-                c -> CatalogRules.judge(catalog, spec.component(), target, c, spec.allowDowngrade()));
+        NodeVerdict verdict = verdicts.computeIfAbsent(verdictKey(report.components()),
+                k -> CatalogRules.judge(catalog, spec.component(), target, report.components(), spec.allowDowngrade()));
         if (verdict instanceof NodeVerdict.AtTarget && !spec.force()) {
             row.moveTo(NodePhase.Skipped, ctx.now);
             row.message("already at " + to);
@@ -167,7 +200,7 @@ final class RolloutStep {
             int failed = 0;
             WorkRow failedCanary = null;
             WorkRow firstFailed = null;
-            for (WorkRow r : work.rows.values()) {
+            for (WorkRow r : work.rows) {
                 if (r.phase == NodePhase.Failed) {
                     failed++;
                     firstFailed = firstFailed == null ? r : firstFailed;
@@ -212,7 +245,7 @@ final class RolloutStep {
         boolean canariesDone = true;
         int holdGroup = Integer.MAX_VALUE;
         int lastBatch = 0;
-        for (WorkRow r : work.rows.values()) {
+        for (WorkRow r : work.rows) {
             if (r.canary) {
                 canaries++;
                 canariesDone &= r.phase == NodePhase.Completed;
@@ -226,7 +259,7 @@ final class RolloutStep {
                 || spec.promoted();
         String controllerHold = ctx.controllerHold(budget);
         int batch = lastBatch + 1;
-        for (WorkRow row : work.rows.values()) {
+        for (WorkRow row : work.rows) {
             if (limit <= 0) {
                 break;
             }
@@ -285,7 +318,7 @@ final class RolloutStep {
         String firstBlocked = null;
         String firstWaiting = null;
         boolean canaryWaiting = false;
-        for (WorkRow r : work.rows.values()) {
+        for (WorkRow r : work.rows) {
             switch (r.phase) {
                 case Pending -> {
                     pending++;
@@ -303,10 +336,10 @@ final class RolloutStep {
         }
         int canaryNodes = strategy.canary() == null ? 0 : strategy.canary().nodes();
         if (canaryNodes > 0 && strategy.canary().promote() == Strategy.Promote.MANUAL && !spec.promoted()) {
-            long canaries = work.rows.values().stream().filter(r -> r.canary).count();
-            boolean done = canaries > 0 && work.rows.values().stream().filter(r -> r.canary)
+            long canaries = work.rows.stream().filter(r -> r.canary).count();
+            boolean done = canaries > 0 && work.rows.stream().filter(r -> r.canary)
                     .allMatch(r -> r.phase == NodePhase.Completed);
-            canaryWaiting = done && work.rows.values().stream()
+            canaryWaiting = done && work.rows.stream()
                     .anyMatch(r -> !r.canary && r.phase == NodePhase.Pending && r.eligible);
         }
         if (gate.phase == UpgradePhase.Failed) {

@@ -8,7 +8,6 @@ import io.gitfleet.schema.UpgradePhase;
 import io.gitfleet.schema.UpgradeStatus;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +18,8 @@ import java.util.Map;
 final class UpgradeWork {
     final String name;
     final UpgradeStatus previous;
-    final Map<String, WorkRow> rows = new LinkedHashMap<>();
+    /** Rows in rollout order; replaced (not copied) when a pass re-matches the selected nodes. */
+    List<WorkRow> rows = new ArrayList<>();
 
     UpgradePhase phase;
     String reason;
@@ -38,8 +38,9 @@ final class UpgradeWork {
         this.previous = previous;
         if (previous != null) {
             UpgradeStatus.State s = previous.status();
+            rows = new ArrayList<>(s.nodes().size());
             for (UpgradeStatus.NodeRow r : s.nodes()) {
-                rows.put(r.node(), WorkRow.of(r));
+                rows.add(WorkRow.of(r));
             }
             phase = s.phase();
             reason = s.reason();
@@ -53,7 +54,7 @@ final class UpgradeWork {
 
     /** Folds each node's report into its in-flight row, then fails rows whose node stayed silent too long. */
     void observe(PassContext ctx) {
-        for (WorkRow row : rows.values()) {
+        for (WorkRow row : rows) {
             if (!row.phase.inFlight()) {
                 continue;
             }
@@ -112,10 +113,13 @@ final class UpgradeWork {
      * its boot switch as soon as its instruction is gone.
      */
     void withdrawUnstarted(Map<String, Instruction> given, Instant now) {
-        for (WorkRow r : rows.values()) {
+        for (WorkRow r : rows) {
+            if (r.phase != NodePhase.Instructed) {
+                continue;
+            }
             Instruction i = given.get(r.node);
             boolean stillGiven = i != null && i.spec().upgrade().equals(name) && i.spec().attempt() == r.attempt;
-            if (r.phase == NodePhase.Instructed && !stillGiven) {
+            if (!stillGiven) {
                 r.moveTo(NodePhase.Pending, now);
                 r.message("the instruction was withdrawn before the node started");
             }
@@ -124,7 +128,7 @@ final class UpgradeWork {
 
     int inFlight() {
         int n = 0;
-        for (WorkRow r : rows.values()) {
+        for (WorkRow r : rows) {
             if (r.phase.inFlight()) {
                 n++;
             }
@@ -133,7 +137,7 @@ final class UpgradeWork {
     }
 
     boolean everStarted() {
-        for (WorkRow r : rows.values()) {
+        for (WorkRow r : rows) {
             if (r.attempt > 0) {
                 return true;
             }
@@ -143,7 +147,7 @@ final class UpgradeWork {
 
     /** Drops rows of nodes no longer selected once their step has finished. */
     void dropFinishedDeselected() {
-        rows.values().removeIf(r -> r.deselected && !r.phase.inFlight());
+        rows.removeIf(r -> r.deselected && !r.phase.inFlight());
     }
 
     void end(UpgradePhase p, String why, String text) {
@@ -154,7 +158,7 @@ final class UpgradeWork {
 
     UpgradeStatus.Counts counts() {
         int pending = 0, skipped = 0, blocked = 0, inProgress = 0, completed = 0, failed = 0, rolledBack = 0;
-        for (WorkRow r : rows.values()) {
+        for (WorkRow r : rows) {
             switch (r.phase) {
                 case Pending -> pending++;
                 case Skipped -> skipped++;
@@ -173,7 +177,7 @@ final class UpgradeWork {
         Instant since = previous != null && previous.status().phase() == phase && previous.status().phaseSince() != null
                 ? previous.status().phaseSince() : now;
         List<UpgradeStatus.NodeRow> out = new ArrayList<>(rows.size());
-        for (WorkRow r : rows.values()) {
+        for (WorkRow r : rows) {
             out.add(r.toRecord());
         }
         return UpgradeStatus.of(name, new UpgradeStatus.State(phase, reason, message, component, desiredVersion,

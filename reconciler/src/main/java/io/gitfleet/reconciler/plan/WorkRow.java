@@ -128,7 +128,7 @@ final class WorkRow {
     }
 
     void order(int o) {
-        if (!Objects.equals(order, o)) {
+        if (order == null || order != o) {
             order = o;
             dirty = true;
         }
