@@ -25,14 +25,18 @@ final class ValidateCommand implements Callable<Integer> {
         for (Problem p : fleet.problems()) {
             spec.commandLine().getErr().println(p);
         }
-        String summary = fleet.nodes().size() + " nodes, " + fleet.catalogs().size() + " catalogs, "
-                + fleet.upgrades().size() + " upgrades";
+        String summary = count(fleet.nodes().size(), "node") + ", " + count(fleet.catalogs().size(), "catalog") + ", "
+                + count(fleet.upgrades().size(), "upgrade");
         if (fleet.clean()) {
             spec.commandLine().getOut().println(dir + ": valid (" + summary + ")");
             return 0;
         }
-        spec.commandLine().getErr().println(dir + ": " + fleet.problems().size() + " problem"
-                + (fleet.problems().size() == 1 ? "" : "s") + " (" + summary + " valid)");
+        spec.commandLine().getErr().println(dir + ": " + count(fleet.problems().size(), "problem") + " (" + summary
+                + " valid)");
         return 1;
+    }
+
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }
