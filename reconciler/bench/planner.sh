@@ -4,4 +4,4 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 [ -f "$root/reconciler/target/gitfleet.jar" ] || (cd "$root" && mvn -B -q -ntp -DskipTests package)
-exec java -Xmx4g -cp "$root/reconciler/target/gitfleet.jar" io.gitfleet.reconciler.bench.PlannerBenchmark "$@"
+exec java -Xmx4g ${JAVA_OPTS:-} -cp "$root/reconciler/target/gitfleet.jar" io.gitfleet.reconciler.bench.PlannerBenchmark "$@"
