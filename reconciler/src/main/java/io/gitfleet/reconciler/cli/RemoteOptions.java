@@ -1,0 +1,78 @@
+package io.gitfleet.reconciler.cli;
+
+import io.gitfleet.reconciler.git.FleetMirror;
+import io.gitfleet.reconciler.git.GitAuth;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --repo} and how to reach it: a path or a URL (file://, git://, https://, ssh://), credentials from a file
+ * or the environment (never from the repo), and the folder that keeps the local mirror.
+ */
+final class RemoteOptions {
+    @Option(names = "--repo", paramLabel = "URL", defaultValue = ".",
+            description = "the fleet repo: a path or a URL (default: the current directory)")
+    String repo;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "where the local mirror is kept (default: ~/.cache/gitfleet/mirrors/<hash of the URL>)")
+    Path dataDir;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "https token or password (else $GITFLEET_GIT_TOKEN)")
+    Path tokenFile;
+
+    @Option(names = "--username", paramLabel = "NAME", description = "https user (default x-access-token)")
+    String username;
+
+    @Option(names = "--ssh-key", paramLabel = "FILE", description = "private key for ssh:// remotes")
+    Path sshKey;
+
+    GitAuth auth() throws IOException {
+        if (tokenFile != null && !Files.isReadable(tokenFile)) {
+            throw new UsageException("--token-file " + tokenFile + ": cannot be read");
+        }
+        if (sshKey != null && !Files.isReadable(sshKey)) {
+            throw new UsageException("--ssh-key " + sshKey + ": cannot be read");
+        }
+        return GitAuth.from(username, tokenFile, sshKey);
+    }
+
+    /** A local path that holds a Git repository (bare or not), or null for a URL. */
+    Path localRepo() {
+        if (repo.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            return null;
+        }
+        Path p = Path.of(repo);
+        if (Files.isDirectory(p.resolve(".git"))) {
+            return p.resolve(".git");
+        }
+        if (Files.isRegularFile(p.resolve("HEAD")) && Files.isDirectory(p.resolve("objects"))) {
+            return p;
+        }
+        throw new UsageException("--repo " + repo + ": not a Git repository");
+    }
+
+    FleetMirror mirror() throws IOException {
+        Path dir = dataDir != null ? dataDir.resolve("mirror") : defaultDataDir();
+        return FleetMirror.open(dir, repo, auth());
+    }
+
+    private Path defaultDataDir() {
+        String cache = System.getenv("XDG_CACHE_HOME");
+        Path base = cache != null && !cache.isEmpty() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache");
+        String key = org.eclipse.jgit.lib.ObjectId.fromRaw(sha1(repo)).name().substring(0, 12);
+        return base.resolve("gitfleet").resolve("mirrors").resolve(key);
+    }
+
+    private static byte[] sha1(String s) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

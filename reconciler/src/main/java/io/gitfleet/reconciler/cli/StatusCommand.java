@@ -1,0 +1,68 @@
+package io.gitfleet.reconciler.cli;
+
+import io.gitfleet.reconciler.store.StatusView;
+import io.gitfleet.schema.Document;
+import io.gitfleet.schema.Documents;
+import io.gitfleet.schema.FleetStatus;
+import io.gitfleet.schema.UpgradeStatus;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code gitfleet status}: the fleet's conditions and one line per upgrade, read from the status branch. */
+@Command(name = "status", description = "The fleet's conditions and upgrades, from the status branch.")
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    StatusSource source;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        try (StatusSource.Opened opened = source.open()) {
+            opened.requireBranch();
+            StatusView view = opened.store().read();
+            FleetStatus fleet = view.fleet().orElse(null);
+            Map<String, UpgradeStatus> upgrades = view.upgrades();
+            PrintWriter out = spec.commandLine().getOut();
+            if (source.output != OutputFormat.table) {
+                List<Document> docs = new ArrayList<>();
+                if (fleet != null) {
+                    docs.add(fleet);
+                }
+                docs.addAll(upgrades.values());
+                Map<String, Object> all = new LinkedHashMap<>();
+                all.put("fleet", fleet);
+                all.put("upgrades", upgrades.values());
+                out.print(Render.documents(source.output, docs, all));
+                return 0;
+            }
+            if (fleet != null) {
+                FleetStatus.State s = fleet.status();
+                out.println("FLEET   " + s.approvedBranch() + " @ " + Render.shortId(s.observedCommit())
+                        + ", acting on " + Render.shortId(s.lastAppliedCommit()));
+                for (FleetStatus.Condition c : s.conditions()) {
+                    out.println("        " + c.type() + " (" + c.reason() + ")"
+                            + (c.message() == null ? "" : ": " + c.message()));
+                }
+                s.problems().forEach(p -> out.println("        problem: " + p));
+                out.println();
+            }
+            Table t = new Table("NAME", "DESIRED", "RESOLVED", "PHASE", "PROGRESS", "MESSAGE");
+            for (UpgradeStatus u : upgrades.values()) {
+                UpgradeStatus.State s = u.status();
+                t.row(u.name(), s.desiredVersion(), s.resolvedVersion(), s.phase(), Render.progress(s), s.message());
+            }
+            out.print(t.size() == 0 ? "no upgrades\n" : t.render());
+            return 0;
+        }
+    }
+}

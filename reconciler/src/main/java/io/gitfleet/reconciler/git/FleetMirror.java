@@ -1,0 +1,104 @@
+package io.gitfleet.reconciler.git;
+
+import io.gitfleet.reconciler.store.RefResult;
+import io.gitfleet.reconciler.store.StatusRemote;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * The reconciler's local bare mirror of the fleet repo. Fleet branches are fetched into
+ * {@code refs/remotes/origin/*} and read from the object database; the status branch is kept as a local branch
+ * that follows the remote's and is pushed back to it by compare-and-swap. Remotes: plain paths, {@code file://},
+ * {@code git://}, {@code https://} and {@code ssh://}.
+ */
+public final class FleetMirror implements StatusRemote, AutoCloseable {
+    private final Repository repo;
+    private final String url;
+    private final GitAuth auth;
+
+    private FleetMirror(Repository repo, String url, GitAuth auth) {
+        this.repo = repo;
+        this.url = url;
+        this.auth = auth;
+    }
+
+    /** Opens the mirror in {@code dir}, creating a bare repository there on first use. */
+    public static FleetMirror open(Path dir, String url, GitAuth auth) throws IOException {
+        Files.createDirectories(dir);
+        Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
+        if (!Files.exists(dir.resolve("HEAD"))) {
+            repo.create(true);
+        }
+        return new FleetMirror(repo, normalize(url), auth);
+    }
+
+    /** Plain paths become absolute, so the mirror does not depend on the working directory. */
+    static String normalize(String url) {
+        if (url.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || url.matches("^[^/]+@[^/:]+:.*")) {
+            return url;
+        }
+        return Path.of(url).toAbsolutePath().normalize().toString();
+    }
+
+    public Repository repository() {
+        return repo;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public GitAuth auth() {
+        return auth;
+    }
+
+    /** Fetches every branch of the remote. */
+    public Map<String, ObjectId> fetch() throws FetchFailedException {
+        return new FetchFleetCommand(repo).setUrl(url).setAuth(auth).call();
+    }
+
+    /** The fetched head of a fleet branch, or null when the remote has no such branch. */
+    public ObjectId branchHead(String branch) throws IOException {
+        Ref ref = repo.exactRef(FetchFleetCommand.TRACKING + branch);
+        return ref == null ? null : ref.getObjectId();
+    }
+
+    @Override
+    public ObjectId refresh(String branch) throws IOException {
+        fetch();
+        ObjectId remote = branchHead(branch);
+        RefUpdate u = repo.updateRef(Constants.R_HEADS + branch);
+        u.setForceUpdate(true);
+        if (remote == null) {
+            if (repo.exactRef(Constants.R_HEADS + branch) != null) {
+                u.delete();
+            }
+            return null;
+        }
+        u.setNewObjectId(remote);
+        RefUpdate.Result r = u.update();
+        if (r == RefUpdate.Result.LOCK_FAILURE || r == RefUpdate.Result.IO_FAILURE) {
+            throw new IOException("cannot set " + branch + " to the remote's " + remote.name() + ": " + r);
+        }
+        return remote;
+    }
+
+    @Override
+    public RefResult push(String branch, ObjectId expectedOld, ObjectId newId) throws IOException {
+        return new PushRefCommand(repo).setUrl(url).setAuth(auth).setBranch(branch).setExpectedOld(expectedOld)
+                .setNewId(newId).call();
+    }
+
+    @Override
+    public void close() {
+        repo.close();
+    }
+}

@@ -1,0 +1,95 @@
+package io.gitfleet.reconciler.git;
+
+import io.gitfleet.reconciler.store.RefResult;
+import java.io.IOException;
+import java.util.List;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+
+/**
+ * Pushes one commit to one branch of the remote by compare-and-swap: the remote takes it only if its branch is
+ * still at the expected old commit (or absent, when none is expected). A refusal for that reason is a lost race.
+ */
+public final class PushRefCommand {
+    private final Repository repo;
+    private String url;
+    private GitAuth auth = GitAuth.NONE;
+    private String branch;
+    private ObjectId newId;
+    private ObjectId expectedOld;
+
+    public PushRefCommand(Repository repo) {
+        this.repo = repo;
+    }
+
+    public PushRefCommand setUrl(String url) {
+        this.url = url;
+        return this;
+    }
+
+    public PushRefCommand setAuth(GitAuth auth) {
+        this.auth = auth;
+        return this;
+    }
+
+    public PushRefCommand setBranch(String branch) {
+        this.branch = branch;
+        return this;
+    }
+
+    public PushRefCommand setNewId(ObjectId newId) {
+        this.newId = newId;
+        return this;
+    }
+
+    /** Null: the remote branch must not exist yet. */
+    public PushRefCommand setExpectedOld(ObjectId expectedOld) {
+        this.expectedOld = expectedOld;
+        return this;
+    }
+
+    private static boolean lostRace(String message) {
+        return message != null && (message.contains("failed to update ref") || message.contains("lock"));
+    }
+
+    private RefResult fail(String ref, RemoteRefUpdate done) throws PushFailedException {
+        throw new PushFailedException(url, ref, done.getStatus()
+                + (done.getMessage() == null ? "" : " (" + done.getMessage() + ")"));
+    }
+
+    public RefResult call() throws IOException {
+        String ref = Constants.R_HEADS + branch;
+        try (Transport t = Transport.open(repo, url)) {
+            auth.configure(t);
+            RemoteRefUpdate update = new RemoteRefUpdate(repo, null, newId, ref, true, null,
+                    expectedOld == null ? ObjectId.zeroId() : expectedOld);
+            PushResult result = t.push(NullProgressMonitor.INSTANCE, List.of(update));
+            RemoteRefUpdate done = result.getRemoteUpdate(ref);
+            return switch (done.getStatus()) {
+                case OK -> RefResult.COMMITTED;
+                // the remote already has this very commit: another writer computed the same status from the same
+                // parent in the same second and pushed it first. Not our swap: recompute on top of it.
+                case UP_TO_DATE -> RefResult.LOCK_FAILURE;
+                case REJECTED_REMOTE_CHANGED, REJECTED_NONFASTFORWARD -> RefResult.LOCK_FAILURE;
+                // git's receive-pack answers "failed to update ref" / "cannot lock ref" when another push
+                // holds the ref's lock or moved it under us: the same lost race, retried by the store
+                case REJECTED_OTHER_REASON -> lostRace(done.getMessage()) ? RefResult.LOCK_FAILURE
+                        : fail(ref, done);
+                default -> fail(ref, done);
+            };
+        } catch (java.net.URISyntaxException e) {
+            throw new PushFailedException(url, ref, e.getMessage());
+        } catch (org.eclipse.jgit.errors.TransportException e) {
+            // receive-pack reports a stale old id as "failed to lock" on some servers
+            if (String.valueOf(e.getMessage()).contains("lock")) {
+                return RefResult.LOCK_FAILURE;
+            }
+            throw new PushFailedException(url, ref, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.gitfleet.reconciler.pass;
+
+import io.gitfleet.reconciler.git.ApprovalCheck;
+import io.gitfleet.reconciler.git.ApprovalVerdict;
+import io.gitfleet.reconciler.git.FleetMirror;
+import io.gitfleet.reconciler.git.FleetReader;
+import io.gitfleet.reconciler.git.SignatureCheck;
+import org.eclipse.jgit.lib.ObjectId;
+
+/**
+ * Runs the approval checks on the approved branch's head and reads the fleet at the commit they accept, straight
+ * from the object database. When the head is refused (history rewritten, a bad signature) the pass goes on with
+ * the last accepted commit's fleet, holding every new start, so that nodes already in flight are still tracked.
+ */
+final class LoadStep implements Step {
+    private final FleetMirror mirror;
+
+    LoadStep(FleetMirror mirror) {
+        this.mirror = mirror;
+    }
+
+    @Override
+    public String name() {
+        return "load";
+    }
+
+    @Override
+    public void run(PassState s) throws Exception {
+        String last = SyncStep.lastApplied(s.previous);
+        ObjectId lastAccepted = last == null ? null : ObjectId.fromString(last);
+        ObjectId acknowledged = null;
+        if (s.options.acceptHistory() != null) {
+            acknowledged = mirror.repository().resolve(s.options.acceptHistory() + "^{commit}");
+            if (!s.head.equals(acknowledged)) {
+                throw new NothingAcceptedException("AcceptHistoryMismatch", "--accept-history "
+                        + s.options.acceptHistory() + " is not the head of " + s.approvedBranch + " ("
+                        + s.head.name() + "); nothing was accepted");
+            }
+        }
+        SignatureCheck signatures = new SignatureCheck(mirror.repository(), s.options.keyDir());
+        s.verdict = new ApprovalCheck(mirror.repository(), signatures).check(lastAccepted, s.head, acknowledged);
+        s.accepted = s.verdict.accepted();
+        if (s.verdict instanceof ApprovalVerdict.HistoryRewritten h) {
+            hold(s, "HistoryRewritten", h.message(s.approvedBranch));
+        } else if (s.verdict instanceof ApprovalVerdict.Refused r) {
+            hold(s, "UnsignedCommit", r.message());
+        }
+        if (s.accepted == null) {
+            PassFailure stall = s.issues.remove(s.issues.size() - 1);
+            throw new NothingAcceptedException(stall.reason(), stall.message());
+        }
+        s.writtenFleet = FleetReader.load(mirror.repository(), s.accepted);
+        s.fleet = s.holdNewStarts ? HeldFleet.pauseAll(s.writtenFleet) : s.writtenFleet;
+    }
+
+    private void hold(PassState s, String reason, String message) {
+        s.holdNewStarts = true;
+        s.holdReason = message;
+        s.issues.add(new PassFailure(name(), FailureKind.STALL, reason, message));
+    }
+}

@@ -1,0 +1,49 @@
+package io.gitfleet.reconciler.pass;
+
+import io.gitfleet.reconciler.git.ApprovalVerdict;
+import io.gitfleet.reconciler.plan.Observation;
+import io.gitfleet.reconciler.plan.PlanResult;
+import io.gitfleet.reconciler.store.StatusView;
+import io.gitfleet.reconciler.store.WriteResult;
+import io.gitfleet.schema.FleetStatus;
+import io.gitfleet.schema.Instruction;
+import io.gitfleet.schema.LoadedFleet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import org.eclipse.jgit.lib.ObjectId;
+
+/** What one pass has learned so far; each step reads what the steps before it wrote. */
+public final class PassState {
+    final Instant now;
+    final PassOptions options;
+    /** Problems met on the way; the status conditions are made from them at the end of the pass. */
+    final List<PassFailure> issues = new ArrayList<>();
+
+    String approvedBranch;
+    ObjectId head;
+    StatusView status;
+    FleetStatus previous;
+    ApprovalVerdict verdict;
+    ObjectId accepted;
+    /** The fleet at the accepted commit (with every upgrade held when {@link #holdNewStarts}). */
+    LoadedFleet fleet;
+    /** The fleet at the accepted commit as written: what the status messages explain against. */
+    LoadedFleet writtenFleet;
+    boolean holdNewStarts;
+    String holdReason;
+    Map<String, Observation> observed;
+    Set<String> inFlightBefore = Set.of();
+    PlanResult plan;
+    WriteResult written;
+    SortedMap<String, Instruction> instructions;
+    FleetStatus fleetStatus;
+
+    PassState(Instant now, PassOptions options) {
+        this.now = now;
+        this.options = options;
+    }
+}

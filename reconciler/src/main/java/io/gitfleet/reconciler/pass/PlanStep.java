@@ -1,0 +1,46 @@
+package io.gitfleet.reconciler.pass;
+
+import io.gitfleet.reconciler.plan.FleetPlanner;
+import io.gitfleet.reconciler.plan.FleetSnapshot;
+import io.gitfleet.reconciler.plan.PlanResult;
+import io.gitfleet.reconciler.store.StatusView;
+import io.gitfleet.schema.UpgradeStatus;
+import java.io.IOException;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Runs the planner on the accepted fleet, the reports and the previous status. {@link #plan} is also what the
+ * record step calls again when it lost a race and must recompute against the status as the winner left it.
+ */
+final class PlanStep implements Step {
+    @Override
+    public String name() {
+        return "plan";
+    }
+
+    @Override
+    public void run(PassState s) throws Exception {
+        s.inFlightBefore = inFlight(s.status);
+        s.plan = plan(s, s.status);
+    }
+
+    static PlanResult plan(PassState s, StatusView previous) throws IOException {
+        PlanResult plan = FleetPlanner.plan(FleetSnapshot.of(s.accepted.name(), s.fleet), s.observed,
+                previous.upgrades(), s.now);
+        return s.holdNewStarts ? HeldFleet.explain(plan, s.writtenFleet, s.holdReason) : plan;
+    }
+
+    /** Nodes with a row in a disruptive phase: the only ones that may be instructed while new starts are held. */
+    static Set<String> inFlight(StatusView status) throws IOException {
+        Set<String> out = new TreeSet<>();
+        for (UpgradeStatus u : status.upgrades().values()) {
+            for (UpgradeStatus.NodeRow r : u.status().nodes()) {
+                if (r.phase().inFlight()) {
+                    out.add(r.node());
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,65 @@
+package io.gitfleet.reconciler.pass;
+
+import io.gitfleet.reconciler.git.FleetMirror;
+import io.gitfleet.reconciler.store.StatusWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * One reconcile pass, as an ordered list of named steps: sync → load → observe → plan, then record and instruct.
+ * The first failing step stops the list; recording always runs, because the status is computed in one place at
+ * the end of every pass, failed passes included. Instructions go out only after the status that explains them
+ * is recorded (a plan that starts a node is committed before the node hears of it).
+ */
+public final class ReconcilePass {
+    private final List<Step> steps;
+    private final Step record;
+    private final Step instruct;
+    private final PassOptions options;
+
+    public ReconcilePass(FleetMirror mirror, StatusWriter writer, ObservationSource observations,
+                         InstructionSink sink, PassOptions options) {
+        this.options = options;
+        this.steps = List.of(
+                new SyncStep(mirror, writer),
+                new LoadStep(mirror),
+                new ObserveStep(observations),
+                new PlanStep());
+        this.record = new RecordStatusStep(writer);
+        this.instruct = new InstructStep(sink);
+    }
+
+    public PassResult run(Instant now) {
+        PassState s = new PassState(now, options);
+        boolean completed = true;
+        for (Step step : steps) {
+            if (!attempt(step, s)) {
+                completed = false;
+                break;
+            }
+        }
+        if (!attempt(record, s)) {
+            return result(s, false);
+        }
+        if (completed && !attempt(instruct, s)) {
+            completed = false;
+        }
+        return result(s, completed);
+    }
+
+    private static boolean attempt(Step step, PassState s) {
+        try {
+            step.run(s);
+            return true;
+        } catch (Exception e) {
+            s.issues.add(Failures.classify(step.name(), e));
+            return false;
+        }
+    }
+
+    private static PassResult result(PassState s, boolean completed) {
+        return new PassResult(s.fleetStatus, s.plan, s.instructions == null ? new TreeMap<>() : s.instructions,
+                s.written, List.copyOf(s.issues), completed);
+    }
+}

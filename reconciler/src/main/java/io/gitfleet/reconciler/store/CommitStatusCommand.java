@@ -1,0 +1,110 @@
+package io.gitfleet.reconciler.store;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+
+/**
+ * Writes one commit on the status branch in memory (blobs, the changed trees, the commit) and moves the branch
+ * by compare-and-swap from the expected old commit. Does not judge whether a change is meaningful:
+ * {@link StatusStore} does that before.
+ */
+public final class CommitStatusCommand {
+    private final Repository repo;
+    private String branch;
+    private ObjectId expectedOld;
+    private SortedMap<String, byte[]> changes = new TreeMap<>();
+    private String message;
+    private PersonIdent ident;
+
+    public CommitStatusCommand(Repository repo) {
+        this.repo = repo;
+    }
+
+    /** Full ref name, e.g. {@code refs/heads/gitfleet/status}. */
+    public CommitStatusCommand setBranch(String branch) {
+        this.branch = branch;
+        return this;
+    }
+
+    /** The commit the branch must still point at; null means the branch must not exist yet. */
+    public CommitStatusCommand setExpectedOld(ObjectId expectedOld) {
+        this.expectedOld = expectedOld;
+        return this;
+    }
+
+    /** Path → new bytes; a null value deletes the path. */
+    public CommitStatusCommand setChanges(Map<String, byte[]> changes) {
+        this.changes = new TreeMap<>(changes);
+        return this;
+    }
+
+    public CommitStatusCommand setMessage(String message) {
+        this.message = message;
+        return this;
+    }
+
+    public CommitStatusCommand setIdent(PersonIdent ident) {
+        this.ident = ident;
+        return this;
+    }
+
+    public CommitResult call() throws IOException {
+        try (ObjectInserter inserter = repo.newObjectInserter();
+             ObjectReader reader = inserter.newReader();
+             RevWalk walk = new RevWalk(reader)) {
+            ObjectId baseTree = null;
+            if (expectedOld != null) {
+                RevCommit old = walk.parseCommit(expectedOld);
+                baseTree = old.getTree().copy();
+            }
+            SortedMap<String, ObjectId> blobs = new TreeMap<>();
+            for (Map.Entry<String, byte[]> c : changes.entrySet()) {
+                blobs.put(c.getKey(), c.getValue() == null ? null
+                        : inserter.insert(Constants.OBJ_BLOB, c.getValue()));
+            }
+            ObjectId tree = new TreeUpdater(reader, inserter).apply(baseTree, blobs);
+            if (tree.equals(baseTree)) {
+                return new CommitResult(RefResult.NO_CHANGE, expectedOld);
+            }
+            CommitBuilder commit = new CommitBuilder();
+            commit.setTreeId(tree);
+            if (expectedOld != null) {
+                commit.setParentId(expectedOld);
+            }
+            commit.setAuthor(ident);
+            commit.setCommitter(ident);
+            commit.setMessage(message);
+            ObjectId id = inserter.insert(commit);
+            inserter.flush();
+
+            RefUpdate update = repo.updateRef(branch);
+            update.setExpectedOldObjectId(expectedOld == null ? ObjectId.zeroId() : expectedOld);
+            update.setNewObjectId(id);
+            update.setRefLogMessage("gitfleet: status", false);
+            // the status branch is only ever extended; CAS decides, so no fast-forward check is needed
+            update.setForceUpdate(true);
+            RefUpdate.Result r = update.update(walk);
+            return switch (r) {
+                case NEW, FAST_FORWARD, FORCED -> new CommitResult(RefResult.COMMITTED, id);
+                case LOCK_FAILURE -> new CommitResult(RefResult.LOCK_FAILURE, id);
+                default -> throw new IOException("cannot update " + branch + ": " + r);
+            };
+        }
+    }
+
+    /** @param commit the new commit (COMMITTED), the one that lost (LOCK_FAILURE) or the old one (NO_CHANGE) */
+    public record CommitResult(RefResult result, ObjectId commit) {
+    }
+}

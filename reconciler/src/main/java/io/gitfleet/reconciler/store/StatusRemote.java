@@ -1,0 +1,24 @@
+package io.gitfleet.reconciler.store;
+
+import java.io.IOException;
+import org.eclipse.jgit.lib.ObjectId;
+
+/**
+ * The shared copy of the status branch (the fleet repo's remote), when there is one. Implemented by the Git
+ * mirror; the store only needs these two gestures.
+ */
+public interface StatusRemote {
+    /**
+     * Fetches {@code branch} from the remote and sets the local branch to it.
+     *
+     * @return the remote's commit, or null when the remote has no such branch
+     */
+    ObjectId refresh(String branch) throws IOException;
+
+    /**
+     * Pushes {@code branch} from {@code expectedOld} (null: must not exist) to {@code newId}.
+     *
+     * @return COMMITTED, or LOCK_FAILURE when the remote branch was not at {@code expectedOld}
+     */
+    RefResult push(String branch, ObjectId expectedOld, ObjectId newId) throws IOException;
+}

@@ -1,0 +1,146 @@
+package io.gitfleet.reconciler.store;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * The status branch: read it, and change it by compare-and-swap. An update is computed from the branch as it is,
+ * committed locally from the commit it was computed on, then pushed to the remote (when there is one) with the
+ * same expected old commit. Either swap failing means another writer moved the branch: re-read, recompute, retry
+ * with backoff. Nothing meaningful changed: no commit.
+ */
+public final class StatusStore {
+    public static final String DEFAULT_BRANCH = "gitfleet/status";
+    public static final PersonIdent DEFAULT_IDENT = new PersonIdent("gitfleet", "gitfleet@localhost");
+
+    private final Repository repo;
+    private final String branch;
+    private final StatusRemote remote;
+    private PersonIdent ident = DEFAULT_IDENT;
+    private int maxAttempts = 30;
+    private Duration backoff = Duration.ofMillis(10);
+
+    /**
+     * @param branch short name, e.g. {@code gitfleet/status}
+     * @param remote the shared copy to push to, or null when this repository is the only copy
+     */
+    public StatusStore(Repository repo, String branch, StatusRemote remote) {
+        this.repo = repo;
+        this.branch = branch;
+        this.remote = remote;
+    }
+
+    public StatusStore setIdent(PersonIdent ident) {
+        this.ident = ident;
+        return this;
+    }
+
+    public StatusStore setRetries(int maxAttempts, Duration backoff) {
+        this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
+        return this;
+    }
+
+    public String branch() {
+        return branch;
+    }
+
+    public String ref() {
+        return Constants.R_HEADS + branch;
+    }
+
+    public Repository repository() {
+        return repo;
+    }
+
+    /** The branch head in the local repository, or null. */
+    public ObjectId head() throws IOException {
+        Ref ref = repo.exactRef(ref());
+        return ref == null ? null : ref.getObjectId();
+    }
+
+    public CommitStatusView read() throws IOException {
+        return CommitStatusView.of(repo, head());
+    }
+
+    /** Sets the local branch to the remote's (no-op without a remote). */
+    public void refresh() throws IOException {
+        if (remote != null) {
+            remote.refresh(branch);
+        }
+    }
+
+    public WriteResult update(StatusMutation mutation) throws IOException {
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            ObjectId head = head();
+            CommitStatusView view = CommitStatusView.of(repo, head);
+            StatusUpdate update = mutation.apply(view);
+            SortedMap<String, byte[]> changes = StatusChanges.meaningful(view, update);
+            if (changes.isEmpty()) {
+                return new WriteResult(RefResult.NO_CHANGE, view.commit(), attempt, changes.keySet());
+            }
+            CommitStatusCommand.CommitResult local = new CommitStatusCommand(repo).setBranch(ref())
+                    .setExpectedOld(head).setChanges(changes)
+                    .setMessage(CommitMessage.of(update.events(), update.fleetCommit(), summary(changes)))
+                    .setIdent(new PersonIdent(ident, java.time.Instant.now())).call();
+            if (local.result() == RefResult.NO_CHANGE) {
+                return new WriteResult(RefResult.NO_CHANGE, view.commit(), attempt, changes.keySet());
+            }
+            if (local.result() == RefResult.COMMITTED
+                    && (remote == null || remote.push(branch, head, local.commit()) == RefResult.COMMITTED)) {
+                return new WriteResult(RefResult.COMMITTED, local.commit().name(), attempt, changes.keySet());
+            }
+            if (local.result() == RefResult.COMMITTED) {
+                // the remote moved: our local commit is not shared; take the remote's branch and recompute
+                remote.refresh(branch);
+            }
+            pause(attempt);
+        }
+        throw new StatusRaceLostException(branch, maxAttempts);
+    }
+
+    private void pause(int attempt) throws IOException {
+        long base = backoff.toMillis() << Math.min(attempt - 1, 6);
+        long millis = Math.min(1000, base) + ThreadLocalRandom.current().nextLong(backoff.toMillis() + 1);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while retrying a status write");
+        }
+    }
+
+    /** The subject of a commit that carries no planner event: which documents changed. */
+    static String summary(SortedMap<String, byte[]> changes) {
+        List<String> nodes = new ArrayList<>();
+        List<String> other = new ArrayList<>();
+        for (String path : changes.keySet()) {
+            String name = StatusPaths.nameOf(path);
+            if (StatusPaths.typeOf(path) == io.gitfleet.schema.NodeStatus.class) {
+                nodes.add(name);
+            } else if (path.equals(StatusPaths.FLEET)) {
+                other.add("fleet");
+            } else {
+                other.add(path.substring(0, path.indexOf('/')) + "/" + name);
+            }
+        }
+        StringBuilder b = new StringBuilder("status: ");
+        if (!nodes.isEmpty()) {
+            b.append(nodes.size() == 1 ? "node " : nodes.size() + " nodes: ").append(String.join(", ",
+                    nodes.subList(0, Math.min(3, nodes.size())))).append(nodes.size() > 3 ? ", …" : "");
+        }
+        if (!other.isEmpty()) {
+            b.append(nodes.isEmpty() ? "" : "; ").append(String.join(", ", other));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,101 @@
+package io.gitfleet.reconciler.store;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Batches status changes: mutations accumulate and are committed together at most once per interval (default
+ * 5 s). Until then {@link #view()} shows them laid over the branch, so the next pass plans from them. A flush
+ * replays the pending mutations, in order, on the branch as it is then: after another writer moved it, each is
+ * recomputed rather than replayed stale.
+ */
+public final class StatusWriter {
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+
+    private final StatusStore store;
+    private final Duration interval;
+    private final Clock clock;
+    private final List<StatusMutation> pending = new ArrayList<>();
+    private final Map<String, byte[]> overlay = new TreeMap<>();
+    private Instant lastFlush = Instant.MIN;
+
+    public StatusWriter(StatusStore store, Duration interval, Clock clock) {
+        this.store = store;
+        this.interval = interval;
+        this.clock = clock;
+    }
+
+    public StatusStore store() {
+        return store;
+    }
+
+    /** The branch with every pending change on top. */
+    public synchronized StatusView view() throws IOException {
+        return store.read().with(overlay);
+    }
+
+    /** Queues a mutation; applies it once to the current view so that the next {@link #view()} includes it. */
+    public synchronized StatusUpdate submit(StatusMutation mutation) throws IOException {
+        StatusUpdate update = mutation.apply(view());
+        overlay.putAll(StatusChanges.serializeAll(update));
+        pending.add(mutation);
+        return update;
+    }
+
+    public synchronized boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** Commits the pending changes when the interval since the last commit has passed; otherwise nothing. */
+    public synchronized WriteResult flushIfDue() throws IOException {
+        Instant now = clock.instant();
+        if (pending.isEmpty() || (lastFlush != Instant.MIN && now.isBefore(lastFlush.plus(interval)))) {
+            return null;
+        }
+        return flush();
+    }
+
+    /** Commits the pending changes now, as one commit. */
+    public synchronized WriteResult flush() throws IOException {
+        if (pending.isEmpty()) {
+            return new WriteResult(RefResult.NO_CHANGE, store.read().commit(), 0, java.util.Set.of());
+        }
+        List<StatusMutation> batch = List.copyOf(pending);
+        WriteResult result = store.update(view -> compose(batch, view));
+        pending.clear();
+        overlay.clear();
+        lastFlush = clock.instant();
+        return result;
+    }
+
+    /** Every mutation in order, each seeing the ones before it; events concatenated, the last trailer wins. */
+    static StatusUpdate compose(List<StatusMutation> batch, StatusView base) throws IOException {
+        if (batch.size() == 1) {
+            return batch.get(0).apply(base);
+        }
+        StatusUpdate all = new StatusUpdate();
+        Map<String, byte[]> seen = new TreeMap<>();
+        for (StatusMutation m : batch) {
+            StatusUpdate u = m.apply(base.with(seen));
+            u.writes().forEach((path, doc) -> {
+                if (doc == null) {
+                    all.delete(path);
+                } else {
+                    all.put(doc);
+                }
+            });
+            seen.putAll(StatusChanges.serializeAll(u));
+            all.events(u.events());
+            if (u.fleetCommit() != null) {
+                all.fleetCommit(u.fleetCommit());
+            }
+        }
+        return all;
+    }
+}
