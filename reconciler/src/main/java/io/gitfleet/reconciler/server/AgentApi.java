@@ -1,0 +1,117 @@
+package io.gitfleet.reconciler.server;
+
+import io.gitfleet.schema.DocumentReader;
+import io.gitfleet.schema.Documents;
+import io.gitfleet.schema.Instruction;
+import io.gitfleet.schema.Problem;
+import io.gitfleet.schema.ReadResult;
+import io.gitfleet.schema.Report;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /api/v1/nodes/{node}/report}: the agent's round trip. The agent proves who it is with its bearer
+ * token, reports, and gets its instruction (200) or nothing (204), possibly after a long poll
+ * ({@code ?wait=SECONDS}, at most {@link #MAX_WAIT}). A report that changes something triggers a pass.
+ */
+public final class AgentApi {
+    public static final int BODY_LIMIT = 64 * 1024;
+    public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+    private final Supplier<NodeTokens> tokens;
+    private final ReportBook reports;
+    private final InstructionBoard board;
+    private final Runnable triggerPass;
+    private final ServerMetrics metrics;
+    private final Clock clock;
+
+    public AgentApi(Supplier<NodeTokens> tokens, ReportBook reports, InstructionBoard board, Runnable triggerPass,
+                    ServerMetrics metrics, Clock clock) {
+        this.tokens = tokens;
+        this.reports = reports;
+        this.board = board;
+        this.triggerPass = triggerPass;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public void report(RoutingContext ctx) {
+        String node = ctx.pathParam("node");
+        authenticate(ctx, node);
+        Duration wait = waitParam(ctx);
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ApiError.badRequest("the body must be a Report document (JSON)");
+        }
+        ReadResult<Report> read = DocumentReader.read("report", body.getBytes(), Report.class, null);
+        if (!read.ok()) {
+            Problem p = read.problems().get(0);
+            throw new ApiError(400, "invalid_report", p.pointer() + ": " + p.message());
+        }
+        Report report = read.document();
+        if (!node.equals(report.name())) {
+            throw ApiError.forbidden("a node can only report for itself: the report is for " + report.name());
+        }
+        if (reports.record(node, report.status(), clock.instant())) {
+            triggerPass.run();
+        }
+        board.next(node, report.status().task(), wait).onComplete(done -> {
+            if (ctx.response().closed()) {
+                return;
+            }
+            if (done.failed()) {
+                ApiError.write(ctx, done.cause());
+                return;
+            }
+            Optional<Instruction> instruction = done.result();
+            int status = instruction.isPresent() ? 200 : 204;
+            metrics.agentRequest(status);
+            if (instruction.isPresent()) {
+                ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+                        .end(Buffer.buffer(Documents.toJsonBytes(instruction.get())));
+            } else {
+                ctx.response().setStatusCode(204).end();
+            }
+        });
+    }
+
+    private void authenticate(RoutingContext ctx, String node) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            metrics.agentRequest(401);
+            throw ApiError.unauthenticated("send the node's token as 'Authorization: Bearer TOKEN'");
+        }
+        switch (tokens.get().check(node, header.substring(7).strip())) {
+            case OK -> {
+            }
+            case OTHER_NODE -> {
+                metrics.agentRequest(403);
+                throw ApiError.forbidden("this token belongs to another node; a node can only speak for itself");
+            }
+            default -> {
+                metrics.agentRequest(401);
+                throw ApiError.unauthenticated("unknown node or wrong token");
+            }
+        }
+    }
+
+    private static Duration waitParam(RoutingContext ctx) {
+        String wait = ctx.request().getParam("wait");
+        if (wait == null || wait.isEmpty()) {
+            return Duration.ZERO;
+        }
+        try {
+            long seconds = Long.parseLong(wait);
+            if (seconds < 0) {
+                throw ApiError.badRequest("wait must be a number of seconds from 0 to " + MAX_WAIT.toSeconds());
+            }
+            return Duration.ofSeconds(Math.min(seconds, MAX_WAIT.toSeconds()));
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("wait must be a number of seconds from 0 to " + MAX_WAIT.toSeconds());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.gitfleet.reconciler.server;
+
+import io.gitfleet.schema.Documents;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The one error document of the HTTP API: {@code {"error": code, "reason": sentence}} with its status code. */
+public final class ApiError extends RuntimeException {
+    private final int status;
+    private final String code;
+
+    public ApiError(int status, String code, String reason) {
+        super(reason);
+        this.status = status;
+        this.code = code;
+    }
+
+    public static ApiError badRequest(String reason) {
+        return new ApiError(400, "bad_request", reason);
+    }
+
+    public static ApiError unauthenticated(String reason) {
+        return new ApiError(401, "unauthenticated", reason);
+    }
+
+    public static ApiError forbidden(String reason) {
+        return new ApiError(403, "forbidden", reason);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** Writes any failure of a route as the error document; unknown failures are 500 without details. */
+    public static void write(RoutingContext ctx, Throwable failure) {
+        int status;
+        String code;
+        String reason;
+        if (failure instanceof ApiError e) {
+            status = e.status;
+            code = e.code;
+            reason = e.getMessage();
+        } else if (ctx.statusCode() == 413) {
+            status = 413;
+            code = "too_large";
+            reason = "the body is larger than this endpoint accepts";
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            status = ctx.statusCode();
+            code = "bad_request";
+            reason = "the request could not be read";
+        } else {
+            status = 500;
+            code = "internal";
+            reason = "the server failed to handle the request";
+        }
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("error", code);
+        doc.put("reason", reason);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(Documents.toJsonBytes(doc)));
+    }
+}

@@ -1,0 +1,38 @@
+package io.gitfleet.reconciler.server;
+
+import io.gitfleet.webhooks.WebhookEvent;
+import io.gitfleet.webhooks.WebhookRoutes;
+import io.gitfleet.webhooks.WebhookSettings;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Consumer;
+
+/** The reconciler's HTTP surface, as one route table. Every failure becomes one {@link ApiError} document. */
+public final class HttpApi {
+    private HttpApi() {
+    }
+
+    public static Router router(Vertx vertx, AgentApi agents, StatusApi status, ServerMetrics metrics,
+                                WebhookSettings webhooks, Consumer<WebhookEvent> webhookSink) {
+        Router router = Router.router(vertx);
+        router.post("/api/v1/nodes/:node/report")
+                .handler(BodyHandler.create(false).setBodyLimit(AgentApi.BODY_LIMIT))
+                .handler(agents::report)
+                .failureHandler(ctx -> ApiError.write(ctx, ctx.failure()));
+        router.get("/api/v1/fleet").handler(status::fleet);
+        router.get("/api/v1/upgrades").handler(status::upgrades);
+        router.get("/api/v1/nodes").handler(status::nodes);
+        router.get("/api/v1/history").handler(status::history);
+        router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .end("{\"status\":\"ok\"}"));
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        WebhookRoutes.mount(router, webhooks.withMetrics(metrics), webhookSink);
+        DashboardRoutes.mount(router);
+        router.route("/api/*").failureHandler(ctx -> ApiError.write(ctx, ctx.failure()));
+        router.route().last().handler(ctx -> ApiError.write(ctx, new ApiError(404, "not_found",
+                "no such path: " + ctx.request().path())));
+        return router;
+    }
+}
