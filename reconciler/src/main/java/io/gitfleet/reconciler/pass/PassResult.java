@@ -3,6 +3,7 @@ package io.gitfleet.reconciler.pass;
 import io.gitfleet.reconciler.plan.PlanResult;
 import io.gitfleet.reconciler.store.WriteResult;
 import io.gitfleet.schema.FleetStatus;
+import io.gitfleet.schema.LoadedFleet;
 import io.gitfleet.schema.Instruction;
 import java.util.List;
 import java.util.SortedMap;
@@ -11,12 +12,13 @@ import java.util.SortedMap;
  * The outcome of one pass.
  *
  * @param status       the fleet status computed at its end (null only when even that could not be computed)
+ * @param fleet        the fleet at the accepted commit (null when the pass stopped before loading it)
  * @param plan         what the planner decided (null when the pass stopped before planning)
  * @param instructions what was handed to the sink
  * @param written      the status write (null when batched and not yet due, or when recording failed)
  * @param failures     every problem met, in order; the last one stopped the pass if {@code completed} is false
  */
-public record PassResult(FleetStatus status, PlanResult plan, SortedMap<String, Instruction> instructions,
+public record PassResult(FleetStatus status, LoadedFleet fleet, PlanResult plan, SortedMap<String, Instruction> instructions,
                          WriteResult written, List<PassFailure> failures, boolean completed) {
     public boolean stalled() {
         return failures.stream().anyMatch(f -> f.kind() == FailureKind.STALL);

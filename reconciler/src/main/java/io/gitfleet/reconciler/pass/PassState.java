@@ -23,6 +23,8 @@ public final class PassState {
     /** Problems met on the way; the status conditions are made from them at the end of the pass. */
     final List<PassFailure> issues = new ArrayList<>();
 
+    /** Whether to fetch from the remote first: the server fetches on webhooks and polls, not on every report. */
+    boolean fetch = true;
     String approvedBranch;
     ObjectId head;
     StatusView status;

@@ -31,7 +31,13 @@ public final class ReconcilePass {
     }
 
     public PassResult run(Instant now) {
+        return run(now, true);
+    }
+
+    /** One pass; {@code fetch} false plans from what the mirror already holds (a report changed, not the repo). */
+    public PassResult run(Instant now, boolean fetch) {
         PassState s = new PassState(now, options);
+        s.fetch = fetch;
         boolean completed = true;
         for (Step step : steps) {
             if (!attempt(step, s)) {
@@ -59,7 +65,7 @@ public final class ReconcilePass {
     }
 
     private static PassResult result(PassState s, boolean completed) {
-        return new PassResult(s.fleetStatus, s.plan, s.instructions == null ? new TreeMap<>() : s.instructions,
+        return new PassResult(s.fleetStatus, s.writtenFleet, s.plan, s.instructions == null ? new TreeMap<>() : s.instructions,
                 s.written, List.copyOf(s.issues), completed);
     }
 }

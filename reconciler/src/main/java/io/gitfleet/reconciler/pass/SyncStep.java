@@ -26,10 +26,12 @@ final class SyncStep implements Step {
 
     @Override
     public void run(PassState s) throws Exception {
-        try {
-            mirror.refresh(writer.store().branch());
-        } catch (FetchFailedException e) {
-            s.issues.add(Failures.classify(name(), e));
+        if (s.fetch) {
+            try {
+                mirror.refresh(writer.store().branch());
+            } catch (FetchFailedException e) {
+                s.issues.add(Failures.classify(name(), e));
+            }
         }
         s.status = writer.view();
         s.previous = s.status.fleet().orElse(null);

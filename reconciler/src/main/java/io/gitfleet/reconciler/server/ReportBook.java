@@ -7,7 +7,12 @@ import io.gitfleet.reconciler.store.StatusView;
 import io.gitfleet.schema.Report;
 import java.io.IOException;
 import java.time.Instant;
+import io.gitfleet.schema.NodeStatus;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ReportBook implements ObservationSource {
     private final Map<String, Observation> latest = new ConcurrentHashMap<>();
-    private final ObservationSource recorded = new RecordedObservations();
+    private final Set<String> changed = ConcurrentHashMap.newKeySet();
+    /** What the status branch recorded when the server started; read once, then memory is newer. */
+    private volatile Map<String, Observation> recorded;
 
     /**
      * Records a report. Returns whether it changed something a pass cares about (components, slots, health,
@@ -26,20 +33,46 @@ public final class ReportBook implements ObservationSource {
      */
     public boolean record(String node, Report.Status report, Instant at) {
         Observation before = latest.put(node, new Observation(report, at));
-        return before == null || meaningfullyDifferent(before.report(), report);
+        boolean meaningful = before == null || meaningfullyDifferent(before.report(), report);
+        if (meaningful) {
+            changed.add(node);
+        }
+        return meaningful;
+    }
+
+    /**
+     * The nodes whose reports changed meaningfully since the last call, as status documents to record. Their
+     * {@code lastSeen} rides along; a heartbeat alone never makes a status commit.
+     */
+    public List<NodeStatus> drainChanged() {
+        List<NodeStatus> out = new ArrayList<>();
+        for (String node : List.copyOf(changed)) {
+            changed.remove(node);
+            Observation o = latest.get(node);
+            Report.Status r = o.report();
+            out.add(NodeStatus.of(node, new NodeStatus.State(r.components(), r.slots(), r.health(), r.task(),
+                    r.failedVersions(), o.receivedAt().truncatedTo(ChronoUnit.SECONDS))));
+        }
+        return out;
     }
 
     public Observation get(String node) {
         return latest.get(node);
     }
 
-    public Map<String, Observation> snapshot() {
-        return Map.copyOf(latest);
+    /** Every node's latest report: in memory, or as the status branch recorded it before this server started. */
+    public Map<String, Observation> all() {
+        Map<String, Observation> out = new HashMap<>(recorded == null ? Map.of() : recorded);
+        out.putAll(latest);
+        return out;
     }
 
     @Override
     public Map<String, Observation> observations(StatusView status) throws IOException {
-        Map<String, Observation> out = new HashMap<>(recorded.observations(status));
+        if (recorded == null) {
+            recorded = Map.copyOf(new RecordedObservations().observations(status));
+        }
+        Map<String, Observation> out = new HashMap<>(recorded);
         out.putAll(latest);
         return out;
     }

@@ -1,0 +1,132 @@
+package io.gitfleet.reconciler.cli;
+
+import io.gitfleet.reconciler.server.ReconcilerServer;
+import io.gitfleet.reconciler.server.ServerSettings;
+import io.gitfleet.reconciler.store.StatusStore;
+import io.gitfleet.schema.Durations;
+import io.gitfleet.webhooks.Forge;
+import io.gitfleet.webhooks.ForgeClient;
+import io.gitfleet.webhooks.WebhookSecrets;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code gitfleet serve}: the reconciler as a long-running process. */
+@Command(name = "serve", description = "Run the reconciler: Git sync, planner, status branch, agent API, webhooks, "
+        + "dashboard and metrics.")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    RemoteOptions remote;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "where to listen (default 127.0.0.1:8080; 0.0.0.0:8443 behind a TLS proxy for a real fleet)")
+    String listen;
+
+    @Option(names = "--branch", paramLabel = "BRANCH", defaultValue = "main",
+            description = "the approved branch until the status branch records the one fleet.yaml names")
+    String branch;
+
+    @Option(names = "--status-branch", paramLabel = "BRANCH", defaultValue = StatusStore.DEFAULT_BRANCH)
+    String statusBranch;
+
+    @Option(names = "--poll", paramLabel = "DURATION", defaultValue = "60s",
+            description = "fetch this often when no webhook arrives (default 60s)")
+    String poll;
+
+    @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "5s",
+            description = "at most one status commit per interval (default 5s)")
+    String statusInterval;
+
+    @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+            description = "shared webhook secret (else $GITFLEET_WEBHOOK_SECRET and its per-forge variants)")
+    Path webhookSecretFile;
+
+    @Option(names = "--forge", paramLabel = "github|gitlab|gitea",
+            description = "post pull-request plans as commit statuses and comments to this forge")
+    String forge;
+
+    @Option(names = "--forge-url", paramLabel = "URL", description = "the forge's API base URL")
+    URI forgeUrl;
+
+    @Option(names = "--forge-token-file", paramLabel = "FILE", description = "token for the forge's API")
+    Path forgeTokenFile;
+
+    @Option(names = "--public-url", paramLabel = "URL", description = "this server's URL, linked from commit statuses")
+    String publicUrl;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        int colon = listen.lastIndexOf(':');
+        if (colon < 0) {
+            throw new UsageException("--listen " + listen + ": give HOST:PORT");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--listen " + listen + ": the port must be a number");
+        }
+        Path dataDir = remote.dataDir != null ? remote.dataDir : Path.of(System.getProperty("user.home"), ".local",
+                "share", "gitfleet");
+        Files.createDirectories(dataDir);
+        remote.dataDir = dataDir;
+        WebhookSecrets secrets = webhookSecretFile != null ? WebhookSecrets.sharedFromFile(webhookSecretFile)
+                : WebhookSecrets.fromEnvironment(System.getenv());
+        ServerSettings settings = new ServerSettings(remote.repo, remote.auth(), dataDir, listen.substring(0, colon),
+                port, branch, statusBranch, duration("--poll", poll), duration("--status-interval", statusInterval),
+                secrets, forgeClient(), publicUrl);
+        ReconcilerServer server = new ReconcilerServer(settings, Clock.systemUTC());
+        int actual = server.start();
+        spec.commandLine().getOut().println("gitfleet serving " + remote.repo + " on http://" + listen.substring(0, colon)
+                + ":" + actual + "/ (dashboard), agents at /api/v1/nodes/NAME/report");
+        spec.commandLine().getOut().flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                System.err.println("gitfleet: shutdown: " + e.getMessage());
+            }
+            stop.countDown();
+        }));
+        stop.await();
+        return 0;
+    }
+
+    private ForgeClient forgeClient() throws java.io.IOException {
+        if (forge == null) {
+            return null;
+        }
+        Forge f;
+        try {
+            f = Forge.valueOf(forge.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--forge " + forge + ": give github, gitlab or gitea");
+        }
+        if (forgeUrl == null || forgeTokenFile == null) {
+            throw new UsageException("--forge needs --forge-url and --forge-token-file");
+        }
+        return ForgeClient.create(f, forgeUrl, Files.readString(forgeTokenFile).strip(), Duration.ofSeconds(10));
+    }
+
+    private static Duration duration(String option, String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
+    }
+}

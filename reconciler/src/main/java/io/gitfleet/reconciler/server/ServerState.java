@@ -1,0 +1,118 @@
+package io.gitfleet.reconciler.server;
+
+import io.gitfleet.reconciler.pass.PassResult;
+import io.gitfleet.reconciler.plan.Observation;
+import io.gitfleet.schema.FleetStatus;
+import io.gitfleet.schema.LoadedFleet;
+import io.gitfleet.schema.Node;
+import io.gitfleet.schema.UpgradeStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+
+/** What the server knows after its last pass: what the read API shows and whom the agent API lets in. */
+public final class ServerState implements StatusApi.Source {
+    private final ServerSettings settings;
+    private final Repository repo;
+    private final ReportBook reports;
+    private volatile LoadedFleet fleet;
+    private volatile NodeTokens tokens = new NodeTokens(Map.of());
+    private volatile FleetStatus fleetStatus;
+    private volatile Map<String, UpgradeStatus> upgrades = Map.of();
+
+    ServerState(ServerSettings settings, Repository repo, ReportBook reports) {
+        this.settings = settings;
+        this.repo = repo;
+        this.reports = reports;
+    }
+
+    void update(PassResult result) {
+        if (result.fleet() != null && result.fleet() != fleet) {
+            fleet = result.fleet();
+            tokens = new NodeTokens(fleet.nodes());
+        }
+        if (result.status() != null) {
+            fleetStatus = result.status();
+        }
+        if (result.plan() != null) {
+            upgrades = new TreeMap<>(result.plan().upgrades());
+        }
+    }
+
+    NodeTokens tokens() {
+        return tokens;
+    }
+
+    @Override
+    public String fleetName() {
+        return fleet == null ? "fleet" : fleet.fleet().map(f -> f.name()).orElse("fleet");
+    }
+
+    @Override
+    public String approvedBranch() {
+        FleetStatus fs = fleetStatus;
+        return fs != null && fs.status().approvedBranch() != null ? fs.status().approvedBranch()
+                : settings.approvedBranch();
+    }
+
+    @Override
+    public String statusBranch() {
+        return settings.statusBranch();
+    }
+
+    @Override
+    public FleetStatus fleetStatus() {
+        return fleetStatus;
+    }
+
+    @Override
+    public Map<String, UpgradeStatus> upgrades() {
+        return upgrades;
+    }
+
+    @Override
+    public Map<String, Node> inventory() {
+        return fleet == null ? Map.of() : fleet.nodes();
+    }
+
+    @Override
+    public Map<String, Observation> reports() {
+        return reports.all();
+    }
+
+    @Override
+    public List<Map<String, Object>> history(int limit) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try {
+            ObjectId head = repo.resolve("refs/heads/" + settings.statusBranch());
+            if (head == null) {
+                return out;
+            }
+            try (RevWalk walk = new RevWalk(repo)) {
+                walk.markStart(walk.parseCommit(head));
+                for (RevCommit c : walk) {
+                    if (out.size() >= limit) {
+                        break;
+                    }
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("sha", c.name());
+                    e.put("message", c.getFullMessage());
+                    e.put("time", Instant.ofEpochSecond(c.getCommitTime()).toString());
+                    out.add(e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+}
