@@ -1,0 +1,185 @@
+package io.gitfleet.agent;
+
+import io.gitfleet.agent.install.DownloadSettings;
+import io.gitfleet.agent.state.TaskPlanner.Installer;
+import io.gitfleet.schema.Documents;
+import io.gitfleet.schema.Durations;
+import io.gitfleet.schema.SafeYaml;
+import io.gitfleet.schema.YamlException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+
+/** The agent's configuration file (YAML). docs/agent.md is the reference; every field has a safe default. */
+public record AgentConfig(String server, String node, String tokenFile, String stateDir, String installer,
+                          String component, Map<String, String> components, Slots slots, BootloaderConfig bootloader,
+                          String root, Reboot reboot, Hooks hooks, CommandConfig command, Download download,
+                          Poll poll, VerifyGit verifyGit, Loop loop) {
+    public AgentConfig {
+        installer = installer == null ? "ab-image" : installer;
+        component = component == null ? "os" : component;
+        components = components == null ? Map.of() : Map.copyOf(components);
+        root = root == null ? "/" : root;
+        reboot = reboot == null ? new Reboot(null, null) : reboot;
+        hooks = hooks == null ? new Hooks(null, null, null) : hooks;
+        download = download == null ? new Download(null, null, null, null, null) : download;
+        poll = poll == null ? new Poll(null, null, null, null) : poll;
+        loop = loop == null ? new Loop(null, null) : loop;
+    }
+
+    public record Slots(String a, String b) {
+    }
+
+    /** {@code type: grub-env} (with {@code editenv}, default grub-editenv) or {@code type: file}. */
+    public record BootloaderConfig(String type, String path, String editenv) {
+    }
+
+    public record Reboot(List<String> command, String timeout) {
+        public Reboot {
+            command = command == null ? List.of("systemctl", "reboot") : List.copyOf(command);
+            timeout = timeout == null ? "10m" : timeout;
+        }
+    }
+
+    /** Shell command lines: {@code preReboot} (e.g. a drain) and {@code health} (all must exit 0). */
+    public record Hooks(List<String> preReboot, List<String> health, String timeout) {
+        public Hooks {
+            preReboot = preReboot == null ? List.of() : List.copyOf(preReboot);
+            health = health == null ? List.of() : List.copyOf(health);
+            timeout = timeout == null ? "5m" : timeout;
+        }
+    }
+
+    /** The command installer: argv (no shell) with {placeholders} from the image payload. */
+    public record CommandConfig(List<String> argv, String timeout, Boolean reboot) {
+        public CommandConfig {
+            argv = argv == null ? List.of() : List.copyOf(argv);
+            timeout = timeout == null ? "1h" : timeout;
+            reboot = Boolean.TRUE.equals(reboot);
+        }
+    }
+
+    public record Download(Long minBytesPerSecond, String lowSpeedTime, String connectTimeout, Integer maxAttempts,
+                           String retryCap) {
+    }
+
+    /** {@code longPoll}: how long the server may hold an idle round trip; {@code progressInterval}: reports while working. */
+    public record Poll(String longPoll, String progressInterval, String backoffMin, String backoffMax) {
+        public Poll {
+            longPoll = longPoll == null ? "30s" : longPoll;
+            progressInterval = progressInterval == null ? "2s" : progressInterval;
+            backoffMin = backoffMin == null ? "1s" : backoffMin;
+            backoffMax = backoffMax == null ? "60s" : backoffMax;
+        }
+    }
+
+    public record VerifyGit(String url, String branch) {
+        public VerifyGit {
+            branch = branch == null ? "main" : branch;
+        }
+    }
+
+    public record Loop(Integer limit, Integer transferLimit) {
+    }
+
+    public static AgentConfig load(Path file) throws IOException {
+        AgentConfig config;
+        try {
+            // A misspelt key must not silently fall back to a default: unknown fields are errors here.
+            config = Documents.MAPPER.readerFor(AgentConfig.class)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(SafeYaml.parse(Files.readAllBytes(file)).tree());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        } catch (YamlException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        } catch (JacksonException e) {
+            throw new IOException(file + ": cannot be read as an agent config: " + e.getOriginalMessage(), e);
+        }
+        List<String> problems = config.problems(false);
+        if (!problems.isEmpty()) {
+            throw new IOException(file + ": " + String.join("; ", problems));
+        }
+        return config;
+    }
+
+    /** What is missing or wrong; {@code forServer} also requires the reconciler fields. */
+    public List<String> problems(boolean forServer) {
+        List<String> p = new ArrayList<>();
+        if (node == null || !node.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            p.add("node must be the node's name (a DNS label)");
+        }
+        components.forEach((name, version) -> {
+            if (!name.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") || version == null || version.length() > 128) {
+                p.add("components: '" + name + "' must be a lowercase name with a version of at most 128 characters");
+            }
+        });
+        if (stateDir == null) {
+            p.add("stateDir is required (e.g. /var/lib/gitfleet)");
+        }
+        if (forServer && (server == null || tokenFile == null)) {
+            p.add("server and tokenFile are required to talk to the reconciler");
+        }
+        switch (installer) {
+            case "ab-image" -> {
+                if (slots == null || slots.a() == null || slots.b() == null) {
+                    p.add("slots.a and slots.b are required for the ab-image installer");
+                }
+                if (bootloader == null || bootloader.path() == null
+                        || !List.of("grub-env", "file").contains(bootloader.type())) {
+                    p.add("bootloader needs type (grub-env or file) and path");
+                }
+            }
+            case "command" -> {
+                if (command == null || command.argv().isEmpty()) {
+                    p.add("command.argv is required for the command installer");
+                }
+            }
+            default -> p.add("installer must be ab-image or command, not " + installer);
+        }
+        List<String> durations = new ArrayList<>(List.of(reboot.timeout(), hooks.timeout(), poll.longPoll(),
+                poll.progressInterval(), poll.backoffMin(), poll.backoffMax()));
+        if (command != null) {
+            durations.add(command.timeout());
+        }
+        for (String d : new String[] {download.lowSpeedTime(), download.connectTimeout(), download.retryCap()}) {
+            if (d != null) {
+                durations.add(d);
+            }
+        }
+        for (String d : durations) {
+            try {
+                Durations.parse(d);
+            } catch (IllegalArgumentException e) {
+                p.add("not a duration (like 90s, 15m, 1h30m): " + d);
+            }
+        }
+        if (reboot.command().isEmpty()) {
+            p.add("reboot.command must not be empty");
+        }
+        return p;
+    }
+
+    public Installer installerKind() {
+        return installer.equals("command") ? Installer.COMMAND : Installer.AB_IMAGE;
+    }
+
+    public DownloadSettings downloadSettings() {
+        DownloadSettings d = DownloadSettings.DEFAULTS;
+        return new DownloadSettings(duration(download.connectTimeout(), d.connectTimeout()), d.responseTimeout(),
+                download.minBytesPerSecond() == null ? d.minBytesPerSecond() : download.minBytesPerSecond(),
+                duration(download.lowSpeedTime(), d.lowSpeedTime()),
+                download.maxAttempts() == null ? d.maxAttempts() : download.maxAttempts(), d.retryBase(),
+                duration(download.retryCap(), d.retryCap()), d.maxRestarts());
+    }
+
+    public static Duration duration(String text, Duration fallback) {
+        return text == null ? fallback : Durations.parse(text);
+    }
+}

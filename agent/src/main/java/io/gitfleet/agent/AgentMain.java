@@ -1,0 +1,149 @@
+package io.gitfleet.agent;
+
+import io.gitfleet.agent.state.State;
+import io.gitfleet.agent.state.Task;
+import io.gitfleet.schema.Action;
+import io.gitfleet.schema.Instruction;
+import java.io.PrintWriter;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.random.RandomGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gitfleet-agent --config FILE} runs the agent; {@code gitfleet-agent install …} installs once by hand. */
+@Command(name = "gitfleet-agent", mixinStandardHelpOptions = true, subcommands = AgentMain.Install.class,
+        versionProvider = AgentMain.Version.class,
+        description = "The gitfleet node agent: reports to the reconciler and installs what it is told.")
+public final class AgentMain implements Callable<Integer> {
+    @Option(names = "--config", description = "the agent config (YAML)")
+    Path config;
+
+    /** {@code --version}: the jar's Implementation-Version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gitfleet-agent " + ReportBuilder.AGENT_VERSION};
+        }
+    }
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        io.gitfleet.agent.install.HttpImageSource.tune();
+        HeapReport.startIfAsked();
+        int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        io.gitfleet.agent.install.HttpImageSource.releaseSelectorThreads();
+        System.exit(code);
+    }
+
+    /** Exit codes: 0 done, 1 the operation failed, 2 bad usage or bad input. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new AgentMain()).setOut(out).setErr(err);
+        cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println(e instanceof java.io.IOException ? e.getMessage() : e.toString());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (config == null) {
+            err.println("--config FILE is required");
+            return 2;
+        }
+        AgentConfig cfg;
+        try {
+            cfg = AgentConfig.load(config);
+        } catch (java.io.IOException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        var problems = cfg.problems(true);
+        if (!problems.isEmpty()) {
+            err.println(config + ": " + String.join("; ", problems));
+            return 2;
+        }
+        ReconcilerClient client = new ReconcilerClient(HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(15)).build(), cfg.server(), cfg.node(), Path.of(cfg.tokenFile()));
+        Agent agent = new Agent(cfg, NodeSetup.fromConfig(cfg), client, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),
+                RandomGenerator.getDefault(), t -> { });
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "stop"));
+        agent.run();
+        return 0;
+    }
+
+    // No standard help mixin here: its -V/--version would clash with --version (the image's version).
+    @Command(name = "install",
+            description = "Write an image into the inactive slot and set it to boot once (like rauc install). "
+                    + "Exit 0 only when the slot is written, verified and set for the next boot.")
+    static final class Install implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "the agent config (YAML)")
+        Path config;
+        @Option(names = "--image", required = true, description = "image URL (http, https or file)")
+        String image;
+        @Option(names = "--sha256", required = true, description = "SHA-256 of the image file as served")
+        String sha256;
+        @Option(names = "--size", required = true, description = "expanded size of the image in bytes")
+        long size;
+        @Option(names = "--version", description = "the version the image holds (recorded for reports)")
+        String version;
+        @Option(names = "--force", description = "write even if the booted slot already holds --version")
+        boolean force;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            AgentConfig cfg;
+            try {
+                cfg = AgentConfig.load(config);
+            } catch (java.io.IOException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
+            if (cfg.installerKind() != io.gitfleet.agent.state.TaskPlanner.Installer.AB_IMAGE) {
+                err.println("install needs the ab-image installer; " + config + " uses " + cfg.installer());
+                return 2;
+            }
+            if (size <= 0 || !sha256.matches("[0-9a-fA-F]{64}")) {
+                err.println("--size must be positive and --sha256 64 hex digits");
+                return 2;
+            }
+            String v = version == null ? "unknown" : version;
+            Instruction.Spec spec = new Instruction.Spec("manual", 0, null, Action.INSTALL, cfg.component(), v, null,
+                    new Instruction.ImageRef(image, sha256.toLowerCase(java.util.Locale.ROOT), size, Map.of()),
+                    null, force);
+            Agent agent = new Agent(cfg, NodeSetup.fromConfig(cfg), null, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),
+                    RandomGenerator.getDefault(), t -> { });
+            long started = System.nanoTime();
+            Task done = agent.installOnce(spec);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (done.state() == State.REBOOTING) {
+                out.printf("slot %s written and verified (%d bytes in %.2f s, %.0f MB/s); it boots once on the next "
+                        + "reboot. The agent marks it good after its health checks.%n", done.target().wire(), size,
+                        seconds, size / 1e6 / seconds);
+                return 0;
+            }
+            if (done.state() == State.SKIPPED) {
+                err.println("nothing written: " + done.message() + " (use --force to write it anyway)");
+                return 1;
+            }
+            err.println("install failed: " + done.failureReason());
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.gitfleet.agent;
+
+import io.gitfleet.agent.boot.BootEnv;
+import io.gitfleet.agent.boot.Slot;
+import io.gitfleet.agent.install.CancelledException;
+import io.gitfleet.agent.install.HttpImageSource;
+import io.gitfleet.agent.install.ImageSource;
+import io.gitfleet.agent.install.InstallException;
+import io.gitfleet.agent.install.TransferListener;
+import io.gitfleet.agent.install.VerifySlotCommand;
+import io.gitfleet.agent.install.WriteSlotCommand;
+import io.gitfleet.agent.state.Event;
+import io.gitfleet.agent.state.State;
+import io.gitfleet.agent.state.Task;
+import io.gitfleet.agent.state.TaskPlanner;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** The handlers up to the boot switch: check the instruction, stream the image, verify it. */
+final class InstallSteps {
+    private final StepContext ctx;
+    private final CompletableFuture<HttpClient> images;
+    private WriteSlotCommand.Result written;
+
+    InstallSteps(StepContext ctx) {
+        this.ctx = ctx;
+        // Building an HttpClient loads the TLS stack (a few hundred ms): do it while the rest starts up.
+        this.images = CompletableFuture.supplyAsync(() -> HttpImageSource.newClient(ctx.config().downloadSettings()));
+    }
+
+    Step instructed(Task task) throws IOException {
+        if (ctx.link().cancelRequested()) {
+            return Step.of(Event.CANCEL, new CancelledException().reason());
+        }
+        BootEnv boot = ctx.boot();
+        var facts = new TaskPlanner.Facts(ctx.config().installerKind(), ctx.config().component(),
+                ReportBuilder.versions(ctx.config(), ctx.machine().state(), boot), boot, boot.booted(),
+                ctx.machine().state());
+        TaskPlanner.Decision decision = TaskPlanner.plan(task.spec(), facts);
+        if (!(decision instanceof TaskPlanner.AtTarget) && !(decision instanceof TaskPlanner.Refuse)
+                && ctx.verifier() != null && !task.manual()) {
+            Optional<String> refusal = ctx.verifier().check(task.spec());
+            if (refusal.isPresent()) {
+                return Step.of(Event.REFUSED, refusal.get());
+            }
+        }
+        if (decision instanceof TaskPlanner.AtTarget at) {
+            return Step.of(Event.AT_TARGET, "already at " + at.version());
+        }
+        if (decision instanceof TaskPlanner.Refuse refuse) {
+            return Step.of(Event.REFUSED, refuse.reason());
+        }
+        if (decision instanceof TaskPlanner.WriteImage w) {
+            ctx.machine().updateTask(t -> t.withSlots(w.target(), w.previous()));
+            return Step.of(Event.IMAGE_CHECKED, "writing slot " + w.target().wire());
+        }
+        if (decision instanceof TaskPlanner.RollBack r) {
+            ctx.machine().updateTask(t -> t.withSlots(r.target(), r.previous()));
+            return Step.of(Event.ROLLBACK_CHECKED, "rolling back to slot " + r.target().wire());
+        }
+        return Step.of(Event.COMMAND_CHECKED);
+    }
+
+    /** Downloading and Writing: one streaming pass; cuts and resumes move the state between the two. */
+    Step transfer(Task task) throws IOException, InterruptedException {
+        Slot target = task.target();
+        // RAUC's order: the slot is marked bad (and any pending try of it dropped) before its first byte changes.
+        ctx.node().bootloader().markBad(target);
+        ctx.machine().update(s -> s.withoutSlotVersion(target.wire()));
+        written = null;
+        var image = task.spec().image();
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void flowing() {
+                if (ctx.machine().task().state() == State.DOWNLOADING) {
+                    ctx.machine().fire(Event.FLOWING, null);
+                    ctx.link().checkpoint(true);
+                }
+            }
+
+            @Override
+            public void reconnecting(long offset, String why) {
+                if (ctx.machine().task().state() == State.WRITING) {
+                    ctx.machine().fire(Event.RECONNECTING, "reconnecting: " + why);
+                    ctx.link().checkpoint(true);
+                }
+            }
+
+            @Override
+            public void restarting(String why) {
+                reconnecting(0, why + "; starting over from byte 0");
+            }
+
+            @Override
+            public void progress(long done, long total) {
+                ctx.machine().progress(done, total);
+                ctx.link().checkpoint(false);
+            }
+        };
+        URI url = URI.create(image.url());
+        ImageSource source = ImageSource.isFile(url) ? ImageSource.file(Path.of(url))
+                : new HttpImageSource(client(), url, ctx.config().downloadSettings(), listener,
+                        ctx.link()::cancelRequested);
+        try {
+            written = new WriteSlotCommand().setSource(source).setSlot(target.wire(), ctx.node().slot(target))
+                    .setBootedSlot(ctx.node().slot(task.previous())).setRootDevice(ctx.node().rootDevice())
+                    .setDeclaredSize(image.size()).setListener(listener).setCancelled(ctx.link()::cancelRequested)
+                    .call();
+        } catch (CancelledException e) {
+            return Step.of(Event.CANCEL, e.reason());
+        } catch (InstallException e) {
+            return Step.of(Event.FAIL, e.reason());
+        }
+        if (ctx.machine().task().state() == State.DOWNLOADING) {
+            // A file source never reports flowing; the table only knows WRITTEN from Writing.
+            ctx.machine().fire(Event.FLOWING, null);
+        }
+        return Step.of(Event.WRITTEN, written.expandedBytes() + " bytes written, " + written.compressedBytes()
+                + " downloaded");
+    }
+
+    Step verifying(Task task) {
+        if (ctx.link().cancelRequested()) {
+            return Step.of(Event.CANCEL, new CancelledException().reason());
+        }
+        if (written == null) {
+            return Step.of(Event.FAIL, "internal error: verification without a finished transfer");
+        }
+        var image = task.spec().image();
+        try {
+            new VerifySlotCommand(ctx.node().slot(task.target()), image.sha256(), image.size()).call(written);
+        } catch (InstallException e) {
+            return Step.of(Event.FAIL, e.reason());
+        }
+        ctx.machine().update(s -> s.withSlotVersion(task.target().wire(), task.spec().version()));
+        return Step.of(Event.VERIFIED, "sha256 and size match; slot " + task.target().wire() + " synced");
+    }
+
+    private HttpClient client() {
+        return images.join();
+    }
+}

@@ -1,0 +1,68 @@
+package io.gitfleet.agent;
+
+import io.gitfleet.agent.boot.BootEnv;
+import io.gitfleet.agent.boot.Slot;
+import io.gitfleet.agent.state.AgentState;
+import io.gitfleet.agent.state.State;
+import io.gitfleet.agent.state.Task;
+import io.gitfleet.agent.state.TaskPlanner;
+import io.gitfleet.schema.Report;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Builds the report from persisted state and the bootloader's view: the one place status is computed. */
+final class ReportBuilder {
+    static final String AGENT_VERSION = versionOf();
+
+    private ReportBuilder() {
+    }
+
+    static Report build(AgentConfig config, AgentState state, BootEnv boot, Report.Health health) {
+        Report.Slots slots = null;
+        if (boot != null && config.installerKind() == TaskPlanner.Installer.AB_IMAGE) {
+            slots = new Report.Slots(wire(boot.booted()), wire(boot.primary()), wire(boot.tryOnce()),
+                    new Report.Slot(state.slotVersions().get("a"), boot.a()),
+                    new Report.Slot(state.slotVersions().get("b"), boot.b()));
+        }
+        Task t = state.task();
+        Report.Task task = null;
+        if (t != null && t.state() != State.IDLE) {
+            boolean bytes = t.bytesTotal() > 0 && t.spec().image() != null;
+            task = new Report.Task(t.spec().upgrade(), t.spec().attempt(), t.spec().action(), t.spec().version(),
+                    t.state().phase(), bytes ? t.bytesDone() : null, bytes ? t.bytesTotal() : null,
+                    clip(t.message(), 4096), clip(t.failureReason(), 1024));
+        }
+        return Report.of(config.node(), new Report.Status(AGENT_VERSION, versions(config, state, boot), slots, health,
+                task, state.failedVersions()));
+    }
+
+    /** What runs now: static config values, then the installer's component from the booted slot's record. */
+    static Map<String, String> versions(AgentConfig config, AgentState state, BootEnv boot) {
+        Map<String, String> versions = new HashMap<>(config.components());
+        String managed = null;
+        if (config.installerKind() == TaskPlanner.Installer.AB_IMAGE) {
+            if (boot != null && boot.booted() != null) {
+                managed = state.slotVersions().get(boot.booted().wire());
+            }
+        } else {
+            managed = state.installedVersions().get(config.component());
+        }
+        if (managed != null) {
+            versions.put(config.component(), managed);
+        }
+        return versions;
+    }
+
+    private static String wire(Slot slot) {
+        return slot == null ? null : slot.wire();
+    }
+
+    private static String clip(String s, int max) {
+        return s == null || s.length() <= max ? s : "…" + s.substring(s.length() - max + 1);
+    }
+
+    private static String versionOf() {
+        String v = ReportBuilder.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

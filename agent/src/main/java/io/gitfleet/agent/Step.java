@@ -1,0 +1,19 @@
+package io.gitfleet.agent;
+
+import io.gitfleet.agent.state.Event;
+
+/** What a state's handler did: an event for the table (with a detail), or one of two signals for the loop. */
+record Step(Event event, String detail) {
+    /** The file bootloader booted within this process: reload the state as a fresh process would. */
+    static final Step REBOOTED_IN_PLACE = new Step(null, "rebooted in place");
+    /** A manual install waits for the operator's reboot; the loop keeps reporting meanwhile. */
+    static final Step DORMANT = new Step(null, "waiting for a reboot");
+
+    static Step of(Event event) {
+        return new Step(event, null);
+    }
+
+    static Step of(Event event, String detail) {
+        return new Step(event, detail);
+    }
+}

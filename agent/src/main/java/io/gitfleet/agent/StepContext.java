@@ -1,0 +1,57 @@
+package io.gitfleet.agent;
+
+import io.gitfleet.agent.boot.BootEnv;
+import io.gitfleet.agent.boot.Slot;
+import io.gitfleet.agent.health.HealthMonitor;
+import io.gitfleet.agent.health.HookRunner;
+import io.gitfleet.agent.state.StateMachine;
+import io.gitfleet.agent.state.Task;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What the state handlers share: config, the machine, the node, and the link back to the report loop. */
+record StepContext(AgentConfig config, NodeSetup node, StateMachine machine, HookRunner hooks, HealthMonitor health,
+                   GitVerifier verifier, Link link) {
+    /** The loop the handlers run under: progress reports, the cancel flag, and waiting. */
+    interface Link {
+        /** Reports now if due (or {@code force}); may set the cancel flag from the answer. */
+        void checkpoint(boolean force);
+
+        boolean cancelRequested();
+
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    BootEnv boot() throws IOException {
+        if (node.bootloader() != null) {
+            return node.bootloader().read();
+        }
+        return new BootEnv(null, null, null, null, null, node.bootIds().current());
+    }
+
+    Duration progressInterval() {
+        return AgentConfig.duration(config.poll().progressInterval(), Duration.ofSeconds(2));
+    }
+
+    Duration rebootTimeout() {
+        return AgentConfig.duration(config.reboot().timeout(), Duration.ofMinutes(10));
+    }
+
+    /** Hooks learn what is going on from the environment. */
+    Map<String, String> hookEnv(Task task) {
+        Map<String, String> env = new HashMap<>();
+        env.put("GITFLEET_NODE", config.node());
+        env.put("GITFLEET_UPGRADE", task.spec().upgrade());
+        env.put("GITFLEET_VERSION", task.spec().version());
+        env.put("GITFLEET_COMPONENT", task.spec().component());
+        env.put("GITFLEET_ACTION", task.spec().action().name().toLowerCase(java.util.Locale.ROOT));
+        Slot target = task.target();
+        if (target != null) {
+            env.put("GITFLEET_SLOT", target.wire());
+            env.put("GITFLEET_SLOT_DEVICE", String.valueOf(node.slot(target)));
+        }
+        return env;
+    }
+}

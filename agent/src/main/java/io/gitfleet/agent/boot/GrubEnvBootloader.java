@@ -1,0 +1,131 @@
+package io.gitfleet.agent.boot;
+
+import io.gitfleet.agent.health.ProcessResult;
+import io.gitfleet.agent.health.RunProcessCommand;
+import io.gitfleet.schema.Report.SlotState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GRUB's environment block, edited with the real {@code grub-editenv}. Variables: {@code gitfleet_primary},
+ * {@code gitfleet_try} (grub.cfg clears it with {@code save_env} as it boots it: one try), {@code gitfleet_a},
+ * {@code gitfleet_b} ({@code good|bad|unknown}). The grub.cfg fragment that reads them is in docs/agent.md.
+ */
+public final class GrubEnvBootloader implements Bootloader {
+    static final String PRIMARY = "gitfleet_primary";
+    static final String TRY = "gitfleet_try";
+
+    private final String editenv;
+    private final Path envFile;
+    private final BootedSlotProbe probe;
+    private final Path bootIdFile;
+
+    public GrubEnvBootloader(String editenv, Path envFile, BootedSlotProbe probe, Path bootIdFile) {
+        this.editenv = editenv;
+        this.envFile = envFile;
+        this.probe = probe;
+        this.bootIdFile = bootIdFile;
+    }
+
+    @Override
+    public BootEnv read() throws IOException {
+        if (!Files.exists(envFile)) {
+            edit("create");
+        }
+        Map<String, String> vars = list();
+        Slot primary = parseSlot(vars.get(PRIMARY), Slot.A);
+        Slot tryOnce = parseSlot(vars.get(TRY), null);
+        String bootId = Files.isReadable(bootIdFile)
+                ? Files.readString(bootIdFile, StandardCharsets.UTF_8).strip() : null;
+        return new BootEnv(primary, tryOnce, state(vars.get("gitfleet_a")), state(vars.get("gitfleet_b")),
+                probe.booted().orElse(null), bootId);
+    }
+
+    @Override
+    public void markBad(Slot slot) throws IOException {
+        BootEnv env = read();
+        edit("set", var(slot) + "=bad");
+        if (env.tryOnce() == slot) {
+            edit("unset", TRY);
+        }
+    }
+
+    @Override
+    public void tryOnce(Slot slot) throws IOException {
+        // Order matters for a power cut between the two calls: the try is written last.
+        edit("set", var(slot) + "=unknown");
+        edit("set", TRY + "=" + slot.wire());
+    }
+
+    @Override
+    public void markGood(Slot slot) throws IOException {
+        edit("set", var(slot) + "=good", PRIMARY + "=" + slot.wire());
+        if (read().tryOnce() == slot) {
+            edit("unset", TRY);
+        }
+    }
+
+    @Override
+    public void setPrimary(Slot slot) throws IOException {
+        edit("set", PRIMARY + "=" + slot.wire());
+        edit("unset", TRY);
+    }
+
+    Map<String, String> list() throws IOException {
+        ProcessResult r = run(List.of(editenv, envFile.toString(), "list"));
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (String line : r.tail().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                vars.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return vars;
+    }
+
+    private void edit(String command, String... args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(editenv, envFile.toString(), command));
+        argv.addAll(List.of(args));
+        run(argv);
+    }
+
+    private ProcessResult run(List<String> argv) throws IOException {
+        ProcessResult r;
+        try {
+            r = new RunProcessCommand(argv).setTimeout(Duration.ofSeconds(30)).setTailBytes(1024).call();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + editenv, e);
+        }
+        if (!r.ok()) {
+            throw new IOException(r.describe(String.join(" ", argv)));
+        }
+        return r;
+    }
+
+    private static String var(Slot slot) {
+        return "gitfleet_" + slot.wire();
+    }
+
+    private static Slot parseSlot(String value, Slot fallback) {
+        return value == null || value.isBlank() ? fallback : Slot.parse(value);
+    }
+
+    private static SlotState state(String value) {
+        if (value == null) {
+            return SlotState.UNKNOWN;
+        }
+        return switch (value) {
+            case "good" -> SlotState.GOOD;
+            case "bad" -> SlotState.BAD;
+            default -> SlotState.UNKNOWN;
+        };
+    }
+}

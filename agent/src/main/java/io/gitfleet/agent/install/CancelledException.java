@@ -1,0 +1,8 @@
+package io.gitfleet.agent.install;
+
+/** The reconciler withdrew the instruction before the boot switch. */
+public final class CancelledException extends InstallException {
+    public CancelledException() {
+        super("cancelled by the reconciler");
+    }
+}

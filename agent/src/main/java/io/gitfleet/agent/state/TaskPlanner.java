@@ -1,0 +1,99 @@
+package io.gitfleet.agent.state;
+
+import io.gitfleet.agent.boot.BootEnv;
+import io.gitfleet.agent.boot.Slot;
+import io.gitfleet.schema.Action;
+import io.gitfleet.schema.Instruction;
+import io.gitfleet.schema.Report.SlotState;
+import java.util.Map;
+
+/**
+ * The checks before acting, as a pure function of the instruction and what the node knows about itself (RAUC's
+ * "make plans"): skip, refuse with a reason, or which slot to write or roll back to. No I/O here.
+ */
+public final class TaskPlanner {
+    public enum Installer { AB_IMAGE, COMMAND }
+
+    /** What the agent knows when it decides. {@code booted} may be null when it cannot tell. */
+    public record Facts(Installer installer, String component, Map<String, String> versions, BootEnv boot,
+                        Slot booted, AgentState state) {
+    }
+
+    /** The decision: one of these. */
+    public sealed interface Decision {
+    }
+
+    public record AtTarget(String version) implements Decision {
+    }
+
+    public record Refuse(String reason) implements Decision {
+    }
+
+    public record WriteImage(Slot target, Slot previous) implements Decision {
+    }
+
+    public record RunCommand() implements Decision {
+    }
+
+    public record RollBack(Slot target, Slot previous) implements Decision {
+    }
+
+    private TaskPlanner() {
+    }
+
+    public static Decision plan(Instruction.Spec spec, Facts facts) {
+        if (spec.action() == Action.ROLLBACK) {
+            return rollback(facts);
+        }
+        if (!facts.component().equals(spec.component())) {
+            return new Refuse("this node's installer handles component " + facts.component() + ", not "
+                    + spec.component());
+        }
+        String current = facts.versions().get(spec.component());
+        if (!Boolean.TRUE.equals(spec.force()) && current != null && sameVersion(current, spec.version())) {
+            return new AtTarget(current);
+        }
+        if (facts.state().fellBackFrom(spec.component(), spec.version())) {
+            return new Refuse(spec.component() + " " + spec.version() + " was rolled back by the bootloader on this "
+                    + "node before; it is not retried without a new retry nonce");
+        }
+        if (facts.installer() == Installer.COMMAND) {
+            return new RunCommand();
+        }
+        Instruction.ImageRef image = spec.image();
+        if (image == null || image.url() == null || image.sha256() == null || image.size() <= 0) {
+            return new Refuse("the instruction names no image (url, sha256 and size are required for an A/B install)");
+        }
+        if (!image.sha256().matches("[0-9a-f]{64}")) {
+            return new Refuse("the image sha256 is not 64 lowercase hex digits: " + image.sha256());
+        }
+        if (facts.booted() == null) {
+            return new Refuse("cannot tell which slot is booted, so no slot is safe to write");
+        }
+        return new WriteImage(facts.booted().other(), facts.booted());
+    }
+
+    private static Decision rollback(Facts facts) {
+        if (facts.installer() != Installer.AB_IMAGE) {
+            return new Refuse("rollback needs A/B slots; this node uses the command installer");
+        }
+        if (facts.booted() == null) {
+            return new Refuse("cannot tell which slot is booted, so there is no previous slot to go back to");
+        }
+        Slot previous = facts.booted().other();
+        if (facts.boot().state(previous) == SlotState.BAD || !facts.state().slotVersions().containsKey(previous.wire())
+                && facts.boot().state(previous) != SlotState.GOOD) {
+            return new Refuse("slot " + previous.wire() + " holds no good system to roll back to");
+        }
+        return new RollBack(previous, facts.booted());
+    }
+
+    /** v1.2.3 and 1.2.3 are the same version. */
+    public static boolean sameVersion(String a, String b) {
+        return strip(a).equals(strip(b));
+    }
+
+    private static String strip(String v) {
+        return v.startsWith("v") || v.startsWith("V") ? v.substring(1) : v;
+    }
+}

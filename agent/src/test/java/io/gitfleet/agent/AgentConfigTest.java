@@ -1,0 +1,51 @@
+package io.gitfleet.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitfleet.agent.state.TaskPlanner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedExampleIsValid() throws Exception {
+        AgentConfig c = AgentConfig.load(Path.of("examples/agent.yaml"));
+        assertEquals(List.of(), c.problems(true));
+        assertEquals("node-3", c.node());
+        assertEquals(TaskPlanner.Installer.AB_IMAGE, c.installerKind());
+        assertEquals("grub-env", c.bootloader().type());
+        assertEquals(65536, c.downloadSettings().minBytesPerSecond());
+        assertEquals(Duration.ofSeconds(60), c.downloadSettings().lowSpeedTime());
+        assertEquals(List.of("systemctl", "reboot"), c.reboot().command());
+        assertEquals("main", c.verifyGit().branch());
+    }
+
+    @Test
+    void aMisspeltKeyIsAnError() throws Exception {
+        Path f = dir.resolve("a.yaml");
+        Files.writeString(f, "node: n1\nstateDir: /tmp/x\ninstaller: command\ncommand: {argv: [true]}\nhook: {}\n");
+        IOException e = assertThrows(IOException.class, () -> AgentConfig.load(f));
+        assertTrue(e.getMessage().contains("hook"), e.getMessage());
+    }
+
+    @Test
+    void missingAndWrongFieldsAreListed() throws Exception {
+        Path f = dir.resolve("b.yaml");
+        Files.writeString(f, "node: Node_1\ninstaller: ab-image\npoll: {longPoll: soon}\n");
+        IOException e = assertThrows(IOException.class, () -> AgentConfig.load(f));
+        assertTrue(e.getMessage().contains("node must be the node's name"), e.getMessage());
+        assertTrue(e.getMessage().contains("stateDir is required"), e.getMessage());
+        assertTrue(e.getMessage().contains("slots.a and slots.b are required"), e.getMessage());
+        assertTrue(e.getMessage().contains("not a duration (like 90s, 15m, 1h30m): soon"), e.getMessage());
+    }
+}

@@ -1,0 +1,137 @@
+package io.gitfleet.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitfleet.schema.Action;
+import io.gitfleet.schema.Instruction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** verifyGit against a real bare repository built with the git binary: approved, not approved, disagreeing. */
+class GitVerifierIT {
+    static final String SHA = "9af3".repeat(16);
+
+    @TempDir
+    Path dir;
+    Path work;
+    Path bare;
+    String approved;
+    GitVerifier verifier;
+
+    @BeforeEach
+    void fleetRepo() throws Exception {
+        bare = dir.resolve("fleet.git");
+        work = dir.resolve("work");
+        git(dir, "init", "-q", "--bare", "-b", "main", bare.toString());
+        git(dir, "clone", "-q", bare.toString(), work.toString());
+        write("catalogs/main.yaml", """
+                apiVersion: gitfleet.io/v1
+                kind: Catalog
+                metadata: {name: main}
+                spec:
+                  component: os
+                  channels: {stable: v2.0.0}
+                  images:
+                    - {version: v2.0.0, url: "https://images.example/os-v2.0.0.img.zst", sha256: %s, size: 4096}
+                """.formatted(SHA));
+        write("upgrades/os-2.yaml", """
+                apiVersion: gitfleet.io/v1
+                kind: Upgrade
+                metadata: {name: os-2}
+                spec: {component: os, version: stable, catalog: {ref: catalogs/main.yaml}}
+                """);
+        approved = commit("approve os-2");
+        git(work, "push", "-q", "origin", "HEAD:main");
+        verifier = new GitVerifier(bare.toUri().toString(), "main", dir.resolve("state/fleet.git"));
+    }
+
+    Instruction.Spec spec(String commit, String version, String url, String sha, long size) {
+        return new Instruction.Spec("os-2", 1, null, Action.INSTALL, "os", version, commit,
+                new Instruction.ImageRef(url, sha, size, Map.of()), null, false);
+    }
+
+    @Test
+    void anInstructionThatMatchesTheApprovedBranchPasses() {
+        assertEquals(Optional.empty(), verifier.check(spec(approved, "v2.0.0",
+                "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
+    }
+
+    @Test
+    void aCommitOffTheApprovedBranchIsRefused() throws Exception {
+        git(work, "checkout", "-q", "-b", "proposal");
+        write("upgrades/os-2.yaml", "apiVersion: gitfleet.io/v1\nkind: Upgrade\nmetadata: {name: os-2}\n"
+                + "spec: {component: os, version: v2.0.0, catalog: {ref: catalogs/main.yaml}, force: true}\n");
+        String unmerged = commit("not merged");
+        git(work, "push", "-q", "origin", "proposal");
+        assertEquals(Optional.of("not approved: commit " + unmerged + " is not on main of " + bare.toUri()),
+                verifier.check(spec(unmerged, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
+    }
+
+    @Test
+    void anUnknownCommitIsRefused() {
+        String made = "1234567890123456789012345678901234567890";
+        assertEquals(Optional.of("not approved: commit " + made + " is not on main of " + bare.toUri()),
+                verifier.check(spec(made, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
+    }
+
+    @Test
+    void aDifferentImageThanTheCatalogIsRefused() {
+        Optional<String> r = verifier.check(spec(approved, "v2.0.0", "https://evil.example/os.img.zst", SHA, 4096));
+        assertTrue(r.orElseThrow().startsWith("disagrees with Git: the catalog at " + approved.substring(0, 12)
+                + " says https://images.example/os-v2.0.0.img.zst"), r.orElseThrow());
+        assertTrue(verifier.check(spec(approved, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4097))
+                .isPresent(), "size must match too");
+    }
+
+    @Test
+    void aDifferentVersionThanTheManifestIsRefused() {
+        assertEquals(Optional.of("disagrees with Git: upgrades/os-2.yaml at " + approved.substring(0, 12)
+                        + " targets v2.0.0, the instruction v2.1.0"),
+                verifier.check(spec(approved, "v2.1.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
+    }
+
+    @Test
+    void aRollbackNeedsTheManifestToAskForIt() {
+        Instruction.Spec rollback = new Instruction.Spec("os-2", 2, null, Action.ROLLBACK, "os", "v2.0.0", approved,
+                null, null, false);
+        assertEquals(Optional.of("disagrees with Git: upgrades/os-2.yaml at " + approved.substring(0, 12)
+                + " does not ask for a rollback"), verifier.check(rollback));
+    }
+
+    @Test
+    void anUnreachableRepositoryFailsClosed() {
+        GitVerifier away = new GitVerifier(dir.resolve("missing.git").toUri().toString(), "main",
+                dir.resolve("state/other.git"));
+        assertTrue(away.check(spec(approved, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096))
+                .orElseThrow().startsWith("cannot verify against "));
+    }
+
+    void write(String path, String text) throws Exception {
+        Path file = work.resolve(path);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    String commit(String message) throws Exception {
+        git(work, "add", "-A");
+        git(work, "-c", "user.name=Ops", "-c", "user.email=ops@example.org", "commit", "-q", "-m", message);
+        return git(work, "rev-parse", "HEAD").strip();
+    }
+
+    static String git(Path cwd, String... args) throws Exception {
+        var argv = new java.util.ArrayList<>(List.of("git"));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "git " + String.join(" ", args) + ": " + out);
+        return out;
+    }
+}

@@ -1,0 +1,86 @@
+package io.gitfleet.agent.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitfleet.agent.boot.BootEnv;
+import io.gitfleet.agent.boot.Slot;
+import io.gitfleet.agent.state.TaskPlanner.Installer;
+import io.gitfleet.schema.Action;
+import io.gitfleet.schema.Instruction;
+import io.gitfleet.schema.Report.SlotState;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The checks before acting, case by case. */
+class TaskPlannerTest {
+    static final String SHA = "ab".repeat(32);
+    final BootEnv boot = new BootEnv(Slot.A, null, SlotState.GOOD, SlotState.UNKNOWN, Slot.A, "1");
+    final AgentState state = AgentState.fresh().withSlotVersion("a", "v1.0.0");
+
+    static Instruction.Spec install(String version, Boolean force, String nonce) {
+        return new Instruction.Spec("up", 1, nonce, Action.INSTALL, "os", version, "c",
+                new Instruction.ImageRef("http://x/i.zst", SHA, 10, Map.of()), null, force);
+    }
+
+    TaskPlanner.Decision plan(Instruction.Spec spec, Installer installer, Slot booted, AgentState s) {
+        return TaskPlanner.plan(spec, new TaskPlanner.Facts(installer, "os", Map.of("os", "v1.0.0"), boot, booted, s));
+    }
+
+    @Test
+    void atTheTargetIsSkippedUnlessForced() {
+        assertEquals(new TaskPlanner.AtTarget("v1.0.0"), plan(install("1.0.0", null, null), Installer.AB_IMAGE, Slot.A, state));
+        assertEquals(new TaskPlanner.WriteImage(Slot.B, Slot.A),
+                plan(install("v1.0.0", true, null), Installer.AB_IMAGE, Slot.A, state));
+    }
+
+    @Test
+    void theInactiveSlotIsTheTarget() {
+        assertEquals(new TaskPlanner.WriteImage(Slot.A, Slot.B), plan(install("v2.0.0", null, null),
+                Installer.AB_IMAGE, Slot.B, state));
+    }
+
+    @Test
+    void anUnknownBootedSlotIsRefused() {
+        var d = plan(install("v2.0.0", null, null), Installer.AB_IMAGE, null, state);
+        assertEquals(new TaskPlanner.Refuse("cannot tell which slot is booted, so no slot is safe to write"), d);
+    }
+
+    @Test
+    void aVersionThatFellBackIsNotRetriedByItself() {
+        AgentState fell = state.withFailedVersion("os", "v2.0.0");
+        assertInstanceOf(TaskPlanner.Refuse.class, plan(install("v2.0.0", null, null), Installer.AB_IMAGE, Slot.A, fell));
+        assertInstanceOf(TaskPlanner.Refuse.class, plan(install("v2.0.0", null, ""), Installer.AB_IMAGE, Slot.A, fell));
+        AgentState retried = fell.withRetry("n1", "os", "v2.0.0");
+        assertInstanceOf(TaskPlanner.WriteImage.class, plan(install("v2.0.0", null, "n1"), Installer.AB_IMAGE, Slot.A,
+                retried));
+    }
+
+    @Test
+    void anotherComponentIsRefused() {
+        var spec = new Instruction.Spec("up", 1, null, Action.INSTALL, "kubernetes", "v1.35.0", "c", null, null, null);
+        var d = (TaskPlanner.Refuse) plan(spec, Installer.AB_IMAGE, Slot.A, state);
+        assertTrue(d.reason().contains("handles component os, not kubernetes"));
+    }
+
+    @Test
+    void anInstallWithoutImageIsRefusedButTheCommandInstallerNeedsNone() {
+        var spec = new Instruction.Spec("up", 1, null, Action.INSTALL, "os", "v2.0.0", "c", null, null, null);
+        assertInstanceOf(TaskPlanner.Refuse.class, plan(spec, Installer.AB_IMAGE, Slot.A, state));
+        assertEquals(new TaskPlanner.RunCommand(), plan(spec, Installer.COMMAND, Slot.A, state));
+    }
+
+    @Test
+    void rollbackGoesToTheOtherSlotWhenItHoldsAGoodSystem() {
+        var spec = new Instruction.Spec("up", 2, null, Action.ROLLBACK, "os", "v2.0.0", "c", null, null, null);
+        AgentState both = state.withSlotVersion("b", "v2.0.0");
+        BootEnv onB = new BootEnv(Slot.B, null, SlotState.GOOD, SlotState.GOOD, Slot.B, "2");
+        assertEquals(new TaskPlanner.RollBack(Slot.A, Slot.B), TaskPlanner.plan(spec,
+                new TaskPlanner.Facts(Installer.AB_IMAGE, "os", Map.of(), onB, Slot.B, both)));
+        BootEnv badA = new BootEnv(Slot.B, null, SlotState.BAD, SlotState.GOOD, Slot.B, "2");
+        assertInstanceOf(TaskPlanner.Refuse.class, TaskPlanner.plan(spec,
+                new TaskPlanner.Facts(Installer.AB_IMAGE, "os", Map.of(), badA, Slot.B, both)));
+        assertInstanceOf(TaskPlanner.Refuse.class, plan(spec, Installer.COMMAND, Slot.A, state));
+    }
+}
