@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.cli;
 
+import io.gitfleet.reconciler.catalog.CatalogSources;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.pass.InstructionSink;
 import io.gitfleet.reconciler.pass.PassFailure;
@@ -35,6 +36,9 @@ final class ReconcileCommand implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
 
+    @Mixin
+    CatalogOptions catalogs;
+
     @Option(names = "--once", required = true, description = "run one pass and exit (the server runs them forever)")
     boolean once;
 
@@ -67,8 +71,9 @@ final class ReconcileCommand implements Callable<Integer> {
             StatusStore store = new StatusStore(mirror.repository(), statusBranch, mirror);
             StatusWriter writer = new StatusWriter(store, Duration.ZERO, Clock.systemUTC());
             PassOptions options = new PassOptions(branch, acceptHistory, true, dataDir.resolve("keys"));
+            CatalogSources sources = CatalogSources.inDataDir(dataDir, catalogs.settings());
             PassResult result = new ReconcilePass(mirror, writer, new RecordedObservations(), InstructionSink.NONE,
-                    options).run(at);
+                    sources, options).run(at);
             print(result);
             return result.completed() && !result.stalled() ? 0 : 1;
         }

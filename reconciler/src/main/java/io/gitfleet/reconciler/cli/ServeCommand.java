@@ -28,6 +28,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     RemoteOptions remote;
 
+    @Mixin
+    CatalogOptions catalogs;
+
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
             description = "where to listen (default 127.0.0.1:8080; 0.0.0.0:8443 behind a TLS proxy for a real fleet)")
     String listen;
@@ -87,7 +90,7 @@ final class ServeCommand implements Callable<Integer> {
                 : WebhookSecrets.fromEnvironment(System.getenv());
         ServerSettings settings = new ServerSettings(remote.repo, remote.auth(), dataDir, listen.substring(0, colon),
                 port, branch, statusBranch, duration("--poll", poll), duration("--status-interval", statusInterval),
-                secrets, forgeClient(), publicUrl);
+                secrets, forgeClient(), publicUrl, catalogs.settings());
         ReconcilerServer server = new ReconcilerServer(settings, Clock.systemUTC());
         int actual = server.start();
         spec.commandLine().getOut().println("gitfleet serving " + remote.repo + " on http://" + listen.substring(0, colon)

@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.pass;
 
+import io.gitfleet.reconciler.catalog.RemoteCatalogs;
 import io.gitfleet.reconciler.git.ApprovalVerdict;
 import io.gitfleet.reconciler.plan.Observation;
 import io.gitfleet.reconciler.plan.PlanResult;
@@ -37,6 +38,8 @@ public final class PassState {
     LoadedFleet writtenFleet;
     boolean holdNewStarts;
     String holdReason;
+    /** The {@code url} catalogs fetched for this pass (none when the fleet names none, or before the fetch). */
+    RemoteCatalogs catalogs = RemoteCatalogs.NONE;
     Map<String, Observation> observed;
     Set<String> inFlightBefore = Set.of();
     PlanResult plan;

@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Runs the planner on the accepted fleet, the reports and the previous status. {@link #plan} is also what the
- * record step calls again when it lost a race and must recompute against the status as the winner left it.
+ * Runs the planner on the accepted fleet (with the {@code url} catalogs fetched for it), the reports and the
+ * previous status. {@link #plan} is also what the record step calls again when it lost a race and must recompute
+ * against the status as the winner left it.
  */
 final class PlanStep implements Step {
     @Override
@@ -26,8 +27,9 @@ final class PlanStep implements Step {
     }
 
     static PlanResult plan(PassState s, StatusView previous) throws IOException {
-        PlanResult plan = FleetPlanner.plan(FleetSnapshot.of(s.accepted.name(), s.fleet), s.observed,
-                previous.upgrades(), s.now);
+        FleetSnapshot snapshot = new FleetSnapshot(s.accepted.name(), s.fleet, s.catalogs.catalogs(),
+                s.catalogs.errors());
+        PlanResult plan = FleetPlanner.plan(snapshot, s.observed, previous.upgrades(), s.now);
         return s.holdNewStarts ? HeldFleet.explain(plan, s.writtenFleet, s.holdReason) : plan;
     }
 

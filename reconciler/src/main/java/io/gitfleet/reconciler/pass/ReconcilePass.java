@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.pass;
 
+import io.gitfleet.reconciler.catalog.CatalogSources;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.store.StatusWriter;
 import java.time.Instant;
@@ -7,10 +8,10 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * One reconcile pass, as an ordered list of named steps: sync → load → observe → plan, then record and instruct.
- * The first failing step stops the list; recording always runs, because the status is computed in one place at
- * the end of every pass, failed passes included. Instructions go out only after the status that explains them
- * is recorded (a plan that starts a node is committed before the node hears of it).
+ * One reconcile pass, as an ordered list of named steps: sync → load → catalog → observe → plan, then record and
+ * instruct. The first failing step stops the list; recording always runs, because the status is computed in one
+ * place at the end of every pass, failed passes included. Instructions go out only after the status that
+ * explains them is recorded (a plan that starts a node is committed before the node hears of it).
  */
 public final class ReconcilePass {
     private final List<Step> steps;
@@ -19,11 +20,12 @@ public final class ReconcilePass {
     private final PassOptions options;
 
     public ReconcilePass(FleetMirror mirror, StatusWriter writer, ObservationSource observations,
-                         InstructionSink sink, PassOptions options) {
+                         InstructionSink sink, CatalogSources catalogs, PassOptions options) {
         this.options = options;
         this.steps = List.of(
                 new SyncStep(mirror, writer),
                 new LoadStep(mirror),
+                new CatalogStep(catalogs),
                 new ObserveStep(observations),
                 new PlanStep());
         this.record = new RecordStatusStep(writer);

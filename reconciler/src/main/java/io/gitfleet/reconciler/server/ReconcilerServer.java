@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.server;
 
+import io.gitfleet.reconciler.catalog.CatalogSources;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.pass.PassOptions;
 import io.gitfleet.reconciler.pass.PassResult;
@@ -62,8 +63,9 @@ public final class ReconcilerServer implements AutoCloseable {
         this.writer = new StatusWriter(store, settings.statusInterval(), clock);
         this.board = new InstructionBoard(vertx);
         this.metrics = new ServerMetrics(board);
-        this.pass = new ReconcilePass(mirror, writer, reports, board, new PassOptions(settings.approvedBranch(), null,
-                false, settings.dataDir().resolve("keys")));
+        this.pass = new ReconcilePass(mirror, writer, reports, board,
+                CatalogSources.inDataDir(settings.dataDir(), settings.catalogs()),
+                new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")));
         this.state = new ServerState(settings, mirror.repository(), reports);
         this.plans = new PullRequestPlans(mirror, writer, reports, settings.forge(), settings.publicUrl());
         this.passes = new SyncCoalescer(this::runPass, Duration.ofMillis(50), SyncCoalescer.Scheduler.of(loop),

@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.server;
 
+import io.gitfleet.reconciler.catalog.CatalogFetchSettings;
 import io.gitfleet.reconciler.git.GitAuth;
 import io.gitfleet.webhooks.ForgeClient;
 import io.gitfleet.webhooks.WebhookSecrets;
@@ -12,8 +13,20 @@ import java.time.Duration;
  * @param poll           how often to fetch when no webhook arrives (the fallback)
  * @param statusInterval status commits are batched to at most one per interval
  * @param forge          where pull-request plans are posted as commit statuses and comments, or null
+ * @param catalogs       how {@code url} catalogs are fetched (allowed hosts, size cap, timeout)
  */
 public record ServerSettings(String repoUrl, GitAuth auth, Path dataDir, String host, int port, String approvedBranch,
                              String statusBranch, Duration poll, Duration statusInterval, WebhookSecrets secrets,
-                             ForgeClient forge, String publicUrl) {
+                             ForgeClient forge, String publicUrl, CatalogFetchSettings catalogs) {
+    public ServerSettings {
+        catalogs = catalogs == null ? CatalogFetchSettings.DEFAULTS : catalogs;
+    }
+
+    /** Settings with the default catalog fetch rules (any host, 4 MiB, 10 s). */
+    public ServerSettings(String repoUrl, GitAuth auth, Path dataDir, String host, int port, String approvedBranch,
+                          String statusBranch, Duration poll, Duration statusInterval, WebhookSecrets secrets,
+                          ForgeClient forge, String publicUrl) {
+        this(repoUrl, auth, dataDir, host, port, approvedBranch, statusBranch, poll, statusInterval, secrets, forge,
+                publicUrl, CatalogFetchSettings.DEFAULTS);
+    }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gitfleet.reconciler.catalog.CatalogFetchSettings;
+import io.gitfleet.reconciler.catalog.CatalogSources;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.FleetRepos;
 import io.gitfleet.reconciler.git.GitAuth;
@@ -36,6 +38,7 @@ class ReconcilePassIT {
             StatusWriter writer = new StatusWriter(new StatusStore(mirror.repository(), StatusStore.DEFAULT_BRANCH,
                     mirror), Duration.ZERO, Clock.systemUTC());
             return new ReconcilePass(mirror, writer, new RecordedObservations(), InstructionSink.NONE,
+                    CatalogSources.inDataDir(data, CatalogFetchSettings.DEFAULTS),
                     new PassOptions("main", accept, true, data.resolve("keys"))).run(now);
         }
     }

@@ -1,0 +1,23 @@
+package io.gitfleet.reconciler.cli;
+
+import io.gitfleet.reconciler.catalog.CatalogFetchSettings;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How {@code catalog: {url: …}} sources are fetched: shared by {@code serve} and {@code reconcile}. */
+final class CatalogOptions {
+    @Option(names = "--catalog-allowed-hosts", paramLabel = "HOST", split = ",",
+            description = "hosts url catalogs may be fetched from, redirects included (comma list; default: any)")
+    List<String> allowedHosts = List.of();
+
+    @Option(names = "--catalog-max-bytes", paramLabel = "BYTES",
+            description = "refuse a url catalog larger than this (default 4194304, 4 MiB)")
+    long maxBytes = CatalogFetchSettings.DEFAULT_MAX_BYTES;
+
+    CatalogFetchSettings settings() {
+        if (maxBytes <= 0) {
+            throw new UsageException("--catalog-max-bytes " + maxBytes + ": give a number of bytes above 0");
+        }
+        return new CatalogFetchSettings(allowedHosts, maxBytes, CatalogFetchSettings.DEFAULT_TIMEOUT);
+    }
+}

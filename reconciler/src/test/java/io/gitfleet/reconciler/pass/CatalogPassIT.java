@@ -1,0 +1,104 @@
+package io.gitfleet.reconciler.pass;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.gitfleet.reconciler.catalog.CatalogFetchSettings;
+import io.gitfleet.reconciler.catalog.CatalogSources;
+import io.gitfleet.reconciler.git.FleetMirror;
+import io.gitfleet.reconciler.git.FleetRepos;
+import io.gitfleet.reconciler.git.GitAuth;
+import io.gitfleet.reconciler.store.StatusStore;
+import io.gitfleet.reconciler.store.StatusWriter;
+import io.gitfleet.schema.FleetStatus;
+import io.gitfleet.schema.UpgradePhase;
+import io.gitfleet.schema.UpgradeStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An upgrade whose catalog is a {@code url}, planned through whole passes ({@code reconcile --once} with a kept
+ * data dir): rejected while the catalog was never fetched, instructed once it is, and still instructed from the
+ * last good copy when the server fails again, with the fleet status saying so.
+ */
+class CatalogPassIT {
+    static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+
+    @TempDir
+    Path tmp;
+
+    private WireMockServer server;
+
+    @BeforeEach
+    void start() {
+        server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop();
+    }
+
+    private PassResult pass(String repo, Path data, Instant now) throws Exception {
+        try (FleetMirror mirror = FleetMirror.open(data.resolve("mirror"), repo, GitAuth.NONE)) {
+            StatusWriter writer = new StatusWriter(new StatusStore(mirror.repository(), StatusStore.DEFAULT_BRANCH,
+                    mirror), Duration.ZERO, Clock.systemUTC());
+            return new ReconcilePass(mirror, writer, new RecordedObservations(), InstructionSink.NONE,
+                    CatalogSources.inDataDir(data, CatalogFetchSettings.DEFAULTS),
+                    new PassOptions("main", null, true, data.resolve("keys"))).run(now);
+        }
+    }
+
+    @Test
+    void urlCatalogIsFetchedForThePlanner() throws Exception {
+        FleetRepos repos = FleetRepos.create(tmp);
+        String url = "http://127.0.0.1:" + server.port() + "/catalogs/os.yaml";
+        repos.mergeChange("url-catalog", "upgrades/os-1-35.yaml", repos.read("upgrades/os-1-35.yaml")
+                .replace("ref: catalogs/os.yaml", "url: " + url));
+        Reports.seed(repos.bare, T0);
+        String repo = repos.bare.toString();
+        Path data = tmp.resolve("data");
+        String fetchFailed = "catalog " + url + ": fetch failed (HTTP 503)";
+
+        server.stubFor(get("/catalogs/os.yaml").willReturn(aResponse().withStatus(503)));
+        PassResult never = pass(repo, data, T0.plusSeconds(1));
+        assertTrue(never.completed(), never.failures().toString());
+        UpgradeStatus.State os = never.plan().upgrades().get("os-1-35").status();
+        assertEquals(UpgradePhase.Rejected, os.phase());
+        assertEquals("CatalogUnavailable", os.reason());
+        assertEquals(fetchFailed, os.message());
+        assertEquals(Set.of(), never.instructions().keySet());
+        assertEquals(List.of(new FleetStatus.Condition(FleetStatus.ConditionType.Waiting, "CatalogFetchFailed",
+                fetchFailed, T0.plusSeconds(1))), never.status().status().conditions());
+
+        server.stubFor(get("/catalogs/os.yaml").willReturn(aResponse().withStatus(200).withHeader("ETag", "\"1\"")
+                .withBody(Files.readString(FleetRepos.exampleFleet().resolve("catalogs/os.yaml")))));
+        PassResult fetched = pass(repo, data, T0.plusSeconds(2));
+        assertTrue(fetched.completed(), fetched.failures().toString());
+        assertEquals(Set.of("worker-1"), fetched.instructions().keySet(), "the canary starts");
+        assertEquals("v1.35.1", fetched.instructions().get("worker-1").spec().version());
+        assertEquals(FleetStatus.ConditionType.Ready, fetched.status().status().conditions().get(0).type());
+
+        server.stubFor(get("/catalogs/os.yaml").willReturn(aResponse().withStatus(503)));
+        PassResult stale = pass(repo, data, T0.plusSeconds(3));
+        assertEquals(Set.of("worker-1"), stale.instructions().keySet(), "planned from the last good copy");
+        FleetStatus.Condition waiting = stale.status().status().conditions().get(0);
+        assertEquals(FleetStatus.ConditionType.Waiting, waiting.type());
+        assertEquals("CatalogFetchFailed", waiting.reason());
+        assertEquals(fetchFailed.replace(")", "); using the copy fetched at 2026-03-02T10:00:02Z"), waiting.message());
+    }
+}
