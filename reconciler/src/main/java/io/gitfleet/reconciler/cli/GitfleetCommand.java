@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code gitfleet} command line. Exit codes: 0 success, 1 the operation failed, 2 bad usage or input. */
 @Command(name = "gitfleet", mixinStandardHelpOptions = true, version = "gitfleet 0.1.0",
         description = "Upgrades the operating system of a fleet of machines through Git.",
-        subcommands = {ValidateCommand.class, PlanCommand.class, ServeCommand.class, ReconcileCommand.class, StatusCommand.class,
+        subcommands = {DemoCommand.class, ValidateCommand.class, PlanCommand.class, ServeCommand.class, ReconcileCommand.class, StatusCommand.class,
                 GetCommand.class, NodesCommand.class, HistoryCommand.class, IntentCommand.Pause.class,
                 IntentCommand.Resume.class, IntentCommand.Promote.class, IntentCommand.Cancel.class,
                 IntentCommand.Rollback.class, IntentCommand.Retry.class})

@@ -57,8 +57,8 @@ public final class PullRequestPlans {
             Plan plan = Plan.of("pr-" + pr.number(), new Plan.State(pr.number(), head.name(),
                     base == null ? null : base.name(), dry.ok(), dry.problems(), dry.rows()));
             writer.submit(view -> new StatusUpdate().put(plan)
-                    .events(List.of("plans/pr-" + pr.number() + ": " + (plan.status().ok() ? "ok" : "would be rejected")
-                            + " at " + head.name().substring(0, 12))));
+                    .events(List.of("plans/pr-" + pr.number() + ": planned at " + head.name().substring(0, 12)
+                            + (plan.status().ok() ? ", ok" : ", would be rejected"))));
             writer.flush();
             post(pr, plan.status());
             return plan;

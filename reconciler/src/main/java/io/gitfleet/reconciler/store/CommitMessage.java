@@ -1,8 +1,11 @@
 package io.gitfleet.reconciler.store;
 
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A status commit's message: a summary line (the one event, or "N transitions in M upgrades"), each event line,
@@ -24,15 +27,7 @@ public final class CommitMessage {
         } else if (events.isEmpty()) {
             b.append(fallback).append('\n');
         } else {
-            Set<String> upgrades = new LinkedHashSet<>();
-            for (String e : events) {
-                int colon = e.indexOf(": ");
-                if (colon > 0) {
-                    upgrades.add(e.substring(0, colon));
-                }
-            }
-            b.append(events.size()).append(" transitions in ").append(upgrades.size())
-                    .append(upgrades.size() == 1 ? " upgrade" : " upgrades").append("\n\n");
+            b.append(summary(events)).append("\n\n");
             for (String e : events) {
                 b.append(e).append('\n');
             }
@@ -41,6 +36,58 @@ public final class CommitMessage {
             b.append('\n').append(TRAILER).append(": ").append(fleetCommit).append('\n');
         }
         return b.toString();
+    }
+
+    private static final int SUBJECT = 140;
+    private static final Pattern PROGRESS = Pattern.compile(" \\((\\d+/\\d+)\\)");
+
+    /**
+     * What moved, short enough for {@code git log --oneline}: per upgrade, each node with the phase it reached and
+     * the progress ({@code os-1-35: worker-3 Completed, worker-4 Instructed (5/9)}), or the upgrade's new phase.
+     */
+    static String summary(List<String> events) {
+        Map<String, Map<String, String>> moves = new LinkedHashMap<>();
+        Map<String, String> progress = new LinkedHashMap<>();
+        for (String e : events) {
+            int colon = e.indexOf(": ");
+            String[] words = colon < 0 ? new String[0] : e.substring(colon + 2).split(" ");
+            if (words.length == 0 || words[0].isEmpty()) {
+                moves.computeIfAbsent(e, k -> new LinkedHashMap<>());
+                continue;
+            }
+            String upgrade = e.substring(0, colon);
+            Map<String, String> reached = moves.computeIfAbsent(upgrade, k -> new LinkedHashMap<>());
+            if (Character.isUpperCase(words[0].charAt(0))) {
+                // the upgrade's own phase: "RollingOut → Succeeded" or "Paused — why"
+                reached.put("now", words.length > 2 && words[1].equals("→") ? words[2] : words[0]);
+            } else if (words.length > 3 && words[2].equals("→")) {
+                reached.put(words[0], words[3]);          // "worker-3 Rebooting → Completed (4/9)"
+            } else if (words.length > 1 && Character.isUpperCase(words[1].charAt(0))) {
+                reached.put(words[0], words[1]);          // "worker-3 Failed (4/9): why"
+            } else {
+                reached.put(e.substring(colon + 2), ""); // anything else, as it is
+            }
+            Matcher m = PROGRESS.matcher(e);
+            if (m.find()) {
+                progress.put(upgrade, m.group(1));
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Map<String, String>> u : moves.entrySet()) {
+            if (b.length() > 0) {
+                b.append("; ");
+            }
+            b.append(u.getKey());
+            List<String> parts = new ArrayList<>();
+            u.getValue().forEach((what, phase) -> parts.add(phase.isEmpty() ? what : what + " " + phase));
+            if (!parts.isEmpty()) {
+                b.append(": ").append(String.join(", ", parts));
+            }
+            if (progress.containsKey(u.getKey())) {
+                b.append(" (").append(progress.get(u.getKey())).append(')');
+            }
+        }
+        return b.length() > SUBJECT ? b.substring(0, SUBJECT - 1) + "…" : b.toString();
     }
 
     /** The trailer's value in a message, or null. */

@@ -128,7 +128,7 @@ class StatusStoreIT {
             assertEquals(RefResult.COMMITTED, w.result());
             GitCli git = new GitCli(tmp.resolve("fleet.git"));
             assertEquals("2", git.run("rev-list", "--count", "gitfleet/status"));
-            assertEquals("2 transitions in 1 upgrade", git.run("log", "-1", "--format=%s", "gitfleet/status"));
+            assertEquals("race: n-1 Instructed, n-2 Instructed", git.run("log", "-1", "--format=%s", "gitfleet/status"));
             assertEquals("3", store.read().upgrade("race").orElseThrow().status().message());
         }
     }
