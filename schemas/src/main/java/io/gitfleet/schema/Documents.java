@@ -54,7 +54,11 @@ public final class Documents {
 
     /** YAML as people read it on the status branch: block style, two-space indent, strings quoted only if needed. */
     public static String toYaml(Object value) {
-        return DUMPER.get().dump(plain(toTree(value)));
+        return toYaml(toTree(value));
+    }
+
+    public static String toYaml(JsonNode tree) {
+        return DUMPER.get().dump(plain(tree));
     }
 
     /** A JSON tree as plain Java values (maps keep their order), for snakeyaml and for payloads. */

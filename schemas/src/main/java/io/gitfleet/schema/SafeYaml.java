@@ -37,6 +37,18 @@ public final class SafeYaml {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+    /** Building a Yaml compiles its resolver's patterns: one per thread, reused for every document. */
+    private static final ThreadLocal<Yaml> LOADER = ThreadLocal.withInitial(() -> {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setCodePointLimit(MAX_BYTES);
+        options.setAllowRecursiveKeys(false);
+        options.setProcessComments(false);
+        return new Yaml(new SafeConstructor(options));
+    });
+
     /** The tree, the 1-based line of each value by JSON pointer, and the source text of non-string scalars. */
     public record Parsed(JsonNode tree, Map<String, Integer> lines, Map<String, String> rawScalars) {
         public String lineSuffix(String pointer) {
@@ -69,14 +81,7 @@ public final class SafeYaml {
     }
 
     public static Parsed parse(String text) throws YamlException {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(MAX_ALIASES);
-        options.setNestingDepthLimit(MAX_DEPTH);
-        options.setCodePointLimit(MAX_BYTES);
-        options.setAllowRecursiveKeys(false);
-        options.setProcessComments(false);
-        Yaml yaml = new Yaml(new SafeConstructor(options));
+        Yaml yaml = LOADER.get();
         org.yaml.snakeyaml.nodes.Node root;
         try {
             Iterator<org.yaml.snakeyaml.nodes.Node> docs = yaml.composeAll(new StringReader(text)).iterator();

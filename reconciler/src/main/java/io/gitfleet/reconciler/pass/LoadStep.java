@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.pass;
 
+import io.gitfleet.schema.LoadedFleet;
 import io.gitfleet.reconciler.git.ApprovalCheck;
 import io.gitfleet.reconciler.git.ApprovalVerdict;
 import io.gitfleet.reconciler.git.FleetMirror;
@@ -14,6 +15,9 @@ import org.eclipse.jgit.lib.ObjectId;
  */
 final class LoadStep implements Step {
     private final FleetMirror mirror;
+    /** The fleet of the last commit read: most passes (a report changed) plan the same commit again. */
+    private ObjectId cachedCommit;
+    private LoadedFleet cachedFleet;
 
     LoadStep(FleetMirror mirror) {
         this.mirror = mirror;
@@ -49,7 +53,11 @@ final class LoadStep implements Step {
             PassFailure stall = s.issues.remove(s.issues.size() - 1);
             throw new NothingAcceptedException(stall.reason(), stall.message());
         }
-        s.writtenFleet = FleetReader.load(mirror.repository(), s.accepted);
+        if (!s.accepted.equals(cachedCommit)) {
+            cachedFleet = FleetReader.load(mirror.repository(), s.accepted);
+            cachedCommit = s.accepted.copy();
+        }
+        s.writtenFleet = cachedFleet;
         s.fleet = s.holdNewStarts ? HeldFleet.pauseAll(s.writtenFleet) : s.writtenFleet;
     }
 

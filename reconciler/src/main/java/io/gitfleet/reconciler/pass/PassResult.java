@@ -16,10 +16,12 @@ import java.util.SortedMap;
  * @param plan         what the planner decided (null when the pass stopped before planning)
  * @param instructions what was handed to the sink
  * @param written      the status write (null when batched and not yet due, or when recording failed)
+ * @param timings      how long each step took, in the order they ran
  * @param failures     every problem met, in order; the last one stopped the pass if {@code completed} is false
  */
 public record PassResult(FleetStatus status, LoadedFleet fleet, PlanResult plan, SortedMap<String, Instruction> instructions,
-                         WriteResult written, List<PassFailure> failures, boolean completed) {
+                         WriteResult written, List<PassFailure> failures, boolean completed,
+                         java.util.Map<String, java.time.Duration> timings) {
     public boolean stalled() {
         return failures.stream().anyMatch(f -> f.kind() == FailureKind.STALL);
     }

@@ -23,6 +23,8 @@ public final class PassState {
     final PassOptions options;
     /** Problems met on the way; the status conditions are made from them at the end of the pass. */
     final List<PassFailure> issues = new ArrayList<>();
+    /** How long each step took, in order: for the slow-pass log line and the metrics. */
+    final java.util.Map<String, java.time.Duration> timings = new java.util.LinkedHashMap<>();
 
     /** Whether to fetch from the remote first: the server fetches on webhooks and polls, not on every report. */
     boolean fetch = true;

@@ -57,17 +57,20 @@ public final class ReconcilePass {
     }
 
     private static boolean attempt(Step step, PassState s) {
+        long start = System.nanoTime();
         try {
             step.run(s);
             return true;
         } catch (Exception e) {
             s.issues.add(Failures.classify(step.name(), e));
             return false;
+        } finally {
+            s.timings.put(step.name(), java.time.Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
     private static PassResult result(PassState s, boolean completed) {
         return new PassResult(s.fleetStatus, s.writtenFleet, s.plan, s.instructions == null ? new TreeMap<>() : s.instructions,
-                s.written, List.copyOf(s.issues), completed);
+                s.written, List.copyOf(s.issues), completed, new java.util.LinkedHashMap<>(s.timings));
     }
 }

@@ -33,6 +33,7 @@ import java.util.logging.Logger;
  */
 public final class ReconcilerServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcilerServer.class.getName());
+    private static final Duration SLOW_PASS = Duration.ofMillis(Long.getLong("gitfleet.slowPassMs", 500));
 
     private final ServerSettings settings;
     private final Clock clock;
@@ -110,6 +111,11 @@ public final class ReconcilerServer implements AutoCloseable {
             }
             PassResult result = pass.run(clock.instant(), fetchRequested.getAndSet(false));
             state.update(result);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            if (took.compareTo(SLOW_PASS) > 0) {
+                LOG.info(() -> "slow pass: " + took.toMillis() + " ms (" + String.join(", ", result.timings().entrySet()
+                        .stream().map(e -> e.getKey() + " " + e.getValue().toMillis() + " ms").toList()) + ")");
+            }
             metrics.pass(Duration.ofNanos(System.nanoTime() - start), result.completed());
             metrics.statuses(state.upgrades().values());
         } catch (IOException | RuntimeException e) {
