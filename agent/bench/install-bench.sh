@@ -20,7 +20,7 @@ for tool in java zstd openssl python3; do
 done
 JAR=agent/target/gitfleet-agent.jar
 if [ ! -f "$JAR" ]; then
-  MVN=$(command -v mvnl || command -v mvn)
+  MVN=$(command -v mvn)
   "$MVN" -B -ntp -q -pl agent -am package -DskipTests
 fi
 

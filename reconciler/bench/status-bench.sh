@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Status-branch benchmark (docs/benchmarks.md). Build first: mvnl -B -ntp -pl schemas,webhooks,reconciler package -DskipTests
+# Status-branch benchmark (docs/benchmarks.md). Build first: mvn -B -ntp -pl schemas,webhooks,reconciler package -DskipTests
 # Usage: reconciler/bench/status-bench.sh [COMMITS_PER_MEDIAN=15] [HISTORY_COMMITS=1000]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
