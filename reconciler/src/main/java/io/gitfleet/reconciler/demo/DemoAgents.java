@@ -12,24 +12,39 @@ import java.util.Map;
 
 /**
  * The example fleet's nodes as real agent processes on this machine: each with two files standing in for its
- * A/B partitions (slot a holds v1.34.1 and is booted), the file bootloader, and its demo token.
+ * A/B partitions (slot a holds v1.34.1 and is booted), the file bootloader, and its demo token. The end-to-end
+ * tests also kill and restart single agents ({@link #kill}, {@link #restart}); a restarted agent appends to the
+ * same {@code agent.log}.
  */
-final class DemoAgents implements AutoCloseable {
+public final class DemoAgents implements AutoCloseable {
     static final long SLOT_BYTES = 8L * 1024 * 1024;
 
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final Path root;
+    private List<String> extraLines = List.of();
 
-    DemoAgents(Path root) {
+    public DemoAgents(Path root) {
         this.root = root;
+    }
+
+    /** Extra lines for every agent's config (e.g. {@code hooks: {...}}), for agents started after this call. */
+    public DemoAgents withConfigLines(List<String> lines) {
+        this.extraLines = List.copyOf(lines);
+        return this;
+    }
+
+    /** The folder of one node: {@code agent.log}, {@code state/}, {@code bootloader.json}, the slot files. */
+    public Path dir(String node) {
+        return root.resolve(node);
     }
 
     /**
      * Starts one agent process per node. {@code failingFirstBoot} names a node whose first boot into a new slot
      * dies before userspace, so its bootloader falls back.
      */
-    void start(Path agentJar, String server, List<String> nodes, DemoImages.Image installed, String failingFirstBoot)
-            throws IOException {
+    public void start(Path agentJar, String server, List<String> nodes, DemoImages.Image installed,
+                      String failingFirstBoot) throws IOException {
         byte[] image = Files.readAllBytes(installed.raw());
         for (String node : nodes) {
             Path dir = root.resolve(node);
@@ -44,7 +59,7 @@ final class DemoAgents implements AutoCloseable {
                         + "\"booted\":\"a\",\"boots\":1,\"failBoots\":1}");
             }
             Path config = dir.resolve("agent.yaml");
-            Files.writeString(config, String.join("\n",
+            List<String> lines = new ArrayList<>(List.of(
                     "server: " + server,
                     "node: " + node,
                     "tokenFile: " + dir.resolve("token"),
@@ -53,14 +68,33 @@ final class DemoAgents implements AutoCloseable {
                     "components: {kubernetes: v1.34.2}",
                     "slots: {a: " + a + ", b: " + b + "}",
                     "bootloader: {type: file, path: " + dir.resolve("bootloader.json") + "}",
-                    "poll: {longPoll: 20s, progressInterval: 250ms, backoffMin: 200ms, backoffMax: 2s}",
-                    ""), StandardCharsets.UTF_8);
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar", agentJar.toString(), "--config",
-                    config.toString()));
-            processes.put(node, new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("agent.log").toFile()).start());
+                    "poll: {longPoll: 20s, progressInterval: 250ms, backoffMin: 200ms, backoffMax: 2s}"));
+            lines.addAll(extraLines);
+            Files.writeString(config, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+            commands.put(node, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar", agentJar.toString(), "--config", config.toString()));
+            launch(node);
         }
+    }
+
+    private void launch(String node) throws IOException {
+        processes.put(node, new ProcessBuilder(commands.get(node)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir(node).resolve("agent.log").toFile())).start());
+    }
+
+    /** SIGKILLs one node's agent (a crash or a power cut for the agent's files) and waits until it is gone. */
+    public void kill(String node) throws InterruptedException {
+        Process p = processes.get(node);
+        p.destroyForcibly();
+        p.waitFor();
+    }
+
+    /** Starts a killed node's agent again with the same config, as systemd would. */
+    public void restart(String node) throws IOException {
+        if (processes.get(node).isAlive()) {
+            throw new IllegalStateException(node + "'s agent is still running");
+        }
+        launch(node);
     }
 
     /** A file of the slot's size holding {@code content} at its start. */
@@ -73,8 +107,14 @@ final class DemoAgents implements AutoCloseable {
     }
 
     /** Nodes whose agent process died (it should not). */
-    List<String> dead() {
+    public List<String> dead() {
         return processes.entrySet().stream().filter(e -> !e.getValue().isAlive()).map(Map.Entry::getKey).toList();
+    }
+
+    /** SIGKILLs every agent at once (tests, after a failure) and waits for them. */
+    public void killAll() {
+        processes.values().forEach(Process::destroyForcibly);
+        close();
     }
 
     @Override

@@ -12,12 +12,12 @@ import java.util.HexFormat;
 import java.util.Random;
 
 /** OS images for the demo: a few MiB shaped like a root filesystem (zeros, text, noise), zstd-compressed. */
-final class DemoImages {
+public final class DemoImages {
     static final int EXPANDED = 6 * 1024 * 1024;
 
     /** One image: its expanded bytes (for the slot a node starts with), and the served file's digest. */
-    record Image(String version, Path raw, Path zst, String sha256, long size) {
-        String fileName() {
+    public record Image(String version, Path raw, Path zst, String sha256, long size) {
+        public String fileName() {
             return zst.getFileName().toString();
         }
     }
@@ -25,7 +25,7 @@ final class DemoImages {
     private DemoImages() {
     }
 
-    static Image make(Path dir, String version) throws IOException {
+    public static Image make(Path dir, String version) throws IOException {
         byte[] raw = rootfs(version);
         Path rawFile = dir.resolve("os-" + version + ".img");
         Path zst = dir.resolve("os-" + version + ".img.zst");

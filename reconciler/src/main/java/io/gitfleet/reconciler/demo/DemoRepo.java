@@ -13,11 +13,11 @@ import java.util.stream.Stream;
  * The demo's fleet repo: a bare repo (the forge) holding the example fleet without its OS upgrade, and a work
  * clone where the operator makes changes on branches and merges them, with the git CLI.
  */
-final class DemoRepo {
+public final class DemoRepo {
     static final String UPGRADE = "upgrades/os-1-35.yaml";
 
-    final Path bare;
-    final Path work;
+    public final Path bare;
+    public final Path work;
     private final String upgradeText;
 
     private DemoRepo(Path bare, Path work, String upgradeText) {
@@ -26,7 +26,7 @@ final class DemoRepo {
         this.upgradeText = upgradeText;
     }
 
-    static DemoRepo create(Path root, Path example, DemoImages.Image from, DemoImages.Image to, ImageServer images)
+    public static DemoRepo create(Path root, Path example, DemoImages.Image from, DemoImages.Image to, ImageServer images)
             throws IOException {
         Path bare = root.resolve("fleet.git");
         Path work = root.resolve("work");
@@ -65,7 +65,7 @@ final class DemoRepo {
     }
 
     /** Pushes a branch that adds the OS upgrade; returns its head. */
-    String proposeUpgrade(String branch) throws IOException {
+    public String proposeUpgrade(String branch) throws IOException {
         git(work, "checkout", "-q", "-b", branch, "main");
         Files.writeString(work.resolve(UPGRADE), upgradeText, StandardCharsets.UTF_8);
         git(work, "add", "-A");
@@ -75,7 +75,7 @@ final class DemoRepo {
     }
 
     /** Merges a branch into main with a merge commit, as a forge's merge button does; returns main's head. */
-    String merge(String branch, String title) throws IOException {
+    public String merge(String branch, String title) throws IOException {
         git(work, "checkout", "-q", "main");
         git(work, "merge", "-q", "--no-ff", "-m", title, branch);
         git(work, "push", "-q", "origin", "main");
@@ -83,7 +83,7 @@ final class DemoRepo {
     }
 
     /** Replaces the one line of the manifest that reads {@code line} (comments never match), on a branch, merged. */
-    String change(String branch, String title, String line, String replacement) throws IOException {
+    public String change(String branch, String title, String line, String replacement) throws IOException {
         git(work, "checkout", "-q", "-b", branch, "main");
         Path file = work.resolve(UPGRADE);
         List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
@@ -97,11 +97,28 @@ final class DemoRepo {
         return merge(branch, "Merge branch '" + branch + "': " + title);
     }
 
+    /** Writes (or, with null content, deletes) files on a new branch and merges it; returns main's head. */
+    public String commitFiles(String branch, String title, java.util.Map<String, String> files) throws IOException {
+        git(work, "checkout", "-q", "-b", branch, "main");
+        for (java.util.Map.Entry<String, String> f : files.entrySet()) {
+            Path file = work.resolve(f.getKey());
+            if (f.getValue() == null) {
+                git(work, "rm", "-q", f.getKey());
+            } else {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, f.getValue(), StandardCharsets.UTF_8);
+                git(work, "add", f.getKey());
+            }
+        }
+        git(work, "commit", "-q", "-m", title);
+        return merge(branch, "Merge branch '" + branch + "': " + title);
+    }
+
     String statusLog() throws IOException {
         return git(bare, "log", "--oneline", "gitfleet/status");
     }
 
-    static String git(Path dir, String... args) throws IOException {
+    public static String git(Path dir, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Demo Operator", "-c",
                 "user.email=operator@example.net", "-c", "commit.gpgsign=false"));
         cmd.addAll(List.of(args));

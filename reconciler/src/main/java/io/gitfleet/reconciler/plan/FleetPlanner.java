@@ -100,7 +100,7 @@ public final class FleetPlanner {
         Catalog.Spec catalog = catalogOf(upgrade, ctx.snapshot);
         if (catalog == null) {
             String url = spec.catalog().url();
-            String why = url == null ? "the catalog " + spec.catalog().ref() + " is missing or not valid"
+            String why = url == null ? localCatalogProblem(spec.catalog().ref(), ctx.snapshot.fleet())
                     : ctx.snapshot.remoteErrors().getOrDefault(url, "the catalog " + url + " has not been fetched yet");
             reject(w, Reason.CatalogUnavailable, why);
             return;
@@ -117,6 +117,16 @@ public final class FleetPlanner {
         } else {
             new RolloutStep(w, upgrade, catalog, target, ctx, budget).run();
         }
+    }
+
+    /** Why a {@code ref} catalog is unusable, naming the file's first problem with its pointer. */
+    private static String localCatalogProblem(String ref, LoadedFleet fleet) {
+        for (Problem p : fleet.problems()) {
+            if (p.file().equals(ref)) {
+                return "the catalog " + ref + " is not valid: " + p.pointer() + ": " + p.message();
+            }
+        }
+        return "the catalog " + ref + " does not exist";
     }
 
     private static Catalog.Spec catalogOf(Upgrade upgrade, FleetSnapshot snapshot) {

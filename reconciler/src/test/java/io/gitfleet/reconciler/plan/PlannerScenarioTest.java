@@ -215,6 +215,14 @@ class PlannerScenarioTest {
     }
 
     @Test
+    void aBrokenCatalogRejectsWithItsFirstProblem() {
+        s.upgrade("os", new Upgrade.Spec("os", "stable", new Upgrade.CatalogSource("catalogs/gone.yaml", null, null),
+                null, ONE_BY_ONE, null, null, null, null, null, null, null, null)).pass()
+                .expectPhase("os", UpgradePhase.Rejected).expectInstructed();
+        assertEquals("the catalog catalogs/gone.yaml does not exist", s.status.get("os").status().message());
+    }
+
+    @Test
     void rollbackSwitchesCompletedNodesBackOneAtATime() {
         s.upgrade("os", SimFleet.spec("stable", ONE_BY_ONE)).pass();
         s.completes("w-1").completes("w-2").expectInstructed("w-3");

@@ -1,0 +1,123 @@
+package io.gitfleet.reconciler.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitfleet.schema.NodePhase;
+import io.gitfleet.schema.UpgradePhase;
+import io.gitfleet.schema.UpgradeStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGKILLs the reconciler process at seeded random moments of rollouts and starts it again on the same port and data
+ * dir. Every rollout must reach Succeeded; maxUnavailable must hold in every status commit and in the agents' own
+ * timelines; every node must install each target exactly once.
+ *
+ * <p>{@code -Dgitfleet.e2e.kills=N} (default 3) sets how many kills; {@code -Dgitfleet.e2e.seed=S} the seed. Kills
+ * are spread over successive rollouts (up to {@value #KILLS_PER_ROLLOUT} per rollout), alternating the fleet
+ * between v1.35.1 and v1.34.1 (a downgrade, allowed), each rollout with a fresh upgrade name.
+ */
+class ReconcilerKillE2E {
+    static final int KILLS_PER_ROLLOUT = 4;
+    static final int MAX_UNAVAILABLE = 2;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void rolloutsSurviveSigkillsOfTheReconciler() throws Exception {
+        int kills = Integer.getInteger("gitfleet.e2e.kills", 3);
+        long seed = Long.getLong("gitfleet.e2e.seed", 20260731L);
+        Random random = new Random(seed);
+        long started = System.nanoTime();
+        int done = 0;
+        int rollouts = 0;
+        int statusCommitsChecked = 0;
+        Map<String, Integer> killPhases = new TreeMap<>();
+        // a pre-reboot hook keeps each node in flight a little longer: more moments worth a kill
+        try (FleetUnderTest f = FleetUnderTest.start(tmp, List.of("hooks: {preReboot: ['sleep 0.5']}"), 0)) {
+            String previous = null;
+            while (done < kills) {
+                rollouts++;
+                String name = "os-r" + rollouts;
+                boolean down = rollouts % 2 == 0;
+                String version = down ? FleetUnderTest.INSTALLED : FleetUnderTest.TARGET;
+                Map<String, Long> bootsBefore = new HashMap<>();
+                for (String n : f.nodes) {
+                    bootsBefore.put(n, f.boots(n));
+                }
+                Map<String, String> files = new LinkedHashMap<>();
+                files.put("upgrades/" + name + ".yaml", FleetUnderTest.upgrade(name, version, MAX_UNAVAILABLE, down));
+                if (previous != null) {
+                    files.put("upgrades/" + previous + ".yaml", null);
+                }
+                f.mergeFiles("rollout-" + rollouts, "Roll the OS to " + version + " (" + name + ")", files);
+                int thisRollout = 0;
+                while (thisRollout < KILLS_PER_ROLLOUT && done < kills) {
+                    long at = System.nanoTime() + 300_000_000L + (long) (random.nextDouble() * 3_200_000_000L);
+                    while (System.nanoTime() < at && !succeeded(f, name)) {
+                        Thread.sleep(20);
+                    }
+                    if (succeeded(f, name)) {
+                        break;
+                    }
+                    f.killReconciler();
+                    done++;
+                    thisRollout++;
+                    String where = phases(f.upgradeStatus(name));
+                    Map<String, String> agentStates = new TreeMap<>();
+                    for (String n : f.nodes) {
+                        String st = f.log(n).lastState(name);
+                        if (st != null && !List.of("COMPLETED", "SKIPPED", "FAILED").contains(st)) {
+                            agentStates.put(n, st);
+                        }
+                    }
+                    agentStates.values().stream().distinct().forEach(st -> killPhases.merge(st, 1, Integer::sum));
+                    if (agentStates.isEmpty()) {
+                        killPhases.merge("no agent busy", 1, Integer::sum);
+                    }
+                    System.out.printf("kill %d (%s): status head %s; agents %s%n", done, name, where, agentStates);
+                    Thread.sleep(random.nextInt(1500));
+                    f.startReconciler();
+                }
+                f.await(name + " succeeds", Duration.ofMinutes(3), () -> succeeded(f, name));
+                RolloutChecks.succeeded(f, name, version);
+                statusCommitsChecked += RolloutChecks.statusHistoryWithinBudget(f, name, MAX_UNAVAILABLE);
+                RolloutChecks.agentTimelinesWithinBudget(f, name, MAX_UNAVAILABLE);
+                RolloutChecks.installedOnce(f, name, version, bootsBefore, Map.of());
+                previous = name;
+            }
+            f.git("fsck", "--strict");
+            System.out.printf("ReconcilerKillE2E: seed %d, %d kills over %d rollouts (%d reconciler starts), "
+                    + "%d status commits checked, every invariant held, %.0f s%n", seed, done, rollouts,
+                    f.reconcilerStarts(), statusCommitsChecked, (System.nanoTime() - started) / 1e9);
+            System.out.println("kill points (kills that found an agent in each state): " + killPhases);
+        }
+        assertTrue(done >= kills, "every kill happened during a rollout");
+    }
+
+    private static boolean succeeded(FleetUnderTest f, String name) {
+        UpgradeStatus s = f.upgradeStatus(name);
+        return s != null && s.status().phase() == UpgradePhase.Succeeded;
+    }
+
+    /** e.g. "Completed=3 Pending=4 Rebooting=1 Writing=1". */
+    private static String phases(UpgradeStatus s) {
+        if (s == null) {
+            return "";
+        }
+        Map<NodePhase, Integer> count = new TreeMap<>();
+        s.status().nodes().forEach(r -> count.merge(r.phase(), 1, Integer::sum));
+        StringBuilder b = new StringBuilder(s.status().phase().toString()).append(':');
+        count.forEach((p, c) -> b.append(' ').append(p).append('=').append(c));
+        return b.toString();
+    }
+}
