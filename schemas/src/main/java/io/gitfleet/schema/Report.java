@@ -8,6 +8,12 @@ import java.util.Map;
 public record Report(String apiVersion, String kind, Metadata metadata, Status status) implements Document {
     public static final String KIND = "Report";
 
+    /**
+     * The failure reason of a task the agent stopped because its instruction was withdrawn, before any boot switch:
+     * the node is as it was, so the reconciler does not count it as a failure.
+     */
+    public static final String CANCELLED = "cancelled by the reconciler";
+
     public static Report of(String node, Status status) {
         return new Report(API_VERSION, KIND, Metadata.named(node), status);
     }

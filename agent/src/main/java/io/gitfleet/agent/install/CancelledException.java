@@ -3,6 +3,6 @@ package io.gitfleet.agent.install;
 /** The reconciler withdrew the instruction before the boot switch. */
 public final class CancelledException extends InstallException {
     public CancelledException() {
-        super("cancelled by the reconciler");
+        super(io.gitfleet.schema.Report.CANCELLED);
     }
 }

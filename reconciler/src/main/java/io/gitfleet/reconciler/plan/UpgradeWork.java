@@ -93,6 +93,12 @@ final class UpgradeWork {
                 }
             }
             case Failed -> {
+                if (Report.CANCELLED.equals(task.failureReason())) {
+                    // we withdrew the instruction and the agent stopped before its boot switch: nothing failed
+                    row.moveTo(NodePhase.Pending, now);
+                    row.message("stopped before its boot switch: the instruction was withdrawn");
+                    return;
+                }
                 row.moveTo(NodePhase.Failed, now);
                 row.failureReason(task.failureReason() != null ? task.failureReason() : "failed");
                 row.message(task.message());

@@ -134,7 +134,7 @@ class PlannerScenarioTest {
         s.pass().expectPhase("os", UpgradePhase.Cancelled).expectInstructed();
         assertEquals(NodePhase.Writing, s.row("os", "w-1").phase());
         s.agent("w-1", NodePhase.Failed, "cancelled by the reconciler").pass().expectPhase("os", UpgradePhase.Cancelled);
-        assertEquals(NodePhase.Failed, s.row("os", "w-1").phase());
+        assertEquals(NodePhase.Pending, s.row("os", "w-1").phase(), "a withdrawal the agent obeyed is no failure");
     }
 
     @Test
@@ -212,6 +212,19 @@ class PlannerScenarioTest {
                 .expectInstructed();
         assertEquals("BlockedVersion", s.status.get("bad").status().reason());
         assertEquals("v1.34.3 is blocked by the catalog", s.status.get("bad").status().message());
+    }
+
+    @Test
+    void aRejectionThatStopsAWriteCountsNoFailureAndTheFixResumes() {
+        s.upgrade("os", SimFleet.spec("stable", ONE_BY_ONE)).pass().expectInstructed("w-1");
+        s.agent("w-1", NodePhase.Writing, null).pass();
+        Upgrade.Spec good = s.fleet.upgrades.get("os").spec();
+        s.edit("os", sp -> new Upgrade.Spec(sp.component(), "v1.34.3", sp.catalog(), sp.selector(), sp.strategy(),
+                null, null, null, null, null, null, null, null)).pass()
+                .expectPhase("os", UpgradePhase.Rejected).expectInstructed();
+        s.agent("w-1", NodePhase.Failed, "cancelled by the reconciler").pass();
+        s.upgrade("os", good).pass().expectPhase("os", UpgradePhase.RollingOut).expectInstructed("w-1");
+        assertEquals(2, s.last.instructions().get("w-1").spec().attempt());
     }
 
     @Test
