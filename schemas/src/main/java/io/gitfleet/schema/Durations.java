@@ -49,6 +49,7 @@ public final class Durations {
         if (s >= 3600) { b.append(s / 3600).append('h'); s %= 3600; }
         if (s >= 60) { b.append(s / 60).append('m'); s %= 60; }
         if (s > 0) { b.append(s).append('s'); }
+        if (d.toMillisPart() > 0) { b.append(d.toMillisPart()).append("ms"); }
         return b.toString();
     }
 }

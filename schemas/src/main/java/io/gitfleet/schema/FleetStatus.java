@@ -28,7 +28,11 @@ public record FleetStatus(String apiVersion, String kind, Metadata metadata, Sta
     public record Condition(ConditionType type, String reason, String message, Instant since) {
     }
 
-    /** Which replica acts; others serve reads until {@code renewedAt + duration} passes. */
-    public record Lease(String holder, Instant acquiredAt, Instant renewedAt, String duration) {
+    /**
+     * Which replica acts; others serve reads until {@code renewedAt + duration} passes.
+     *
+     * @param url where the holder takes agent requests (what standby replicas forward to), or null
+     */
+    public record Lease(String holder, String url, Instant acquiredAt, Instant renewedAt, String duration) {
     }
 }

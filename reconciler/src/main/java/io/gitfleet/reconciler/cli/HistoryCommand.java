@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.cli;
 
+import io.gitfleet.reconciler.server.LeaseKeeper;
 import io.gitfleet.reconciler.store.CommitMessage;
 import io.gitfleet.reconciler.store.StatusPaths;
 import io.gitfleet.schema.Documents;
@@ -56,6 +57,9 @@ final class HistoryCommand implements Callable<Integer> {
                 for (RevCommit c : walk) {
                     if (entries.size() >= max) {
                         break;
+                    }
+                    if (LeaseKeeper.isRenewal(c.getFullMessage())) {
+                        continue;
                     }
                     List<String> events = events(c.getFullMessage());
                     if (name != null) {

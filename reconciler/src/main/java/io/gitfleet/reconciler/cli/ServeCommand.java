@@ -1,6 +1,7 @@
 package io.gitfleet.reconciler.cli;
 
 import io.gitfleet.reconciler.server.ReconcilerServer;
+import io.gitfleet.reconciler.server.ReplicaSettings;
 import io.gitfleet.reconciler.server.ServerSettings;
 import io.gitfleet.reconciler.store.StatusStore;
 import io.gitfleet.schema.Durations;
@@ -67,6 +68,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--public-url", paramLabel = "URL", description = "this server's URL, linked from commit statuses")
     String publicUrl;
 
+    @Option(names = "--replica-id", paramLabel = "NAME",
+            description = "this replica's name in the lease (default: hostname:port)")
+    String replicaId;
+
+    @Option(names = "--advertise-url", paramLabel = "URL",
+            description = "where other replicas forward agents to this one (default: http://HOST:PORT as it listens)")
+    String advertiseUrl;
+
+    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "15s",
+            description = "the acting replica's lease on the status branch, renewed every third of it (default 15s)")
+    String lease;
+
     @Spec
     CommandSpec spec;
 
@@ -90,7 +103,7 @@ final class ServeCommand implements Callable<Integer> {
                 : WebhookSecrets.fromEnvironment(System.getenv());
         ServerSettings settings = new ServerSettings(remote.repo, remote.auth(), dataDir, listen.substring(0, colon),
                 port, branch, statusBranch, duration("--poll", poll), duration("--status-interval", statusInterval),
-                secrets, forgeClient(), publicUrl, catalogs.settings());
+                secrets, forgeClient(), publicUrl, catalogs.settings(), replica());
         ReconcilerServer server = new ReconcilerServer(settings, Clock.systemUTC());
         int actual = server.start();
         spec.commandLine().getOut().println("gitfleet serving " + remote.repo + " on http://" + listen.substring(0, colon)
@@ -107,6 +120,14 @@ final class ServeCommand implements Callable<Integer> {
         }));
         stop.await();
         return 0;
+    }
+
+    private ReplicaSettings replica() {
+        try {
+            return new ReplicaSettings(replicaId, advertiseUrl, duration("--lease", lease));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--lease " + lease + ": " + e.getMessage());
+        }
     }
 
     private ForgeClient forgeClient() throws java.io.IOException {

@@ -2,6 +2,7 @@ package io.gitfleet.reconciler.pass;
 
 import io.gitfleet.reconciler.git.FetchFailedException;
 import io.gitfleet.reconciler.git.PushFailedException;
+import io.gitfleet.reconciler.store.NotLeaseHolderException;
 import io.gitfleet.reconciler.store.StatusRaceLostException;
 import io.gitfleet.schema.InvalidDocumentException;
 import java.io.IOException;
@@ -28,6 +29,9 @@ final class Failures {
         }
         if (e instanceof BranchMissingException) {
             return new PassFailure(step, FailureKind.WAIT, "BranchMissing", message);
+        }
+        if (e instanceof NotLeaseHolderException) {
+            return new PassFailure(step, FailureKind.WAIT, "NotLeaseHolder", message);
         }
         if (e instanceof StatusRaceLostException) {
             return new PassFailure(step, FailureKind.RETRY, "StatusRaceLost", message);

@@ -3,8 +3,10 @@ package io.gitfleet.reconciler.server;
 import io.gitfleet.webhooks.WebhookEvent;
 import io.gitfleet.webhooks.WebhookRoutes;
 import io.gitfleet.webhooks.WebhookSettings;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Consumer;
 
@@ -15,10 +17,16 @@ public final class HttpApi {
 
     public static Router router(Vertx vertx, AgentApi agents, StatusApi status, ServerMetrics metrics,
                                 WebhookSettings webhooks, Consumer<WebhookEvent> webhookSink) {
+        return router(vertx, agents::report, status, metrics, webhooks, webhookSink);
+    }
+
+    /** @param report the agent round trip: {@link AgentApi#report}, or a replica's choice to act or forward */
+    public static Router router(Vertx vertx, Handler<RoutingContext> report, StatusApi status, ServerMetrics metrics,
+                                WebhookSettings webhooks, Consumer<WebhookEvent> webhookSink) {
         Router router = Router.router(vertx);
         router.post("/api/v1/nodes/:node/report")
                 .handler(BodyHandler.create(false).setBodyLimit(AgentApi.BODY_LIMIT))
-                .handler(agents::report)
+                .handler(report)
                 .failureHandler(ctx -> ApiError.write(ctx, ctx.failure()));
         router.get("/api/v1/fleet").handler(status::fleet);
         router.get("/api/v1/upgrades").handler(status::upgrades);

@@ -3,11 +3,16 @@ package io.gitfleet.reconciler.server;
 import io.gitfleet.reconciler.catalog.CatalogSources;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.pass.PassOptions;
+import io.gitfleet.reconciler.git.FleetReader;
 import io.gitfleet.reconciler.pass.PassResult;
 import io.gitfleet.reconciler.pass.ReconcilePass;
+import io.gitfleet.reconciler.pass.RecordedObservations;
+import io.gitfleet.reconciler.store.CommitStatusView;
 import io.gitfleet.reconciler.store.StatusStore;
 import io.gitfleet.reconciler.store.StatusUpdate;
 import io.gitfleet.reconciler.store.StatusWriter;
+import io.gitfleet.schema.FleetStatus;
+import io.gitfleet.schema.LoadedFleet;
 import io.gitfleet.schema.NodeStatus;
 import io.gitfleet.webhooks.SyncCoalescer;
 import io.gitfleet.webhooks.WebhookEvent;
@@ -15,6 +20,7 @@ import io.gitfleet.webhooks.WebhookFilter;
 import io.gitfleet.webhooks.WebhookSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,11 +31,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * {@code gitfleet serve}: one process with the reconcile loop, the agent API, webhooks, the read API, the dashboard
  * and metrics. Passes run one at a time on one thread; webhooks, changed reports and the poll timer only trigger
- * them (bursts coalesce). Event loops never touch Git.
+ * them (bursts coalesce). Event loops never touch Git. Several replicas may serve one fleet repo: only the one
+ * holding the lease on the status branch runs passes; the others serve reads and forward agents to it
+ * ({@code docs/replicas.md}).
  */
 public final class ReconcilerServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcilerServer.class.getName());
@@ -53,7 +62,14 @@ public final class ReconcilerServer implements AutoCloseable {
     });
     private final SyncCoalescer passes;
     private final AtomicBoolean fetchRequested = new AtomicBoolean(true);
+    private final LeaseKeeper lease;
+    private final Replica replica;
+    private AgentForwarder forwarder;
     private HttpServer http;
+    /** What a standby last showed: the status commit, and the fleet at the commit the holder acted on. */
+    private ObjectId standbyHead;
+    private LoadedFleet standbyFleet;
+    private String standbyFleetCommit;
 
     public ReconcilerServer(ServerSettings settings, Clock clock) throws IOException {
         this.settings = settings;
@@ -61,10 +77,12 @@ public final class ReconcilerServer implements AutoCloseable {
         this.vertx = Vertx.vertx();
         this.mirror = FleetMirror.open(settings.dataDir().resolve("mirror"), settings.repoUrl(), settings.auth());
         StatusStore store = new StatusStore(mirror.repository(), settings.statusBranch(), mirror);
-        this.writer = new StatusWriter(store, settings.statusInterval(), clock);
+        this.lease = new LeaseKeeper(store, clock).setDuration(settings.replica().lease());
+        this.writer = new StatusWriter(store, settings.statusInterval(), clock).setGuard(lease);
         this.board = new InstructionBoard(vertx);
+        this.replica = new Replica(lease, board, writer, vertx, clock, this::onAcquired);
         this.metrics = new ServerMetrics(board);
-        this.pass = new ReconcilePass(mirror, writer, reports, board,
+        this.pass = new ReconcilePass(mirror, writer, reports, replica,
                 CatalogSources.inDataDir(settings.dataDir(), settings.catalogs()),
                 new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")));
         this.state = new ServerState(settings, mirror.repository(), reports);
@@ -73,19 +91,96 @@ public final class ReconcilerServer implements AutoCloseable {
                 System::nanoTime, e -> LOG.log(Level.WARNING, "reconcile pass failed", e));
     }
 
-    /** Starts listening and runs the first pass; returns the port it listens on. */
+    /**
+     * Starts listening and takes part in the lease: the replica that gets it runs the first pass at once; the
+     * others stand by. Returns the port it listens on.
+     */
     public int start() throws Exception {
         AgentApi agents = new AgentApi(state::tokens, reports, board, passes::trigger, metrics, clock);
+        forwarder = new AgentForwarder(vertx, replica::id, replica::holderUrl);
+        AgentForwarder standby = forwarder;
+        io.vertx.core.Handler<RoutingContext> report = ctx -> {
+            if (replica.acting()) {
+                agents.report(ctx);
+            } else {
+                standby.forward(ctx);
+            }
+        };
         http = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(0))
-                .requestHandler(HttpApi.router(vertx, agents, new StatusApi(state), metrics,
+                .requestHandler(HttpApi.router(vertx, report, new StatusApi(state), metrics,
                         WebhookSettings.defaults(settings.secrets()), this::onWebhook))
                 .listen(settings.port(), settings.host()).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
-        requestSync();
+        int port = http.actualPort();
+        String host = settings.host().equals("0.0.0.0") || settings.host().equals("::") ? hostname() : settings.host();
+        lease.setReplica(settings.replica().id() != null ? settings.replica().id() : hostname() + ":" + port)
+                .setUrl(settings.replica().url() != null ? settings.replica().url() : "http://" + host + ":" + port);
+        long renew = settings.replica().renewEvery().toMillis();
+        loop.scheduleAtFixedRate(this::leaseTick, 0, renew, TimeUnit.MILLISECONDS);
         long poll = settings.poll().toMillis();
         loop.scheduleWithFixedDelay(this::requestSync, poll, poll, TimeUnit.MILLISECONDS);
         loop.scheduleWithFixedDelay(this::flushDue, 1, 1, TimeUnit.SECONDS);
-        return http.actualPort();
+        return port;
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** This replica's name in the lease, and whether it holds the lease now. */
+    public String replicaId() {
+        return replica.id();
+    }
+
+    public boolean acting() {
+        return replica.acting();
+    }
+
+    /** A standby looks at the shared branch first, so that it decides (and shows) what is there now. */
+    private void leaseTick() {
+        if (!replica.acting()) {
+            try {
+                writer.store().refresh();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "standby fetch failed", e);
+            }
+        }
+        replica.tick();
+        if (!replica.acting()) {
+            showStandby();
+        }
+    }
+
+    /** On the pass thread: a replica that (re)gains the lease starts from the status branch, then plans. */
+    private void onAcquired() {
+        reports.reset();
+        writer.discard();
+        requestSync();
+    }
+
+    /** The read API of a standby: the status branch as the holder wrote it, and the fleet it acted on. */
+    private void showStandby() {
+        try {
+            ObjectId head = writer.store().head();
+            if (head == null || head.equals(standbyHead)) {
+                return;
+            }
+            CommitStatusView view = writer.store().read();
+            FleetStatus fs = view.fleet().orElse(null);
+            String applied = fs == null ? null : fs.status().lastAppliedCommit();
+            if (applied != null && !applied.equals(standbyFleetCommit)) {
+                standbyFleet = FleetReader.load(mirror.repository(), ObjectId.fromString(applied));
+                standbyFleetCommit = applied;
+            }
+            state.standby(fs, view.upgrades(), standbyFleet, new RecordedObservations().observations(view));
+            standbyHead = head.copy();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "standby: cannot read the status branch", e);
+        }
     }
 
     /** Fetch the fleet repo, then plan: what a webhook for the approved branch and the poll timer ask for. */
@@ -98,11 +193,27 @@ public final class ReconcilerServer implements AutoCloseable {
         if (WebhookFilter.isApprovedBranchPush(event, state.approvedBranch())) {
             requestSync();
         } else if (event instanceof WebhookEvent.PlanPullRequest pr) {
-            loop.execute(() -> plans.plan(pr, state.upgrades(), clock.instant()));
+            loop.execute(() -> {
+                if (replica.acting()) {
+                    plans.plan(pr, state.upgrades(), clock.instant());
+                }
+            });
         }
     }
 
     private void runPass() {
+        if (!replica.acting()) {
+            // a standby only fetches (webhooks and the poll still trigger it) and shows what the holder wrote
+            if (fetchRequested.getAndSet(false)) {
+                try {
+                    writer.store().refresh();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "standby fetch failed", e);
+                }
+            }
+            showStandby();
+            return;
+        }
         long start = System.nanoTime();
         try {
             List<NodeStatus> changed = reports.drainChanged();
@@ -125,6 +236,9 @@ public final class ReconcilerServer implements AutoCloseable {
     }
 
     private void flushDue() {
+        if (!replica.acting()) {
+            return;
+        }
         try {
             writer.flushIfDue();
         } catch (IOException | RuntimeException e) {
@@ -136,15 +250,37 @@ public final class ReconcilerServer implements AutoCloseable {
         return state;
     }
 
+    /** Stops cleanly: the pending status is committed and the lease released, so another replica acts at once. */
     @Override
     public void close() throws Exception {
         loop.shutdown();
         loop.awaitTermination(30, TimeUnit.SECONDS);
         try {
-            writer.flush();
+            if (replica.acting()) {
+                writer.flush();
+            }
         } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            mirror.close();
+            try {
+                if (lease.replica() != null) {
+                    lease.release();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "lease: could not release it; it runs out by itself", e);
+            } finally {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                mirror.close();
+            }
         }
+    }
+
+    /**
+     * Dies as a killed process would, for tests: timers and HTTP stop, nothing is flushed, the lease is not
+     * released (it runs out by itself).
+     */
+    void crash() throws Exception {
+        loop.shutdownNow();
+        loop.awaitTermination(30, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        mirror.close();
     }
 }

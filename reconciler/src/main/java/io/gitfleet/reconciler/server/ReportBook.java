@@ -56,6 +56,16 @@ public final class ReportBook implements ObservationSource {
         return out;
     }
 
+    /**
+     * Forgets everything heard: a replica that takes the lease over starts from what the status branch recorded
+     * and the agents' next reports, not from what it heard the last time it acted.
+     */
+    public void reset() {
+        latest.clear();
+        changed.clear();
+        recorded = null;
+    }
+
     public Observation get(String node) {
         return latest.get(node);
     }

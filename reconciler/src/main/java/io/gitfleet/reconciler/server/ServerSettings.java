@@ -14,12 +14,28 @@ import java.time.Duration;
  * @param statusInterval status commits are batched to at most one per interval
  * @param forge          where pull-request plans are posted as commit statuses and comments, or null
  * @param catalogs       how {@code url} catalogs are fetched (allowed hosts, size cap, timeout)
+ * @param replica        this replica's name, URL and lease (see {@code docs/replicas.md})
  */
 public record ServerSettings(String repoUrl, GitAuth auth, Path dataDir, String host, int port, String approvedBranch,
                              String statusBranch, Duration poll, Duration statusInterval, WebhookSecrets secrets,
-                             ForgeClient forge, String publicUrl, CatalogFetchSettings catalogs) {
+                             ForgeClient forge, String publicUrl, CatalogFetchSettings catalogs,
+                             ReplicaSettings replica) {
     public ServerSettings {
         catalogs = catalogs == null ? CatalogFetchSettings.DEFAULTS : catalogs;
+        replica = replica == null ? ReplicaSettings.DEFAULTS : replica;
+    }
+
+    /** Settings with the default replica settings (its host and port as its name, a 15 s lease). */
+    public ServerSettings(String repoUrl, GitAuth auth, Path dataDir, String host, int port, String approvedBranch,
+                          String statusBranch, Duration poll, Duration statusInterval, WebhookSecrets secrets,
+                          ForgeClient forge, String publicUrl, CatalogFetchSettings catalogs) {
+        this(repoUrl, auth, dataDir, host, port, approvedBranch, statusBranch, poll, statusInterval, secrets, forge,
+                publicUrl, catalogs, ReplicaSettings.DEFAULTS);
+    }
+
+    public ServerSettings withReplica(ReplicaSettings replica) {
+        return new ServerSettings(repoUrl, auth, dataDir, host, port, approvedBranch, statusBranch, poll,
+                statusInterval, secrets, forge, publicUrl, catalogs, replica);
     }
 
     /** Settings with the default catalog fetch rules (any host, 4 MiB, 10 s). */

@@ -28,6 +28,8 @@ public final class ServerState implements StatusApi.Source {
     private volatile NodeTokens tokens = new NodeTokens(Map.of());
     private volatile FleetStatus fleetStatus;
     private volatile Map<String, UpgradeStatus> upgrades = Map.of();
+    /** The node reports as the status branch holds them, while this replica stands by (else null). */
+    private volatile Map<String, Observation> recordedReports;
 
     ServerState(ServerSettings settings, Repository repo, ReportBook reports) {
         this.settings = settings;
@@ -36,6 +38,7 @@ public final class ServerState implements StatusApi.Source {
     }
 
     void update(PassResult result) {
+        recordedReports = null;
         if (result.fleet() != null && result.fleet() != fleet) {
             fleet = result.fleet();
             tokens = new NodeTokens(fleet.nodes());
@@ -46,6 +49,18 @@ public final class ServerState implements StatusApi.Source {
         if (result.plan() != null) {
             upgrades = new TreeMap<>(result.plan().upgrades());
         }
+    }
+
+    /** What a standby replica shows: the status branch as the acting replica wrote it. */
+    void standby(FleetStatus status, Map<String, UpgradeStatus> upgrades, LoadedFleet fleet,
+                 Map<String, Observation> recorded) {
+        if (fleet != null && fleet != this.fleet) {
+            this.fleet = fleet;
+            tokens = new NodeTokens(fleet.nodes());
+        }
+        fleetStatus = status;
+        this.upgrades = new TreeMap<>(upgrades);
+        recordedReports = Map.copyOf(recorded);
     }
 
     NodeTokens tokens() {
@@ -86,7 +101,8 @@ public final class ServerState implements StatusApi.Source {
 
     @Override
     public Map<String, Observation> reports() {
-        return reports.all();
+        Map<String, Observation> recorded = recordedReports;
+        return recorded != null ? recorded : reports.all();
     }
 
     @Override
@@ -102,6 +118,9 @@ public final class ServerState implements StatusApi.Source {
                 for (RevCommit c : walk) {
                     if (out.size() >= limit) {
                         break;
+                    }
+                    if (LeaseKeeper.isRenewal(c.getFullMessage())) {
+                        continue;
                     }
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("sha", c.name());

@@ -54,6 +54,7 @@ public final class StatusApi {
         doc.put("statusBranch", source.statusBranch());
         doc.put("conditions", fs == null ? List.of() : fs.status().conditions());
         doc.put("problems", fs == null ? List.of() : fs.status().problems());
+        doc.put("lease", fs == null ? null : fs.status().lease());
         doc.put("generatedAt", Instant.now().toString());
         json(ctx, doc);
     }

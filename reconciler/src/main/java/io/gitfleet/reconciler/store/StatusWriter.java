@@ -24,11 +24,21 @@ public final class StatusWriter {
     private final List<StatusMutation> pending = new ArrayList<>();
     private final Map<String, byte[]> overlay = new TreeMap<>();
     private Instant lastFlush = Instant.MIN;
+    private StatusGuard guard = StatusGuard.NONE;
 
     public StatusWriter(StatusStore store, Duration interval, Clock clock) {
         this.store = store;
         this.interval = interval;
         this.clock = clock;
+    }
+
+    /**
+     * Every flush checks {@code guard} on the branch it commits on. A refusal ({@link NotLeaseHolderException})
+     * drops the pending changes: they were computed by a replica that may no longer act.
+     */
+    public synchronized StatusWriter setGuard(StatusGuard guard) {
+        this.guard = guard;
+        return this;
     }
 
     public StatusStore store() {
@@ -67,11 +77,27 @@ public final class StatusWriter {
             return new WriteResult(RefResult.NO_CHANGE, store.read().commit(), 0, java.util.Set.of());
         }
         List<StatusMutation> batch = List.copyOf(pending);
-        WriteResult result = store.update(view -> compose(batch, view));
+        StatusGuard check = guard;
+        WriteResult result;
+        try {
+            result = store.update(view -> {
+                check.check(view);
+                return compose(batch, view);
+            });
+        } catch (NotLeaseHolderException e) {
+            discard();
+            throw e;
+        }
         pending.clear();
         overlay.clear();
         lastFlush = clock.instant();
         return result;
+    }
+
+    /** Forgets the pending changes without committing them (a replica that lost the lease). */
+    public synchronized void discard() {
+        pending.clear();
+        overlay.clear();
     }
 
     /** Every mutation in order, each seeing the ones before it; events concatenated, the last trailer wins. */

@@ -49,10 +49,35 @@ final class HttpAgent {
             held = DocumentReader.require("instruction", r.body().getBytes(StandardCharsets.UTF_8), Instruction.class);
             return held;
         }
+        if (r.statusCode() == 503) {
+            throw new Unavailable(node + ": HTTP 503 " + r.body());
+        }
         if (r.statusCode() != 204) {
             throw new AssertionError(node + ": HTTP " + r.statusCode() + " " + r.body());
         }
         return null;
+    }
+
+    /** 503: no replica acts right now (a hand-over); a real agent backs off and retries. */
+    static final class Unavailable extends AssertionError {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** {@link #report}, retried every 100 ms while the server answers 503, for up to {@code patience}. */
+    Instruction reportRetrying(int waitSeconds, Duration patience) throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                return report(waitSeconds);
+            } catch (Unavailable e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Takes up the held instruction at {@code phase}, as a real agent reports its progress. */

@@ -1,0 +1,182 @@
+package io.gitfleet.reconciler.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitfleet.reconciler.git.FleetRepos;
+import io.gitfleet.reconciler.git.GitAuth;
+import io.gitfleet.reconciler.git.GitCli;
+import io.gitfleet.reconciler.git.GitDaemon;
+import io.gitfleet.reconciler.store.CommitStatusView;
+import io.gitfleet.schema.Instruction;
+import io.gitfleet.schema.NodePhase;
+import io.gitfleet.schema.UpgradePhase;
+import io.gitfleet.schema.UpgradeStatus;
+import io.gitfleet.webhooks.WebhookSecrets;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two replicas against one fleet repo served by {@code git daemon}: the lease decides which one acts, agents
+ * talking to the standby are forwarded to the holder, and killing the holder mid-rollout hands over within the
+ * lease time without breaking the rollout's invariants on the status branch.
+ */
+class ReplicasIT {
+    static final Duration LEASE = Duration.ofSeconds(2);
+    static final Duration RENEW = LEASE.dividedBy(3);
+    static final Duration SLACK = Duration.ofMillis(500);
+
+    @TempDir
+    Path tmp;
+    private GitDaemon daemon;
+    private ReconcilerServer a;
+    private ReconcilerServer b;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ReconcilerServer s : new ReconcilerServer[] {a, b}) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (Exception ignored) {
+                    // the crashed one is closed already
+                }
+            }
+        }
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    ReconcilerServer replica(String id, String url) throws Exception {
+        ServerSettings settings = new ServerSettings(url, GitAuth.NONE, tmp.resolve("data-" + id), "127.0.0.1", 0,
+                "main", "gitfleet/status", Duration.ofHours(1), Duration.ofMillis(200), WebhookSecrets.shared("s"),
+                null, null).withReplica(new ReplicaSettings(id, null, LEASE));
+        return new ReconcilerServer(settings, Clock.systemUTC());
+    }
+
+    @Test
+    void theStandbyForwardsAndTakesOverWhenTheHolderDies() throws Exception {
+        FleetRepos repos = FleetRepos.create(tmp.resolve("repos"));
+        daemon = GitDaemon.serve(tmp.resolve("repos"));
+        String url = daemon.url("fleet.git");
+        a = replica("replica-a", url);
+        a.start();
+        ServerIT.eventually("replica-a holds the lease and loaded the fleet",
+                () -> a.acting() && !a.state().inventory().isEmpty());
+        b = replica("replica-b", url);
+        String standby = "http://127.0.0.1:" + b.start();
+        ServerIT.eventually("replica-b sees the rollout as replica-a wrote it",
+                () -> b.state().upgrades().containsKey("os-1-35"));
+        assertFalse(b.acting(), "one replica acts");
+
+        Map<String, HttpAgent> agents = new LinkedHashMap<>();
+        for (String n : new String[] {"cp-1", "cp-2", "cp-3", "worker-1", "worker-2", "worker-3", "worker-4",
+            "worker-5", "worker-6"}) {
+            agents.put(n, new HttpAgent(standby, http, n, "v1.34.1"));
+        }
+        for (HttpAgent agent : agents.values()) {
+            agent.report(0);
+        }
+        HttpAgent canary = agents.get("worker-1");
+        Instruction first = canary.report(10);
+        assertNotNull(first, "the canary is instructed through the standby (its report forwarded to the holder)");
+        canary.install();
+        ServerIT.eventually("the holder saw the canary succeed", () -> a.state().upgrades().get("os-1-35").status()
+                .phase() == UpgradePhase.AwaitingPromotion);
+        ServerIT.eventually("the standby shows it too", () -> b.state().upgrades().get("os-1-35").status()
+                .phase() == UpgradePhase.AwaitingPromotion);
+
+        repos.mergeChange("promote-os", "upgrades/os-1-35.yaml",
+                repos.read("upgrades/os-1-35.yaml").replace("promoted: false", "promoted: true"));
+        a.requestSync();
+        HttpAgent second = agents.get("worker-2");
+        assertNotNull(second.report(10), "the promotion moves the rollout on");
+        second.phase(NodePhase.Downloading);
+        second.report(0);
+        second.phase(NodePhase.Writing);
+        second.report(0);
+        ServerIT.eventually("worker-2 is recorded as writing", () -> phaseOf(b, "worker-2") == NodePhase.Writing);
+
+        // the holder dies mid-rollout, its lease still on the branch; worker-2 finishes meanwhile
+        long crashed = System.nanoTime();
+        a.crash();
+        a = null;
+        second.phase(NodePhase.Staged);
+        second.reportRetrying(0, Duration.ofSeconds(20));
+        ServerIT.eventually("replica-b takes the lease over", b::acting);
+        Duration handOver = Duration.ofNanos(System.nanoTime() - crashed);
+        second.phase(NodePhase.Rebooting);
+        second.report(0);
+        second.phase(NodePhase.Completed);
+        second.components.put("os", second.held.spec().version());
+        second.report(0);
+        HttpAgent third = agents.get("worker-3");
+        Instruction next = null;
+        while (next == null && Duration.ofNanos(System.nanoTime() - crashed).toSeconds() < 20) {
+            next = third.reportRetrying(5, Duration.ofSeconds(20));
+        }
+        Duration movedOn = Duration.ofNanos(System.nanoTime() - crashed);
+        assertNotNull(next, "the new holder moves the rollout on");
+        System.out.println("ReplicasIT: lease " + LEASE.toMillis() + " ms: hand-over " + handOver.toMillis()
+                + " ms, next instruction " + movedOn.toMillis() + " ms after the crash");
+        // the lease runs out at most LEASE after the crash and the standby looks every RENEW; SLACK covers the
+        // standby's own fetch and push on that tick and, for the instruction, the new holder's first pass
+        assertTrue(handOver.compareTo(LEASE.plus(RENEW).plus(SLACK)) <= 0, "hand-over took " + handOver.toMillis()
+                + " ms");
+        assertTrue(movedOn.compareTo(LEASE.plus(RENEW).plus(SLACK)) <= 0, "the next instruction came "
+                + movedOn.toMillis() + " ms after the crash");
+
+        b.close();
+        b = null;
+        assertHistoryKeepsTheInvariants(repos.bare);
+    }
+
+    private static NodePhase phaseOf(ReconcilerServer s, String node) {
+        UpgradeStatus u = s.state().upgrades().get("os-1-35");
+        return u == null ? null : u.status().nodes().stream().filter(r -> r.node().equals(node))
+                .map(UpgradeStatus.NodeRow::phase).findFirst().orElse(null);
+    }
+
+    /** Every commit valid, never more than maxUnavailable (1) in flight, linear history, fsck clean. */
+    private static void assertHistoryKeepsTheInvariants(Path bare) throws Exception {
+        GitCli git = new GitCli(bare);
+        assertEquals("", git.run("rev-list", "--merges", "gitfleet/status"), "linear history");
+        git.run("fsck", "--strict");
+        String log = git.run("log", "--format=%s", "gitfleet/status");
+        assertTrue(log.contains("lease: replica-b took over from replica-a"), log);
+        int commits = 0;
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(bare.toFile()).setBare().build();
+             RevWalk walk = new RevWalk(repo)) {
+            walk.markStart(walk.parseCommit(repo.resolve("refs/heads/gitfleet/status")));
+            for (RevCommit c : walk) {
+                commits++;
+                assertTrue(c.getParentCount() <= 1, c.name());
+                CommitStatusView view = CommitStatusView.of(repo, ObjectId.fromString(c.name()));
+                view.fleet();
+                view.nodes();
+                view.plans();
+                for (UpgradeStatus u : view.upgrades().values()) {
+                    long inFlight = u.status().nodes().stream().filter(r -> r.phase().inFlight()).count();
+                    assertTrue(inFlight <= 1, c.name() + ": " + inFlight + " nodes of " + u.name() + " in flight");
+                }
+            }
+        }
+        assertTrue(commits > 5, "commits: " + commits);
+    }
+}
