@@ -8,4 +8,4 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 [ -f "$root/reconciler/target/gitfleet.jar" ] || (cd "$root" && mvn -B -q -ntp -DskipTests package)
 command -v wrk >/dev/null || { [ "${1:-all}" = latency ] || [ "${1:-all}" = heap ] || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }; }
-exec java -Xmx2g -cp "$root/reconciler/target/gitfleet.jar" io.gitfleet.reconciler.bench.ServerBenchmark "$@"
+exec java -Xmx2g ${JAVA_OPTS:-} -cp "$root/reconciler/target/gitfleet.jar" io.gitfleet.reconciler.bench.ServerBenchmark "$@"

@@ -5,4 +5,4 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$here/target/gitfleet.jar"
 [ -f "$jar" ] || { echo "build first: $jar is missing" >&2; exit 1; }
-exec java -cp "$jar" io.gitfleet.reconciler.store.StatusBench "$@"
+exec java ${JAVA_OPTS:-} -cp "$jar" io.gitfleet.reconciler.store.StatusBench "$@"

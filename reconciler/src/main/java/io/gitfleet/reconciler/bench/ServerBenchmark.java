@@ -43,16 +43,20 @@ public final class ServerBenchmark {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "all";
         ServerBenchmark b = new ServerBenchmark();
-        Path root = Files.createTempDirectory("gitfleet-bench");
-        switch (mode) {
-            case "latency" -> b.latency(root, args.length > 1 ? Integer.parseInt(args[1]) : 1000);
-            case "throughput" -> b.throughput(root, args.length > 1 ? Integer.parseInt(args[1]) : 1000);
-            case "heap" -> b.heap(root, args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
-            default -> {
-                b.latency(root.resolve("latency"), 1000);
-                b.throughput(root.resolve("throughput"), 1000);
-                b.heap(root.resolve("heap"), 10_000);
+        Path root = Scratch.create();
+        try {
+            switch (mode) {
+                case "latency" -> b.latency(root, args.length > 1 ? Integer.parseInt(args[1]) : 1000);
+                case "throughput" -> b.throughput(root, args.length > 1 ? Integer.parseInt(args[1]) : 1000);
+                case "heap" -> b.heap(root, args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
+                default -> {
+                    b.latency(root.resolve("latency"), 1000);
+                    b.throughput(root.resolve("throughput"), 1000);
+                    b.heap(root.resolve("heap"), 10_000);
+                }
             }
+        } finally {
+            Scratch.remove(root);
         }
         System.exit(0);
     }

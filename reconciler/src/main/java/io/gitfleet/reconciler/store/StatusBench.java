@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.store;
 
+import io.gitfleet.reconciler.bench.Scratch;
 import io.gitfleet.schema.Documents;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.NodeStatus;
@@ -30,10 +31,18 @@ public final class StatusBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path root = Files.createTempDirectory("gitfleet-bench");
+        Path root = Scratch.create();
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int history = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         System.out.println("gitfleet status-branch benchmark in " + root + " (median of " + reps + " commits)");
+        try {
+            run(root, reps, history);
+        } finally {
+            Scratch.remove(root);
+        }
+    }
+
+    private static void run(Path root, int reps, int history) throws Exception {
         // warm the JIT on a throw-away repo, so the first measured size is not the slowest for that reason
         gitfleet(root.resolve("warmup"), 1_000, 200);
         double g1k = gitfleet(root, 1_000, reps);
@@ -48,11 +57,7 @@ public final class StatusBench {
     }
 
     private static byte[] nodeFile(String name, int generation) {
-        NodeStatus n = NodeStatus.of(name, new NodeStatus.State(Map.of("os", "v1.35." + (generation % 50),
-                "kubernetes", "v1.34.1"), new Report.Slots("a", "a", null, null, null), new Report.Health(true, null),
-                new Report.Task("os-1-35", 1, null, "v1.35.1", NodePhase.values()[generation % 12], null, null, null,
-                        null), null, Instant.ofEpochSecond(1_780_000_000L + generation)));
-        return Documents.toYaml(n).getBytes(StandardCharsets.UTF_8);
+        return Documents.toYaml(nodeDoc(name, generation)).getBytes(StandardCharsets.UTF_8);
     }
 
     private static NodeStatus nodeDoc(String name, int generation) {
