@@ -3,13 +3,16 @@ package io.gitfleet.reconciler.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.FleetRepos;
 import io.gitfleet.reconciler.git.GitAuth;
 import io.gitfleet.reconciler.git.GitCli;
 import io.gitfleet.reconciler.git.GitDaemon;
 import io.gitfleet.reconciler.store.CommitStatusView;
+import io.gitfleet.reconciler.store.StatusStore;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.UpgradePhase;
@@ -145,6 +148,49 @@ class ReplicasIT {
         b.close();
         b = null;
         assertHistoryKeepsTheInvariants(repos.bare);
+    }
+
+    /**
+     * A holder that finds another replica's lease on the branch (here one taken by a replica whose clock runs an
+     * hour ahead, so it saw ours as run out) stops acting at its next look: it no longer answers agents itself,
+     * writes no status, and does not take the lease back while the other one's is fresh.
+     */
+    @Test
+    void aHolderThatSeesAnotherHolderStepsDown() throws Exception {
+        FleetRepos repos = FleetRepos.create(tmp.resolve("repos"));
+        daemon = GitDaemon.serve(tmp.resolve("repos"));
+        String url = daemon.url("fleet.git");
+        a = replica("replica-a", url);
+        String base = "http://127.0.0.1:" + a.start();
+        ServerIT.eventually("replica-a holds the lease and loaded the fleet",
+                () -> a.acting() && !a.state().inventory().isEmpty());
+        HttpAgent canary = new HttpAgent(base, http, "worker-1", "v1.34.1");
+        canary.report(0);
+        assertNotNull(canary.report(10), "replica-a acts: the canary is instructed");
+
+        long seized;
+        try (FleetMirror mirror = FleetMirror.open(tmp.resolve("data-replica-c"), url, GitAuth.NONE)) {
+            Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+            LeaseKeeper c = new LeaseKeeper(new StatusStore(mirror.repository(), "gitfleet/status", mirror), ahead)
+                    .setReplica("replica-c").setDuration(LEASE);
+            assertEquals(LeaseRules.Kind.TAKE_OVER, c.call().kind(), "replica-c sees replica-a's lease as run out");
+            seized = System.nanoTime();
+        }
+        ServerIT.eventually("replica-a stands by", () -> !a.acting());
+        Duration noticed = Duration.ofNanos(System.nanoTime() - seized);
+        assertTrue(noticed.compareTo(RENEW.plus(SLACK)) <= 0, "replica-a noticed after " + noticed.toMillis() + " ms");
+
+        // replica-c advertised no URL: agents reaching replica-a are told to back off, not served by it
+        canary.phase(NodePhase.Downloading);
+        assertThrows(HttpAgent.Unavailable.class, () -> canary.report(0));
+        GitCli git = new GitCli(repos.bare);
+        String head = git.run("rev-parse", "gitfleet/status").strip();
+        Thread.sleep(RENEW.multipliedBy(3).toMillis());
+        assertFalse(a.acting(), "replica-a does not take the fresh lease back");
+        assertEquals(head, git.run("rev-parse", "gitfleet/status").strip(), "replica-a wrote nothing more: "
+                + git.run("log", "--format=%s", "-3", "gitfleet/status"));
+        assertTrue(git.run("log", "--format=%s", "gitfleet/status")
+                .contains("lease: replica-c took over from replica-a"));
     }
 
     private static NodePhase phaseOf(ReconcilerServer s, String node) {
