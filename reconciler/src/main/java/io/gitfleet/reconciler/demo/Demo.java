@@ -132,7 +132,20 @@ public final class Demo implements AutoCloseable {
         view.say(String.format("%n==> Done in %.0f s: every node runs v1.35.1. The history of the rollout is the status "
                 + "branch:%n", (System.nanoTime() - start) / 1e9));
         view.say("$ git -C " + repo.bare + " log --oneline gitfleet/status");
-        view.say(repo.statusLog().strip());
+        // status commits are batched (one a second): wait for the one that records the end of the rollout
+        await("the status branch records the end of the rollout", () -> {
+            try {
+                return repo.statusLog().lines().anyMatch(l -> l.contains(UPGRADE + ":") && l.contains("Succeeded"));
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        String log = repo.statusLog().strip();
+        view.say(log);
+        if (log.contains(" lease: ")) {
+            view.say("(\"lease:\" commits: the reconciler holding its lease on the branch, so that a second replica "
+                    + "never acts at the same time; docs/replicas.md)");
+        }
         view.say("\nDashboard: " + base + "/");
         if (options.keep()) {
             view.say("Everything keeps running (--keep): open the dashboard, or run gitfleet status --repo "

@@ -46,7 +46,8 @@ class DemoE2E {
         }
         String out = text.toString();
         for (String beat : List.of("==> Pull request #1", "==> Merge", "==> Canary", "==> Safety net",
-                "rolled back by bootloader", "==> Done in", "log --oneline gitfleet/status")) {
+                "rolled back by bootloader", "==> Done in", "log --oneline gitfleet/status",
+                "now Succeeded (9/9)")) {
             assertTrue(out.contains(beat), "the demo's output lacks '" + beat + "':\n" + out);
         }
 
