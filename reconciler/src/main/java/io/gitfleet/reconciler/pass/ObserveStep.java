@@ -16,5 +16,6 @@ final class ObserveStep implements Step {
     @Override
     public void run(PassState s) throws Exception {
         s.observed = source.observations(s.status);
+        s.listeningSince = source.listeningSince();
     }
 }

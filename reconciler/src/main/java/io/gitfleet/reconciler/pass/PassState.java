@@ -43,6 +43,8 @@ public final class PassState {
     /** The {@code url} catalogs fetched for this pass (none when the fleet names none, or before the fetch). */
     RemoteCatalogs catalogs = RemoteCatalogs.NONE;
     Map<String, Observation> observed;
+    /** Since when the observations are heard live (null: as recorded); see {@link ObservationSource}. */
+    Instant listeningSince;
     Set<String> inFlightBefore = Set.of();
     PlanResult plan;
     WriteResult written;

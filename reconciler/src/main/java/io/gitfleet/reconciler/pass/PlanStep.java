@@ -29,7 +29,8 @@ final class PlanStep implements Step {
     static PlanResult plan(PassState s, StatusView previous) throws IOException {
         FleetSnapshot snapshot = new FleetSnapshot(s.accepted.name(), s.fleet, s.catalogs.catalogs(),
                 s.catalogs.errors());
-        PlanResult plan = FleetPlanner.plan(snapshot, s.observed, previous.upgrades(), s.now);
+        PlanResult plan = FleetPlanner.plan(snapshot, s.observed, previous.upgrades(), s.now,
+                s.listeningSince);
         return s.holdNewStarts ? HeldFleet.explain(plan, s.writtenFleet, s.holdReason) : plan;
     }
 

@@ -35,7 +35,17 @@ public final class FleetPlanner {
 
     public static PlanResult plan(FleetSnapshot snapshot, Map<String, Observation> observed,
                                   Map<String, UpgradeStatus> previous, Instant now) {
-        PassContext ctx = new PassContext(snapshot, observed, now);
+        return plan(snapshot, observed, previous, now, null);
+    }
+
+    /**
+     * @param listeningSince since when the reports in {@code observed} have been heard live (a reconciler that
+     *                       just started or took over): a node's silence counts towards {@code nodeTimeout} only
+     *                       from then; null when the reports are as recorded
+     */
+    public static PlanResult plan(FleetSnapshot snapshot, Map<String, Observation> observed,
+                                  Map<String, UpgradeStatus> previous, Instant now, Instant listeningSince) {
+        PassContext ctx = new PassContext(snapshot, observed, now, listeningSince);
         LoadedFleet fleet = snapshot.fleet();
 
         TreeSet<String> names = new TreeSet<>(previous.keySet());

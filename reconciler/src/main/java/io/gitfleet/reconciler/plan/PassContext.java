@@ -17,11 +17,14 @@ final class PassContext {
     /** Empty when fleet.yaml is missing or invalid: then nothing new starts anywhere. */
     final Fleet.Spec fleet;
     final Duration nodeTimeout;
+    /** Silence before this instant is not counted against a node (nobody listened); null: count it all. */
+    final Instant listeningSince;
     final Duration silentAfter;
     final List<Node> controllers;
 
-    PassContext(FleetSnapshot snapshot, Map<String, Observation> observed, Instant now) {
+    PassContext(FleetSnapshot snapshot, Map<String, Observation> observed, Instant now, Instant listeningSince) {
         this.snapshot = snapshot;
+        this.listeningSince = listeningSince;
         this.observed = observed;
         this.now = now;
         this.fleet = snapshot.fleet().fleet().map(Fleet::spec).orElse(null);

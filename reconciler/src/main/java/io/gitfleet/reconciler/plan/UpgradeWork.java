@@ -65,6 +65,9 @@ final class UpgradeWork {
             }
             if (row.phase.inFlight()) {
                 Instant heard = o == null || o.receivedAt().isBefore(row.since) ? row.since : o.receivedAt();
+                if (ctx.listeningSince != null && heard.isBefore(ctx.listeningSince)) {
+                    heard = ctx.listeningSince; // a silence while no reconciler listened is not the node's
+                }
                 if (heard.isBefore(ctx.now.minus(ctx.nodeTimeout))) {
                     row.moveTo(NodePhase.Failed, ctx.now);
                     row.failureReason("did not come back online");

@@ -157,7 +157,7 @@ public final class ReconcilerServer implements AutoCloseable {
 
     /** On the pass thread: a replica that (re)gains the lease starts from the status branch, then plans. */
     private void onAcquired() {
-        reports.reset();
+        reports.reset(clock.instant());
         writer.discard();
         requestSync();
     }

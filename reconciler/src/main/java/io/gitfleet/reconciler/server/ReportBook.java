@@ -26,6 +26,8 @@ public final class ReportBook implements ObservationSource {
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
     /** What the status branch recorded when the server started; read once, then memory is newer. */
     private volatile Map<String, Observation> recorded;
+    /** When this server began to hear agents (it took the lease); null before. */
+    private volatile Instant listeningSince;
 
     /**
      * Records a report. Returns whether it changed something a pass cares about (components, slots, health,
@@ -58,12 +60,20 @@ public final class ReportBook implements ObservationSource {
 
     /**
      * Forgets everything heard: a replica that takes the lease over starts from what the status branch recorded
-     * and the agents' next reports, not from what it heard the last time it acted.
+     * and the agents' next reports, not from what it heard the last time it acted. From {@code now} on it listens:
+     * a node in flight that the branch last heard from long ago gets a full {@code nodeTimeout} from now to
+     * report, since its reports had nowhere to go while no replica acted.
      */
-    public void reset() {
+    public void reset(Instant now) {
         latest.clear();
         changed.clear();
         recorded = null;
+        listeningSince = now;
+    }
+
+    @Override
+    public Instant listeningSince() {
+        return listeningSince;
     }
 
     public Observation get(String node) {

@@ -90,6 +90,20 @@ class PlannerScenarioTest {
     }
 
     @Test
+    void aSilenceWhileNoReconcilerListenedDoesNotFailTheNode() {
+        s.upgrade("os", SimFleet.spec("stable", ONE_BY_ONE)).pass();
+        s.agent("w-1", NodePhase.Writing, null).pass();
+        // the reconciler is down for 20 minutes while w-1 keeps writing; its reports go nowhere
+        s.later(Duration.ofMinutes(20)).reconcilerRestarts().pass().expectPhase("os", UpgradePhase.RollingOut);
+        assertEquals(NodePhase.Writing, s.row("os", "w-1").phase(), "not failed for the reconciler's own downtime");
+        s.later(Duration.ofMinutes(14)).pass();
+        assertEquals(NodePhase.Writing, s.row("os", "w-1").phase());
+        // still silent a whole nodeTimeout after the restart: now it is the node's silence
+        s.later(Duration.ofMinutes(2)).pass().expectPhase("os", UpgradePhase.Failed);
+        assertEquals("did not come back online", s.row("os", "w-1").failureReason());
+    }
+
+    @Test
     void bootloaderFallbackIsNotRetriedWithoutANonce() {
         s.upgrade("os", SimFleet.spec("stable", ONE_BY_ONE)).pass();
         s.agent("w-1", NodePhase.Failed, "rolled back by bootloader").pass().expectPhase("os", UpgradePhase.Failed);

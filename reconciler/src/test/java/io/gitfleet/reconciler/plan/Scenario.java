@@ -27,6 +27,8 @@ final class Scenario {
     /** The last instruction each agent received: agents keep their task when instructions stop. */
     final Map<String, Instruction> held = new HashMap<>();
     Instant now = Instant.parse("2026-11-24T10:00:00Z");
+    /** When the reconciler under test started to listen (a restart or a take-over); null: always listened. */
+    Instant listeningSince;
     int commit;
 
     Scenario report(String node, String os) {
@@ -82,6 +84,12 @@ final class Scenario {
         return agent(node, NodePhase.Completed, null).pass();
     }
 
+    /** The reconciler restarts (or another replica takes over) now: it listens from here on. */
+    Scenario reconcilerRestarts() {
+        listeningSince = now;
+        return this;
+    }
+
     Scenario later(Duration d) {
         now = now.plus(d);
         return this;
@@ -100,7 +108,8 @@ final class Scenario {
     }
 
     Scenario pass() {
-        last = FleetPlanner.plan(fleet.snapshot(String.format("%040x", commit)), observed, status, now);
+        last = FleetPlanner.plan(fleet.snapshot(String.format("%040x", commit)), observed, status, now,
+                listeningSince);
         status = new HashMap<>(last.upgrades());
         held.putAll(last.instructions());
         return this;

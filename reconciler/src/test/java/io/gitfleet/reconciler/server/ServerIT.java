@@ -16,7 +16,9 @@ import io.gitfleet.reconciler.git.FleetRepos;
 import io.gitfleet.reconciler.git.GitAuth;
 import io.gitfleet.reconciler.git.GitCli;
 import io.gitfleet.schema.Instruction;
+import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.UpgradePhase;
+import io.gitfleet.schema.UpgradeStatus;
 import io.gitfleet.webhooks.Forge;
 import io.gitfleet.webhooks.ForgeClient;
 import io.gitfleet.webhooks.WebhookSecrets;
@@ -116,6 +118,46 @@ class ServerIT {
                 () -> server.state().upgrades().containsKey("os-1-35")
                         && server.state().upgrades().get("os-1-35").status().nodes().stream()
                         .anyMatch(r -> r.node().equals("worker-1") && r.phase().name().equals("Completed")));
+    }
+
+    /**
+     * The reconciler is down longer than {@code nodeTimeout} while a node writes its image. The restarted one must
+     * not fail that node for a silence that was its own: the node gets a whole timeout from the restart.
+     */
+    @Test
+    void aNodeInFlightSurvivesADowntimeLongerThanTheNodeTimeout() throws Exception {
+        String shorter = repos.mergeChange("short-timeout", "fleet.yaml",
+                repos.read("fleet.yaml").replace("nodeTimeout: 15m", "nodeTimeout: 5s"));
+        server.requestSync();
+        eventually("the shorter nodeTimeout is in force", () -> server.state().fleetStatus() != null
+                && shorter.equals(server.state().fleetStatus().status().lastAppliedCommit()));
+        for (HttpAgent a : agents.values()) {
+            a.report(0);
+        }
+        HttpAgent canary = agents.get("worker-1");
+        assertNotNull(canary.report(10), "the canary is instructed");
+        canary.phase(NodePhase.Writing);
+        canary.report(0);
+        eventually("worker-1 is recorded as writing", () -> phaseOf("worker-1") == NodePhase.Writing);
+        server.close();
+
+        Thread.sleep(6_000); // down for longer than nodeTimeout; worker-1's reports would go nowhere
+        server = new ReconcilerServer(new ServerSettings(repos.bare.toString(), GitAuth.NONE, tmp.resolve("data2"),
+                "127.0.0.1", 0, "main", "gitfleet/status", Duration.ofHours(1), Duration.ofMillis(200),
+                WebhookSecrets.shared(SECRET), null, null), Clock.systemUTC());
+        canary = new HttpAgent("http://127.0.0.1:" + server.start(), http, "worker-1", "v1.34.1");
+        eventually("the restarted server planned", () -> server.state().upgrades().containsKey("os-1-35"));
+        assertEquals(NodePhase.Writing, phaseOf("worker-1"), "worker-1 is not failed for the server's downtime: "
+                + server.state().upgrades().get("os-1-35").status().message());
+        canary.held = agents.get("worker-1").held;
+        canary.install();
+        eventually("worker-1 completes", () -> phaseOf("worker-1") == NodePhase.Completed);
+    }
+
+    private NodePhase phaseOf(String node) {
+        UpgradeStatus u = server.state().upgrades().get("os-1-35");
+        return u == null ? null : u.status().nodes().stream().filter(r -> r.node().equals(node))
+                .map(UpgradeStatus.NodeRow::phase).findFirst().orElse(null);
     }
 
     @Test
