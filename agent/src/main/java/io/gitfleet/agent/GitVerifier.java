@@ -47,7 +47,9 @@ public final class GitVerifier {
         try (Repository repo = open()) {
             String tracking = "refs/remotes/approved/" + branch;
             try (Git git = Git.wrap(repo)) {
-                git.fetch().setRemote(url).setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + tracking)).call();
+                // bounded: a stalled remote must not hold the agent mid-task (the refusal says why)
+                git.fetch().setRemote(url).setTimeout(60)
+                        .setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + tracking)).call();
             }
             ObjectId tip = repo.resolve(tracking);
             if (tip == null) {

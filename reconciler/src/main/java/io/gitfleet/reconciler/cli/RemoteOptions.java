@@ -2,10 +2,12 @@ package io.gitfleet.reconciler.cli;
 
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.GitAuth;
+import io.gitfleet.schema.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,6 +33,14 @@ final class RemoteOptions {
     @Option(names = "--ssh-key", paramLabel = "FILE", description = "private key for ssh:// remotes")
     Path sshKey;
 
+    @Option(names = "--git-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            description = "give up a fetch or push whose remote is silent this long (default 60s)")
+    String gitTimeout;
+
+    @Option(names = "--ssh-known-hosts", paramLabel = "FILE",
+            description = "known_hosts file pinning the ssh server's host key (default ~/.ssh/known_hosts)")
+    Path knownHosts;
+
     GitAuth auth() throws IOException {
         if (tokenFile != null && !Files.isReadable(tokenFile)) {
             throw new UsageException("--token-file " + tokenFile + ": cannot be read");
@@ -38,7 +48,19 @@ final class RemoteOptions {
         if (sshKey != null && !Files.isReadable(sshKey)) {
             throw new UsageException("--ssh-key " + sshKey + ": cannot be read");
         }
-        return GitAuth.from(username, tokenFile, sshKey);
+        if (knownHosts != null && !Files.isReadable(knownHosts)) {
+            throw new UsageException("--ssh-known-hosts " + knownHosts + ": cannot be read");
+        }
+        Duration timeout;
+        try {
+            timeout = Durations.parse(gitTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--git-timeout " + gitTimeout + ": " + e.getMessage());
+        }
+        if (timeout.toSeconds() < 1) {
+            throw new UsageException("--git-timeout " + gitTimeout + ": must be at least 1s");
+        }
+        return GitAuth.from(username, tokenFile, sshKey, knownHosts).withTimeout(timeout);
     }
 
     /** A local path that holds a Git repository (bare or not), or null for a URL. */
