@@ -55,6 +55,11 @@ final class FleetUnderTest implements AutoCloseable {
     private final Thread cleanup = new Thread(this::killEverything, "fleet-under-test-cleanup");
     private Process reconciler;
     private int reconcilerStarts;
+    /** Extra {@code serve} options of the reconciler (e.g. its replica name and lease). */
+    private List<String> serveOptions = List.of();
+    /** A second replica, standing by, when the test runs two; the agents talk to it. */
+    private Process standby;
+    private int standbyPort;
 
     private FleetUnderTest(Path root, List<String> agentConfigLines, long imageBytesPerSecond) throws IOException {
         this.root = root;
@@ -88,10 +93,38 @@ final class FleetUnderTest implements AutoCloseable {
      * {@code imageBytesPerSecond} > 0 paces the image server (a longer Writing phase).
      */
     static FleetUnderTest start(Path root, List<String> agentConfigLines, long imageBytesPerSecond) throws Exception {
+        return start(root, agentConfigLines, imageBytesPerSecond, null);
+    }
+
+    /**
+     * Two replicas with a {@code lease}: replica-a (the reconciler of {@link #killReconciler}) starts first and
+     * takes the lease, then replica-b stands by on its own port and data dir; the agents talk to replica-b, which
+     * forwards them to the holder until it holds the lease itself.
+     */
+    static FleetUnderTest startReplicas(Path root, List<String> agentConfigLines, String lease) throws Exception {
+        return start(root, agentConfigLines, 0, lease);
+    }
+
+    private static FleetUnderTest start(Path root, List<String> agentConfigLines, long imageBytesPerSecond,
+                                        String lease) throws Exception {
         FleetUnderTest f = new FleetUnderTest(root, agentConfigLines, imageBytesPerSecond);
         try {
+            String agentsTo = f.base();
+            if (lease != null) {
+                f.serveOptions = List.of("--replica-id", "replica-a", "--lease", lease);
+            }
             f.startReconciler();
-            f.agents.start(f.agentJar, f.base(), f.nodes, f.installed, null);
+            if (lease != null) {
+                f.await("replica-a holds the lease", Duration.ofSeconds(30), () -> f.gitOrEmpty("log",
+                        "--format=%s", "gitfleet/status").contains("lease: replica-a acquired"));
+                try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+                    f.standbyPort = s.getLocalPort();
+                }
+                f.standby = f.launch("127.0.0.1:" + f.standbyPort, root.resolve("replica-b"), List.of("--replica-id",
+                        "replica-b", "--lease", lease), root.resolve("replica-b.log"), f.standbyPort);
+                agentsTo = "http://127.0.0.1:" + f.standbyPort;
+            }
+            f.agents.start(f.agentJar, agentsTo, f.nodes, f.installed, null);
             f.await("every node's report is on the status branch", Duration.ofSeconds(90), () -> {
                 String listed = f.gitOrEmpty("ls-tree", "-r", "--name-only", "gitfleet/status", "nodes/");
                 return f.nodes.stream().allMatch(n -> listed.contains("/" + n + ".yaml"));
@@ -123,26 +156,34 @@ final class FleetUnderTest implements AutoCloseable {
         if (reconciler != null && reconciler.isAlive()) {
             throw new IllegalStateException("the reconciler is already running");
         }
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        reconciler = launch("127.0.0.1:" + port, root.resolve("reconciler"), serveOptions,
+                root.resolve("reconciler.log"), port);
+    }
+
+    /** Starts one {@code gitfleet serve}; returns once its {@code /healthz} answers on {@code healthPort}. */
+    private Process launch(String listen, Path dataDir, List<String> options, Path log, int healthPort)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", reconcilerJar.toString(),
                 "io.gitfleet.reconciler.cli.GitfleetCommand", "serve", "--repo", repo.bare.toString(),
-                "--listen", "127.0.0.1:" + port, "--data-dir", root.resolve("reconciler").toString(),
+                "--listen", listen, "--data-dir", dataDir.toString(),
                 "--webhook-secret-file", root.resolve("webhook-secret").toString(), "--poll", "2s",
-                "--status-interval", "1s");
+                "--status-interval", "1s"));
+        cmd.addAll(options);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
-            reconciler = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("reconciler.log").toFile())).start();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             reconcilerStarts++;
-            while (reconciler.isAlive() && System.nanoTime() < deadline) {
-                if (healthy()) {
-                    return;
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                if (healthy(healthPort)) {
+                    return p;
                 }
                 Thread.sleep(100);
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("the reconciler did not answer /healthz within " + START_TIMEOUT.toSeconds()
-                        + " s; see " + root.resolve("reconciler.log"));
+                throw new IOException("gitfleet serve did not answer /healthz within " + START_TIMEOUT.toSeconds()
+                        + " s; see " + log);
             }
             // Exited early (e.g. the port was still held): try again until the deadline.
             Thread.sleep(200);
@@ -159,9 +200,10 @@ final class FleetUnderTest implements AutoCloseable {
         return reconcilerStarts;
     }
 
-    private boolean healthy() {
+    private boolean healthy(int onPort) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(base() + "/healthz")).timeout(Duration.ofSeconds(2))
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + onPort + "/healthz"))
+                    .timeout(Duration.ofSeconds(2))
                     .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -321,6 +363,10 @@ final class FleetUnderTest implements AutoCloseable {
                 throw new AssertionError("agent process died: " + dead + " (see " + root.resolve("nodes")
                         + "/NODE/agent.log)");
             }
+            if (standby != null && !standby.isAlive()) {
+                throw new AssertionError("replica-b exited with " + standby.exitValue() + " (see "
+                        + root.resolve("replica-b.log") + ")");
+            }
             if (reconciler != null && !reconciler.isAlive() && reconciler.exitValue() != 137) {
                 throw new AssertionError("the reconciler exited with " + reconciler.exitValue() + " (see "
                         + root.resolve("reconciler.log") + ")");
@@ -336,6 +382,9 @@ final class FleetUnderTest implements AutoCloseable {
     private void killEverything() {
         if (reconciler != null) {
             reconciler.destroyForcibly();
+        }
+        if (standby != null) {
+            standby.destroyForcibly();
         }
         agents.killAll();
     }
