@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gitfleet.reconciler.git.FleetRepos;
 import io.gitfleet.reconciler.git.GitCli;
 import io.gitfleet.reconciler.git.SshGitServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,18 +20,8 @@ class SshRemoteIT {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run gitfleet(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = GitfleetCommand.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(exit, out.toString(), err.toString());
-    }
-
-    private Run reconcile(String url, Path key, Path knownHosts, String data) {
-        return gitfleet("reconcile", "--once", "--repo", url, "--ssh-key", key.toString(), "--ssh-known-hosts",
+    private CliTest.Run reconcile(String url, Path key, Path knownHosts, String data) {
+        return CliTest.gitfleet("reconcile", "--once", "--repo", url, "--ssh-key", key.toString(), "--ssh-known-hosts",
                 knownHosts.toString(), "--data-dir", tmp.resolve(data).toString(), "--now", "2026-03-02T10:00:00Z");
     }
 
@@ -60,15 +48,15 @@ class SshRemoteIT {
                         + line.substring(line.indexOf(' ')) + "\n");
             }
 
-            Run wrongHost = reconcile(url, deployKey, otherHost, "data-1");
+            CliTest.Run wrongHost = reconcile(url, deployKey, otherHost, "data-1");
             assertEquals(1, wrongHost.exit(), wrongHost.out() + wrongHost.err());
             assertTrue(wrongHost.err().contains(url.replaceAll("/fleet.git$", "")) || wrongHost.err().contains(
                     "127.0.0.1"), "names the remote: " + wrongHost.err());
-            Run wrongKey = reconcile(url, stranger, knownHosts, "data-2");
+            CliTest.Run wrongKey = reconcile(url, stranger, knownHosts, "data-2");
             assertEquals(1, wrongKey.exit(), wrongKey.out() + wrongKey.err());
             assertTrue(bare.run("branch", "--list", "gitfleet/status").isEmpty(), "nothing was written");
 
-            Run once = reconcile(url, deployKey, knownHosts, "data-3");
+            CliTest.Run once = reconcile(url, deployKey, knownHosts, "data-3");
             assertEquals(0, once.exit(), once.out() + once.err());
             assertTrue(once.out().contains("Ready (Applied)"), once.out());
         }
