@@ -2,8 +2,8 @@ package io.gitfleet.reconciler.server;
 
 import io.gitfleet.reconciler.catalog.CatalogSources;
 import io.gitfleet.reconciler.git.FleetMirror;
-import io.gitfleet.reconciler.pass.PassOptions;
 import io.gitfleet.reconciler.git.FleetReader;
+import io.gitfleet.reconciler.pass.PassOptions;
 import io.gitfleet.reconciler.pass.PassResult;
 import io.gitfleet.reconciler.pass.ReconcilePass;
 import io.gitfleet.reconciler.pass.RecordedObservations;
@@ -18,6 +18,7 @@ import io.gitfleet.webhooks.SyncCoalescer;
 import io.gitfleet.webhooks.WebhookEvent;
 import io.gitfleet.webhooks.WebhookFilter;
 import io.gitfleet.webhooks.WebhookSettings;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.RoutingContext;
@@ -99,7 +100,7 @@ public final class ReconcilerServer implements AutoCloseable {
         AgentApi agents = new AgentApi(state::tokens, reports, board, passes::trigger, metrics, clock);
         forwarder = new AgentForwarder(vertx, replica::id, replica::holderUrl);
         AgentForwarder standby = forwarder;
-        io.vertx.core.Handler<RoutingContext> report = ctx -> {
+        Handler<RoutingContext> report = ctx -> {
             if (replica.acting()) {
                 agents.report(ctx);
             } else {

@@ -4,17 +4,17 @@ import io.gitfleet.reconciler.pass.ObservationSource;
 import io.gitfleet.reconciler.pass.RecordedObservations;
 import io.gitfleet.reconciler.plan.Observation;
 import io.gitfleet.reconciler.store.StatusView;
+import io.gitfleet.schema.NodeStatus;
 import io.gitfleet.schema.Report;
 import java.io.IOException;
 import java.time.Instant;
-import io.gitfleet.schema.NodeStatus;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
