@@ -1,6 +1,5 @@
 package io.gitfleet.reconciler.cli;
 
-import io.gitfleet.reconciler.server.LeaseKeeper;
 import io.gitfleet.reconciler.store.CommitMessage;
 import io.gitfleet.reconciler.store.StatusPaths;
 import io.gitfleet.schema.Documents;
@@ -58,7 +57,7 @@ final class HistoryCommand implements Callable<Integer> {
                     if (entries.size() >= max) {
                         break;
                     }
-                    if (LeaseKeeper.isRenewal(c.getFullMessage())) {
+                    if (CommitMessage.isLeaseRenewal(c.getFullMessage())) {
                         continue;
                     }
                     List<String> events = events(c.getFullMessage());

@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.server;
 
+import io.gitfleet.reconciler.store.CommitMessage;
 import io.gitfleet.reconciler.store.NotLeaseHolderException;
 import io.gitfleet.reconciler.store.StatusGuard;
 import io.gitfleet.reconciler.store.StatusStore;
@@ -21,8 +22,8 @@ import java.util.Optional;
  * it passes only while the branch says we hold a lease that has not run out.
  */
 public final class LeaseKeeper implements StatusGuard {
-    private static final String PREFIX = "lease: ";
-    private static final String RENEWED = " renewed";
+    private static final String PREFIX = CommitMessage.LEASE_PREFIX;
+    private static final String RENEWED = CommitMessage.LEASE_RENEWED;
 
     private final StatusStore store;
     private final Clock clock;
@@ -77,12 +78,6 @@ public final class LeaseKeeper implements StatusGuard {
             }));
         });
         return last[0];
-    }
-
-    /** A commit that only renewed a lease: history views leave these out (one every third of the lease). */
-    public static boolean isRenewal(String message) {
-        String subject = message.lines().findFirst().orElse("");
-        return subject.startsWith(PREFIX) && subject.endsWith(RENEWED);
     }
 
     /** Gives the lease up when we hold it, so that another replica takes over at once (a clean shutdown). */

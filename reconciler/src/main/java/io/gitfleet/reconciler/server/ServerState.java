@@ -2,6 +2,7 @@ package io.gitfleet.reconciler.server;
 
 import io.gitfleet.reconciler.pass.PassResult;
 import io.gitfleet.reconciler.plan.Observation;
+import io.gitfleet.reconciler.store.CommitMessage;
 import io.gitfleet.schema.FleetStatus;
 import io.gitfleet.schema.LoadedFleet;
 import io.gitfleet.schema.Node;
@@ -119,7 +120,7 @@ public final class ServerState implements StatusApi.Source {
                     if (out.size() >= limit) {
                         break;
                     }
-                    if (LeaseKeeper.isRenewal(c.getFullMessage())) {
+                    if (CommitMessage.isLeaseRenewal(c.getFullMessage())) {
                         continue;
                     }
                     Map<String, Object> e = new LinkedHashMap<>();

@@ -13,8 +13,17 @@ import java.util.List;
  */
 public final class CommitMessage {
     public static final String TRAILER = "Fleet-Commit";
+    /** Subjects of the lease's own commits: {@code lease: NAME acquired|renewed|took over …|released}. */
+    public static final String LEASE_PREFIX = "lease: ";
+    public static final String LEASE_RENEWED = " renewed";
 
     private CommitMessage() {
+    }
+
+    /** A commit that only renewed a lease: history views leave these out (one every third of the lease). */
+    public static boolean isLeaseRenewal(String message) {
+        String subject = message.lines().findFirst().orElse("");
+        return subject.startsWith(LEASE_PREFIX) && subject.endsWith(LEASE_RENEWED);
     }
 
     /**
