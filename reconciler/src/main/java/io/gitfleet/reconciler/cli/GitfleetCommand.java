@@ -3,12 +3,16 @@ package io.gitfleet.reconciler.cli;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
-/** The {@code gitfleet} command line. Exit codes: 0 success, 1 the operation failed, 2 bad usage or input. */
-@Command(name = "gitfleet", mixinStandardHelpOptions = true, version = "gitfleet 0.1.0",
+/**
+ * The {@code gitfleet} command line. Exit codes: 0 success, 1 the operation failed, 2 bad usage or input.
+ * {@code --help} and {@code --version} work on every command ({@code gitfleet serve --help}).
+ */
+@Command(name = "gitfleet", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "gitfleet 0.1.0",
         description = "Upgrades the operating system of a fleet of machines through Git.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, PlanCommand.class, ServeCommand.class, ReconcileCommand.class, StatusCommand.class,
-                GetCommand.class, NodesCommand.class, HistoryCommand.class, IntentCommand.Pause.class,
+        subcommands = {DemoCommand.class, ValidateCommand.class, PlanCommand.class, ServeCommand.class,
+                ReconcileCommand.class, StatusCommand.class, GetCommand.class, NodesCommand.class, HistoryCommand.class, IntentCommand.Pause.class,
                 IntentCommand.Resume.class, IntentCommand.Promote.class, IntentCommand.Cancel.class,
                 IntentCommand.Rollback.class, IntentCommand.Retry.class})
 public final class GitfleetCommand implements Runnable {

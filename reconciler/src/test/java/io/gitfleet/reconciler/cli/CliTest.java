@@ -133,6 +133,15 @@ class CliTest {
     }
 
     @Test
+    void everyCommandAnswersHelp() {
+        for (String command : new String[] {"serve", "plan", "validate", "reconcile", "history", "retry"}) {
+            Run run = gitfleet(command, "--help");
+            assertEquals(0, run.exit, command + ": " + run.err);
+            assertTrue(run.out.startsWith("Usage: gitfleet " + command), run.out);
+        }
+    }
+
+    @Test
     void badUsageExitsTwo() {
         assertEquals(2, gitfleet("validate").exit);
         Run missing = gitfleet("validate", tmp.resolve("nowhere").toString());
