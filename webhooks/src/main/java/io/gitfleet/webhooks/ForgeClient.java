@@ -2,10 +2,15 @@ package io.gitfleet.webhooks;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
-/** Posts results back to a forge: commit statuses and pull-request comments. */
+/** Posts results back to a forge: commit statuses and pull-request comments, which it can also find and edit. */
 public interface ForgeClient {
     Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A pull-request comment (GitLab: a merge-request note) as the forge lists it. */
+    record Comment(long id, String body) {
+    }
 
     /**
      * Sets a commit status on {@code sha}. The description is cut to the forge's limit.
@@ -20,6 +25,15 @@ public interface ForgeClient {
 
     /** Adds a Markdown comment to pull request (GitLab: merge request) {@code number}. */
     void postComment(String repository, int number, String markdown);
+
+    /**
+     * The comments of pull request {@code number}, oldest first: the first page the forge lists (100 comments),
+     * which holds the first comment gitfleet posted on all but the busiest pull requests.
+     */
+    List<Comment> comments(String repository, int number);
+
+    /** Replaces the body of comment {@code id} on pull request {@code number}. */
+    void editComment(String repository, int number, long id, String markdown);
 
     /**
      * @param baseUrl the API root for GitHub ({@code https://api.github.com}, or {@code https://HOST/api/v3} for

@@ -9,10 +9,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
-/** The little HTTP the forge clients share: POST a JSON document, insist on 2xx, keep paths safe. */
+/** The little HTTP the forge clients share: send or read a JSON document, insist on 2xx, keep paths safe. */
 final class ForgeHttp {
     private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,64}");
     private static final int DETAIL_LIMIT = 300;
@@ -34,9 +37,20 @@ final class ForgeHttp {
      * @return the response, already known to be 2xx, or one of the statuses in {@code alsoFine}
      */
     HttpResponse<String> postJson(String path, Map<String, Object> body, String[] headers, int... alsoFine) {
+        return send("POST", path, body, headers, alsoFine);
+    }
+
+    /** {@code PATCH} (GitHub, Gitea) or {@code PUT} (GitLab) of a JSON document, as an edit is made. */
+    HttpResponse<String> send(String method, String path, Map<String, Object> body, String[] headers,
+                              int... alsoFine) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
-                .header("Content-Type", "application/json").header("User-Agent", "gitfleet")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Documents.toJsonBytes(body)));
+                .header("User-Agent", "gitfleet");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(Documents.toJsonBytes(body)));
+        }
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -44,17 +58,43 @@ final class ForgeHttp {
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ForgeApiException(0, "POST", path, e.toString(), e);
+            throw new ForgeApiException(0, method, path, e.toString(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ForgeApiException(0, "POST", path, "interrupted", e);
+            throw new ForgeApiException(0, method, path, "interrupted", e);
         }
         int status = response.statusCode();
         if (status / 100 == 2 || java.util.Arrays.stream(alsoFine).anyMatch(s -> s == status)) {
             return response;
         }
         // The forge's error message helps (a wrong scope, a missing repository); a token is never in it.
-        throw new ForgeApiException(status, "POST", path, cut(response.body(), DETAIL_LIMIT), null);
+        throw new ForgeApiException(status, method, path, cut(response.body(), DETAIL_LIMIT), null);
+    }
+
+    /**
+     * The comments a forge lists as a JSON array of objects with {@code id} and {@code body} (GitHub, Gitea and
+     * GitLab all do), oldest first as the forges list them.
+     */
+    List<ForgeClient.Comment> comments(String path, String[] headers) {
+        HttpResponse<String> response = send("GET", path, null, headers);
+        JsonNode array;
+        try {
+            array = Documents.MAPPER.readTree(response.body());
+        } catch (RuntimeException e) {
+            throw new ForgeApiException(response.statusCode(), "GET", path, "not JSON: " + cut(response.body(),
+                    DETAIL_LIMIT), e);
+        }
+        List<ForgeClient.Comment> out = new ArrayList<>();
+        if (array != null && array.isArray()) {
+            for (JsonNode c : array) {
+                JsonNode id = c.get("id");
+                JsonNode text = c.get("body");
+                if (id != null && id.isIntegralNumber() && text != null && text.isString()) {
+                    out.add(new ForgeClient.Comment(id.asLong(), text.asString()));
+                }
+            }
+        }
+        return out;
     }
 
     /** One path segment, percent-encoded: {@code group/project} becomes {@code group%2Fproject} as GitLab wants. */

@@ -1,6 +1,7 @@
 package io.gitfleet.webhooks;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -40,6 +41,18 @@ final class GitHubClient implements ForgeClient {
     @Override
     public void postComment(String repository, int number, String markdown) {
         http.postJson("/repos/" + ForgeHttp.ownerAndName(repository) + "/issues/" + number + "/comments",
+                Map.of("body", ForgeHttp.cut(markdown, COMMENT_LIMIT)), headers);
+    }
+
+    @Override
+    public List<Comment> comments(String repository, int number) {
+        return http.comments("/repos/" + ForgeHttp.ownerAndName(repository) + "/issues/" + number
+                + "/comments?per_page=100", headers);
+    }
+
+    @Override
+    public void editComment(String repository, int number, long id, String markdown) {
+        http.send("PATCH", "/repos/" + ForgeHttp.ownerAndName(repository) + "/issues/comments/" + id,
                 Map.of("body", ForgeHttp.cut(markdown, COMMENT_LIMIT)), headers);
     }
 }

@@ -2,6 +2,7 @@ package io.gitfleet.webhooks;
 
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -42,6 +43,18 @@ final class GitLabClient implements ForgeClient {
     @Override
     public void postComment(String repository, int number, String markdown) {
         http.postJson("/api/v4/projects/" + project(repository) + "/merge_requests/" + number + "/notes",
+                Map.of("body", markdown), headers);
+    }
+
+    @Override
+    public List<Comment> comments(String repository, int number) {
+        return http.comments("/api/v4/projects/" + project(repository) + "/merge_requests/" + number
+                + "/notes?per_page=100&sort=asc&order_by=created_at", headers);
+    }
+
+    @Override
+    public void editComment(String repository, int number, long id, String markdown) {
+        http.send("PUT", "/api/v4/projects/" + project(repository) + "/merge_requests/" + number + "/notes/" + id,
                 Map.of("body", markdown), headers);
     }
 

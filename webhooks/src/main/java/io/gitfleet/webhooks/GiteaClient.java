@@ -1,6 +1,7 @@
 package io.gitfleet.webhooks;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -37,6 +38,18 @@ final class GiteaClient implements ForgeClient {
     @Override
     public void postComment(String repository, int number, String markdown) {
         http.postJson("/api/v1/repos/" + ForgeHttp.ownerAndName(repository) + "/issues/" + number + "/comments",
+                Map.of("body", markdown), headers);
+    }
+
+    @Override
+    public List<Comment> comments(String repository, int number) {
+        return http.comments("/api/v1/repos/" + ForgeHttp.ownerAndName(repository) + "/issues/" + number
+                + "/comments?limit=100", headers);
+    }
+
+    @Override
+    public void editComment(String repository, int number, long id, String markdown) {
+        http.send("PATCH", "/api/v1/repos/" + ForgeHttp.ownerAndName(repository) + "/issues/comments/" + id,
                 Map.of("body", markdown), headers);
     }
 }

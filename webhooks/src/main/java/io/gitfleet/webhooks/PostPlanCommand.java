@@ -6,11 +6,15 @@ import java.util.Objects;
 
 /**
  * Reports a pull request's dry-run plan to its forge: a commit status that fails when the plan would be
- * rejected (so branch protection can block the merge), then, if given, a comment with the plan table.
+ * rejected (so branch protection can block the merge), then, if given, a comment with the plan table. There is
+ * one plan comment per pull request: a new push edits the one gitfleet posted before (found by a hidden marker)
+ * instead of adding another, so the pull request shows the plan for its head without a trail of stale tables.
  */
 public final class PostPlanCommand {
     /** The status name reviewers see and branch protection rules require. */
     public static final String DEFAULT_CONTEXT = "gitfleet/plan";
+    /** First line of the plan comment: invisible in rendered Markdown, it marks the comment as gitfleet's. */
+    public static final String MARKER = "<!-- gitfleet:plan -->";
 
     private final ForgeClient client;
     private String repository;
@@ -65,9 +69,38 @@ public final class PostPlanCommand {
         CommitState state = plan.ok() ? CommitState.SUCCESS : CommitState.FAILURE;
         client.postStatus(repository, headSha, state, describe(plan), context, targetUrl);
         if (comment != null && !comment.isBlank()) {
-            client.postComment(repository, pullRequest, comment);
+            comment(MARKER + "\n" + comment);
         }
         return state;
+    }
+
+    /**
+     * Edits the last comment carrying the marker, or posts one. Listing or editing may be refused (a token
+     * without that scope, a comment someone else made with the marker in it): then a new comment is posted, as
+     * before; a refused post is the caller's error.
+     */
+    private void comment(String body) {
+        Long previous = null;
+        try {
+            for (ForgeClient.Comment c : client.comments(repository, pullRequest)) {
+                if (c.body().startsWith(MARKER)) {
+                    previous = c.id();
+                }
+            }
+        } catch (ForgeApiException cannotList) {
+            previous = null;
+        }
+        if (previous != null) {
+            try {
+                client.editComment(repository, pullRequest, previous, body);
+                return;
+            } catch (ForgeApiException e) {
+                if (e.statusCode() != 403 && e.statusCode() != 404) {
+                    throw e;
+                }
+            }
+        }
+        client.postComment(repository, pullRequest, body);
     }
 
     /** One line for the status: the verdict and the first problem, which is what fits in 140 characters. */

@@ -3,8 +3,14 @@ package io.gitfleet.webhooks;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +105,45 @@ class ForgeClientTest {
         forge.verify(postRequestedFor(urlPathEqualTo(note))
                 .withHeader("PRIVATE-TOKEN", equalTo("glpat-token"))
                 .withRequestBody(equalToJson("{\"body\":\"plan table\"}")));
+    }
+
+    /** Listing and editing comments, per forge: the documented paths, methods, query and auth headers. */
+    @Test
+    void eachForgeListsAndEditsComments() {
+        String list = "[{\"id\": 11, \"body\": \"LGTM\", \"user\": {\"login\": \"ops\"}},"
+                + " {\"id\": 42, \"body\": \"plan\", \"system\": false}, {\"id\": 43, \"system\": true}]";
+        forge.stubFor(get(urlPathEqualTo("/repos/example-org/fleet/issues/12/comments"))
+                .withQueryParam("per_page", equalTo("100")).withHeader("Authorization", equalTo("Bearer gh"))
+                .willReturn(okJson(list)));
+        forge.stubFor(patch(urlPathEqualTo("/repos/example-org/fleet/issues/comments/42"))
+                .withHeader("Authorization", equalTo("Bearer gh")).withRequestBody(equalToJson("{\"body\":\"new\"}"))
+                .willReturn(okJson("{}")));
+        forge.stubFor(get(urlPathEqualTo("/api/v4/projects/infra%2Ffleet/merge_requests/7/notes"))
+                .withQueryParam("per_page", equalTo("100")).withQueryParam("sort", equalTo("asc"))
+                .withHeader("PRIVATE-TOKEN", equalTo("gl")).willReturn(okJson(list)));
+        forge.stubFor(put(urlPathEqualTo("/api/v4/projects/infra%2Ffleet/merge_requests/7/notes/42"))
+                .withHeader("PRIVATE-TOKEN", equalTo("gl")).withRequestBody(equalToJson("{\"body\":\"new\"}"))
+                .willReturn(okJson("{}")));
+        forge.stubFor(get(urlPathEqualTo("/api/v1/repos/infra/fleet/issues/3/comments"))
+                .withHeader("Authorization", equalTo("token gt")).willReturn(okJson(list)));
+        forge.stubFor(patch(urlPathEqualTo("/api/v1/repos/infra/fleet/issues/comments/42"))
+                .withHeader("Authorization", equalTo("token gt")).withRequestBody(equalToJson("{\"body\":\"new\"}"))
+                .willReturn(okJson("{}")));
+        List<ForgeClient.Comment> expected = List.of(new ForgeClient.Comment(11, "LGTM"),
+                new ForgeClient.Comment(42, "plan"));
+        ForgeClient github = client(Forge.GITHUB, "gh");
+        assertEquals(expected, github.comments("example-org/fleet", 12));
+        github.editComment("example-org/fleet", 12, 42, "new");
+        ForgeClient gitlab = client(Forge.GITLAB, "gl");
+        assertEquals(expected, gitlab.comments("infra/fleet", 7));
+        gitlab.editComment("infra/fleet", 7, 42, "new");
+        ForgeClient gitea = client(Forge.GITEA, "gt");
+        assertEquals(expected, gitea.comments("infra/fleet", 3));
+        gitea.editComment("infra/fleet", 3, 42, "new");
+        // each edit matched its stub (method, path, token, body), or the forge's 404 would have thrown
+        forge.verify(1, patchRequestedFor(urlPathEqualTo("/repos/example-org/fleet/issues/comments/42")));
+        forge.verify(1, putRequestedFor(urlPathEqualTo("/api/v4/projects/infra%2Ffleet/merge_requests/7/notes/42")));
+        forge.verify(1, patchRequestedFor(urlPathEqualTo("/api/v1/repos/infra/fleet/issues/comments/42")));
     }
 
     @Test

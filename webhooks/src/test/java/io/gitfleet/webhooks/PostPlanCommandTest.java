@@ -3,6 +3,10 @@ package io.gitfleet.webhooks;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -61,9 +65,33 @@ class PostPlanCommandTest {
                 "{\"state\":\"failure\",\"context\":\"gitfleet/plan\","
                         + "\"description\":\"Rejected (+1 more): upgrades/os.yaml: v9.0.0 is not in catalog main\"}")));
         github.verify(postRequestedFor(urlPathEqualTo(COMMENT)).withRequestBody(equalToJson(
-                "{\"body\":\"| node | to |\"}")));
+                "{\"body\":\"<!-- gitfleet:plan -->\\n| node | to |\"}")));
         List<ServeEvent> served = github.getAllServeEvents(); // newest first
-        assertEquals(List.of(COMMENT, STATUS), served.stream().map(e -> e.getRequest().getUrl()).toList());
+        assertEquals(List.of("POST " + COMMENT, "GET " + COMMENT + "?per_page=100", "POST " + STATUS),
+                served.stream().map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl()).toList());
+    }
+
+    @Test
+    void aNewPushEditsThePlanCommentInsteadOfAddingOne() {
+        github.stubFor(get(urlPathEqualTo(COMMENT)).willReturn(okJson("[{\"id\": 7, \"body\": \"Looks risky\"},"
+                + " {\"id\": 8, \"body\": \"> <!-- gitfleet:plan -->\\n> quoted by a reviewer\"},"
+                + " {\"id\": 9, \"body\": \"<!-- gitfleet:plan -->\\nthe first plan\"}]")));
+        github.stubFor(patch(urlPathEqualTo("/repos/example-org/fleet/issues/comments/9"))
+                .willReturn(okJson("{}")));
+        command().setPlan(new Plan.State(12, SHA, null, true, null, null)).setComment("the second plan").call();
+        github.verify(patchRequestedFor(urlPathEqualTo("/repos/example-org/fleet/issues/comments/9"))
+                .withRequestBody(equalToJson("{\"body\":\"<!-- gitfleet:plan -->\\nthe second plan\"}")));
+        github.verify(0, postRequestedFor(urlPathEqualTo(COMMENT)));
+    }
+
+    @Test
+    void whenTheEditIsRefusedANewCommentIsPosted() {
+        github.stubFor(get(urlPathEqualTo(COMMENT)).willReturn(okJson(
+                "[{\"id\": 9, \"body\": \"<!-- gitfleet:plan -->\\nposted with another token\"}]")));
+        github.stubFor(patch(anyUrl()).willReturn(aResponse().withStatus(403)));
+        command().setPlan(new Plan.State(12, SHA, null, true, null, null)).setComment("the plan").call();
+        github.verify(postRequestedFor(urlPathEqualTo(COMMENT)).withRequestBody(equalToJson(
+                "{\"body\":\"<!-- gitfleet:plan -->\\nthe plan\"}")));
     }
 
     @Test
