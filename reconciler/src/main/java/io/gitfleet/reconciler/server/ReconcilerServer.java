@@ -7,6 +7,7 @@ import io.gitfleet.reconciler.pass.PassOptions;
 import io.gitfleet.reconciler.pass.PassResult;
 import io.gitfleet.reconciler.pass.ReconcilePass;
 import io.gitfleet.reconciler.pass.RecordedObservations;
+import io.gitfleet.reconciler.plan.Observation;
 import io.gitfleet.reconciler.store.CommitStatusView;
 import io.gitfleet.reconciler.store.StatusStore;
 import io.gitfleet.reconciler.store.StatusUpdate;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,9 @@ public final class ReconcilerServer implements AutoCloseable {
     private ObjectId standbyHead;
     private LoadedFleet standbyFleet;
     private String standbyFleetCommit;
+    /** The node reports a standby last read, and the {@code nodes/} tree they came from. */
+    private Map<String, Observation> standbyReports = Map.of();
+    private ObjectId standbyNodesTree;
 
     public ReconcilerServer(ServerSettings settings, Clock clock) throws IOException {
         this.settings = settings;
@@ -177,7 +182,14 @@ public final class ReconcilerServer implements AutoCloseable {
                 standbyFleet = FleetReader.load(mirror.repository(), ObjectId.fromString(applied));
                 standbyFleetCommit = applied;
             }
-            state.standby(fs, view.upgrades(), standbyFleet, new RecordedObservations().observations(view));
+            // the holder's lease renewals move the branch every third of the lease without touching nodes/:
+            // node files are parsed again only when their tree changed
+            ObjectId nodesTree = view.subtree("nodes");
+            if (nodesTree == null || !nodesTree.equals(standbyNodesTree)) {
+                standbyReports = Map.copyOf(new RecordedObservations().observations(view));
+                standbyNodesTree = nodesTree;
+            }
+            state.standby(fs, view.upgrades(), standbyFleet, standbyReports);
             standbyHead = head.copy();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "standby: cannot read the status branch", e);

@@ -65,6 +65,19 @@ public final class CommitStatusView implements StatusView {
         }
     }
 
+    /**
+     * The id of the tree at {@code folder} (e.g. {@code nodes}), or null when there is none: equal ids mean equal
+     * contents, so a reader can skip a folder that did not change between two commits.
+     */
+    public ObjectId subtree(String folder) throws IOException {
+        if (tree == null) {
+            return null;
+        }
+        try (ObjectReader reader = repo.newObjectReader(); TreeWalk at = TreeWalk.forPath(reader, folder, tree)) {
+            return at == null || at.getFileMode(0) != FileMode.TREE ? null : at.getObjectId(0).copy();
+        }
+    }
+
     @Override
     public List<String> list(String folder) throws IOException {
         List<String> out = new ArrayList<>();

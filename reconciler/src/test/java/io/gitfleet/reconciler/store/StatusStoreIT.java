@@ -40,6 +40,27 @@ class StatusStoreIT {
                 : new Report.Task("os-1-35", 1, null, "v1.35.1", task, null, null, null, null), null, lastSeen));
     }
 
+    /** A lease renewal rewrites fleet.yaml only: the nodes/ tree keeps its id, so a standby can skip it. */
+    @Test
+    void aChangeOutsideNodesKeepsTheNodesTreeId() throws Exception {
+        try (Repository repo = bareRepo(tmp.resolve("fleet.git"))) {
+            StatusStore store = new StatusStore(repo, "gitfleet/status", null);
+            store.update(view -> new StatusUpdate().put(node("worker-1", "v1.34.1", null, T0))
+                    .put(node("worker-2", "v1.34.1", null, T0)).events(List.of("two nodes")));
+            CommitStatusView before = store.read();
+            store.update(view -> new StatusUpdate().put(FleetStatus.of(new FleetStatus.State("main", FLEET_COMMIT,
+                    FLEET_COMMIT, List.of(), null, new FleetStatus.Lease("r1", null, T0, T0, "15s"))))
+                    .events(List.of("lease: r1 acquired")));
+            CommitStatusView renewed = store.read();
+            assertNotEquals(before.commitId(), renewed.commitId());
+            assertEquals(before.subtree("nodes"), renewed.subtree("nodes"));
+            store.update(view -> new StatusUpdate().put(node("worker-2", "v1.35.1", null, T0))
+                    .events(List.of("worker-2 moved")));
+            assertNotEquals(renewed.subtree("nodes"), store.read().subtree("nodes"));
+            assertEquals(null, store.read().subtree("plans"));
+        }
+    }
+
     @Test
     void commitsOnlyMeaningfulChangesAndGitReadsThem() throws Exception {
         Path dir = tmp.resolve("fleet.git");
