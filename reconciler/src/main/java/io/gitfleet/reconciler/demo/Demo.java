@@ -22,10 +22,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.FileHandler;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
 import org.apache.commons.codec.digest.HmacAlgorithms;
 import org.apache.commons.codec.digest.HmacUtils;
@@ -54,6 +61,9 @@ public final class Demo implements AutoCloseable {
     private Path root;
     private ImageServer images;
     private ReconcilerServer server;
+    private final List<Handler> consoleHandlers = new ArrayList<>();
+    private FileHandler logFile;
+    private volatile boolean failed;
     private DemoAgents agents;
     private String base;
 
@@ -64,6 +74,15 @@ public final class Demo implements AutoCloseable {
     }
 
     public int run() throws Exception {
+        try {
+            return play();
+        } catch (Exception | Error e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private int play() throws Exception {
         long start = System.nanoTime();
         root = options.dir() != null ? options.dir() : Files.createTempDirectory("gitfleet-demo");
         Files.createDirectories(root);
@@ -81,12 +100,14 @@ public final class Demo implements AutoCloseable {
                 + root.resolve("fleet.git"));
         DemoRepo repo = DemoRepo.create(root, options.example(), installed, target, images);
 
+        logTo(root.resolve("reconciler.log"));
         server = new ReconcilerServer(new ServerSettings(repo.bare.toString(), GitAuth.NONE, root.resolve("reconciler"),
                 "127.0.0.1", freePort(options.port()), "main", "gitfleet/status", Duration.ofSeconds(30),
                 Duration.ofSeconds(1), WebhookSecrets.shared(secret), null, null), Clock.systemUTC());
         int port = server.start();
         base = "http://127.0.0.1:" + port;
-        view.say("\n==> Reconciler: listening on " + base + "/ (dashboard), webhooks at " + base + "/hooks/generic");
+        view.say("\n==> Reconciler: listening on " + base + "/ (dashboard), webhooks at " + base + "/hooks/generic"
+                + "; its log: " + root.resolve("reconciler.log"));
 
         List<String> nodes;
         try (Stream<Path> files = Files.list(options.example().resolve("nodes"))) {
@@ -167,6 +188,34 @@ public final class Demo implements AutoCloseable {
         view.show(server.state(), UPGRADE);
     }
 
+    /**
+     * The reconciler runs in this process: its log goes to a file beside the agents' logs, so the terminal tells
+     * the story without the server's own lines in between. {@link #close()} puts the console back.
+     */
+    private void logTo(Path file) throws IOException {
+        Logger rootLogger = LogManager.getLogManager().getLogger("");
+        for (Handler h : rootLogger.getHandlers()) {
+            if (h instanceof ConsoleHandler) {
+                rootLogger.removeHandler(h);
+                consoleHandlers.add(h);
+            }
+        }
+        logFile = new FileHandler(file.toString(), true);
+        logFile.setFormatter(new SimpleFormatter());
+        rootLogger.addHandler(logFile);
+    }
+
+    private void restoreLogging() {
+        Logger rootLogger = LogManager.getLogManager().getLogger("");
+        if (logFile != null) {
+            rootLogger.removeHandler(logFile);
+            logFile.close();
+            logFile = null;
+        }
+        consoleHandlers.forEach(rootLogger::addHandler);
+        consoleHandlers.clear();
+    }
+
     private void await(String what, BooleanSupplier condition) throws Exception {
         long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
@@ -231,10 +280,12 @@ public final class Demo implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        restoreLogging();
         if (images != null) {
             images.close();
         }
-        if (root != null && !options.keep() && options.dir() == null) {
+        // a demo that failed keeps its folder: the reconciler's and the agents' logs say why (Ctrl-C cleans up)
+        if (root != null && !failed && !options.keep() && options.dir() == null) {
             try (Stream<Path> walk = Files.walk(root)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

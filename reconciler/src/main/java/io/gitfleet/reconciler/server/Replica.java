@@ -88,8 +88,11 @@ final class Replica implements InstructionSink {
                 scheduleExpiry(until);
             }
             if (!was) {
-                LOG.info(() -> "lease: " + keeper.replica() + " " + d.kind().name().toLowerCase().replace('_', ' ')
-                        + "; acting until " + until);
+                LOG.info(() -> "lease: " + keeper.replica() + switch (d.kind()) {
+                    case ACQUIRE -> " acquired it";
+                    case TAKE_OVER -> " took it over";
+                    default -> " holds it again";
+                } + "; acting until " + until);
             }
         } else if (actsUntil != null) {
             lose("lease: " + d.lease().holder() + " holds the lease now");
