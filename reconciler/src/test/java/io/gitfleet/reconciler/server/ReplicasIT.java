@@ -73,15 +73,21 @@ class ReplicasIT {
         return new ReconcilerServer(settings, Clock.systemUTC());
     }
 
+    /** The example fleet served by git daemon, and replica-a started on it and holding the lease; its port. */
+    private int holderOn(FleetRepos repos) throws Exception {
+        daemon = GitDaemon.serve(repos.bare.getParent());
+        a = replica("replica-a", daemon.url("fleet.git"));
+        int port = a.start();
+        ServerIT.eventually("replica-a holds the lease and loaded the fleet",
+                () -> a.acting() && !a.state().inventory().isEmpty());
+        return port;
+    }
+
     @Test
     void theStandbyForwardsAndTakesOverWhenTheHolderDies() throws Exception {
         FleetRepos repos = FleetRepos.create(tmp.resolve("repos"));
-        daemon = GitDaemon.serve(tmp.resolve("repos"));
+        holderOn(repos);
         String url = daemon.url("fleet.git");
-        a = replica("replica-a", url);
-        a.start();
-        ServerIT.eventually("replica-a holds the lease and loaded the fleet",
-                () -> a.acting() && !a.state().inventory().isEmpty());
         b = replica("replica-b", url);
         String standby = "http://127.0.0.1:" + b.start();
         ServerIT.eventually("replica-b sees the rollout as replica-a wrote it",
@@ -158,12 +164,8 @@ class ReplicasIT {
     @Test
     void aHolderThatSeesAnotherHolderStepsDown() throws Exception {
         FleetRepos repos = FleetRepos.create(tmp.resolve("repos"));
-        daemon = GitDaemon.serve(tmp.resolve("repos"));
+        String base = "http://127.0.0.1:" + holderOn(repos);
         String url = daemon.url("fleet.git");
-        a = replica("replica-a", url);
-        String base = "http://127.0.0.1:" + a.start();
-        ServerIT.eventually("replica-a holds the lease and loaded the fleet",
-                () -> a.acting() && !a.state().inventory().isEmpty());
         HttpAgent canary = new HttpAgent(base, http, "worker-1", "v1.34.1");
         canary.report(0);
         assertNotNull(canary.report(10), "replica-a acts: the canary is instructed");
