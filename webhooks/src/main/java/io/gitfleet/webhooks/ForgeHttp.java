@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -95,6 +96,25 @@ final class ForgeHttp {
             }
         }
         return out;
+    }
+
+    /**
+     * A commit status as GitHub's API takes it, which Gitea's copies: {@code state} (pending, success, failure,
+     * error), the description cut to {@code limit}, {@code context} and {@code target_url}.
+     */
+    static Map<String, Object> githubStyleStatus(CommitState state, String description, int limit, String context,
+                                                 String targetUrl) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("state", switch (state) {
+            case PENDING -> "pending";
+            case SUCCESS -> "success";
+            case FAILURE -> "failure";
+            case ERROR -> "error";
+        });
+        body.put("description", cut(description, limit));
+        body.put("context", context);
+        body.put("target_url", targetUrl);
+        return body;
     }
 
     /** One path segment, percent-encoded: {@code group/project} becomes {@code group%2Fproject} as GitLab wants. */

@@ -1,6 +1,5 @@
 package io.gitfleet.webhooks;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,18 +20,8 @@ final class GiteaClient implements ForgeClient {
     @Override
     public void postStatus(String repository, String sha, CommitState state, String description, String context,
                            String targetUrl) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("state", switch (state) {
-            case PENDING -> "pending";
-            case SUCCESS -> "success";
-            case FAILURE -> "failure";
-            case ERROR -> "error";
-        });
-        body.put("description", ForgeHttp.cut(description, DESCRIPTION_LIMIT));
-        body.put("context", context);
-        body.put("target_url", targetUrl);
         http.postJson("/api/v1/repos/" + ForgeHttp.ownerAndName(repository) + "/statuses/" + ForgeHttp.sha(sha),
-                body, headers);
+                ForgeHttp.githubStyleStatus(state, description, DESCRIPTION_LIMIT, context, targetUrl), headers);
     }
 
     @Override
