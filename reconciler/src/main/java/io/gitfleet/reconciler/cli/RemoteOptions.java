@@ -2,7 +2,6 @@ package io.gitfleet.reconciler.cli;
 
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.GitAuth;
-import io.gitfleet.schema.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,16 +50,13 @@ final class RemoteOptions {
         if (knownHosts != null && !Files.isReadable(knownHosts)) {
             throw new UsageException("--ssh-known-hosts " + knownHosts + ": cannot be read");
         }
-        Duration timeout;
+        Duration timeout = UsageException.duration("--git-timeout", gitTimeout);
+        GitAuth auth = GitAuth.from(username, tokenFile, sshKey, knownHosts);
         try {
-            timeout = Durations.parse(gitTimeout);
+            return auth.withTimeout(timeout); // GitAuth holds the bound (at least 1s)
         } catch (IllegalArgumentException e) {
             throw new UsageException("--git-timeout " + gitTimeout + ": " + e.getMessage());
         }
-        if (timeout.toSeconds() < 1) {
-            throw new UsageException("--git-timeout " + gitTimeout + ": must be at least 1s");
-        }
-        return GitAuth.from(username, tokenFile, sshKey, knownHosts).withTimeout(timeout);
     }
 
     /** A local path that holds a Git repository (bare or not), or null for a URL. */

@@ -4,7 +4,6 @@ import io.gitfleet.reconciler.server.ReconcilerServer;
 import io.gitfleet.reconciler.server.ReplicaSettings;
 import io.gitfleet.reconciler.server.ServerSettings;
 import io.gitfleet.reconciler.store.StatusStore;
-import io.gitfleet.schema.Durations;
 import io.gitfleet.webhooks.Forge;
 import io.gitfleet.webhooks.ForgeClient;
 import io.gitfleet.webhooks.WebhookSecrets;
@@ -102,7 +101,8 @@ final class ServeCommand implements Callable<Integer> {
         WebhookSecrets secrets = webhookSecretFile != null ? WebhookSecrets.sharedFromFile(webhookSecretFile)
                 : WebhookSecrets.fromEnvironment(System.getenv());
         ServerSettings settings = new ServerSettings(remote.repo, remote.auth(), dataDir, listen.substring(0, colon),
-                port, branch, statusBranch, duration("--poll", poll), duration("--status-interval", statusInterval),
+                port, branch, statusBranch, UsageException.duration("--poll", poll),
+                UsageException.duration("--status-interval", statusInterval),
                 secrets, forgeClient(), publicUrl, catalogs.settings(), replica());
         ReconcilerServer server = new ReconcilerServer(settings, Clock.systemUTC());
         int actual = server.start();
@@ -124,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private ReplicaSettings replica() {
         try {
-            return new ReplicaSettings(replicaId, advertiseUrl, duration("--lease", lease));
+            return new ReplicaSettings(replicaId, advertiseUrl, UsageException.duration("--lease", lease));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--lease " + lease + ": " + e.getMessage());
         }
@@ -144,13 +144,5 @@ final class ServeCommand implements Callable<Integer> {
             throw new UsageException("--forge needs --forge-url and --forge-token-file");
         }
         return ForgeClient.create(f, forgeUrl, Files.readString(forgeTokenFile).strip(), Duration.ofSeconds(10));
-    }
-
-    private static Duration duration(String option, String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + ": " + e.getMessage());
-        }
     }
 }
