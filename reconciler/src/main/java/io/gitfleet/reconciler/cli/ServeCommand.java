@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -72,8 +74,19 @@ final class ServeCommand implements Callable<Integer> {
     String replicaId;
 
     @Option(names = "--advertise-url", paramLabel = "URL",
-            description = "where other replicas forward agents to this one (default: http://HOST:PORT as it listens)")
+            description = "the URL this replica writes into its lease, for people reading the status branch (default: "
+                    + "http://HOST:PORT as it listens); never used to forward agents")
     String advertiseUrl;
+
+    @Option(names = "--peer", paramLabel = "NAME=URL",
+            description = "another replica and where to forward agents while it holds the lease (repeat per replica); "
+                    + "a lease holder that is not listed here is never forwarded to")
+    Map<String, String> peers = new LinkedHashMap<>();
+
+    @Option(names = "--peer-secret-file", paramLabel = "FILE",
+            description = "the secret replicas present to each other when forwarding (the same file on every replica; "
+                    + "agents' tokens are never forwarded)")
+    Path peerSecretFile;
 
     @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "15s",
             description = "the acting replica's lease on the status branch, renewed every third of it (default 15s)")
@@ -124,9 +137,28 @@ final class ServeCommand implements Callable<Integer> {
 
     private ReplicaSettings replica() {
         try {
-            return new ReplicaSettings(replicaId, advertiseUrl, UsageException.duration("--lease", lease));
+            for (Map.Entry<String, String> p : peers.entrySet()) {
+                URI uri = URI.create(p.getValue());
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new UsageException("--peer " + p.getKey() + "=" + p.getValue() + ": give an http(s) URL");
+                }
+            }
+            return new ReplicaSettings(replicaId, advertiseUrl, UsageException.duration("--lease", lease), peers,
+                    peerSecretFile == null ? null : readSecret(peerSecretFile));
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--lease " + lease + ": " + e.getMessage());
+            throw new UsageException("replica settings: " + e.getMessage());
+        }
+    }
+
+    private static String readSecret(Path file) {
+        try {
+            String secret = Files.readString(file).strip();
+            if (secret.contains("\n")) {
+                throw new UsageException("--peer-secret-file " + file + ": must hold one line");
+            }
+            return secret;
+        } catch (java.io.IOException e) {
+            throw new UsageException("--peer-secret-file " + file + ": cannot be read (" + e.getMessage() + ")");
         }
     }
 

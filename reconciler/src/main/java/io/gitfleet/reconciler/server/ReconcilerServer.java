@@ -102,13 +102,16 @@ public final class ReconcilerServer implements AutoCloseable {
      * others stand by. Returns the port it listens on.
      */
     public int start() throws Exception {
-        AgentApi agents = new AgentApi(state::tokens, reports, board, passes::trigger, metrics, clock);
-        forwarder = new AgentForwarder(vertx, replica::id, replica::holderUrl);
+        AgentApi agents = new AgentApi(state::tokens, reports, board, passes::trigger, metrics, clock)
+                .setPeers(settings.replica());
+        forwarder = new AgentForwarder(vertx, replica::id, replica::holder, settings.replica());
         AgentForwarder standby = forwarder;
         Handler<RoutingContext> report = ctx -> {
             if (replica.acting()) {
                 agents.report(ctx);
             } else {
+                // the standby checks the agent's token itself: the token is never handed on
+                agents.authenticate(ctx);
                 standby.forward(ctx);
             }
         };

@@ -53,13 +53,16 @@ final class Replica implements InstructionSink {
         return keeper.replica();
     }
 
-    /** The URL of the replica holding a lease that has not run out, when it is not this one; else null. */
-    String holderUrl() {
+    /**
+     * The name of the replica holding a lease that has not run out, when it is not this one; else null. Only the
+     * name: where that replica is comes from this replica's configuration, never from the branch.
+     */
+    String holder() {
         Lease l = seen;
         if (l == null || keeper.replica().equals(l.holder()) || LeaseRules.expired(l, clock.instant())) {
             return null;
         }
-        return l.url();
+        return l.holder();
     }
 
     /**

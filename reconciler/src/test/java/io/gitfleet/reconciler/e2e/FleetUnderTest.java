@@ -110,18 +110,22 @@ final class FleetUnderTest implements AutoCloseable {
         FleetUnderTest f = new FleetUnderTest(root, agentConfigLines, imageBytesPerSecond);
         try {
             String agentsTo = f.base();
+            Path secret = root.resolve("peer-secret");
             if (lease != null) {
-                f.serveOptions = List.of("--replica-id", "replica-a", "--lease", lease);
+                try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+                    f.standbyPort = s.getLocalPort();
+                }
+                java.nio.file.Files.writeString(secret, "replicas-share-this-secret\n");
+                f.serveOptions = List.of("--replica-id", "replica-a", "--lease", lease, "--peer",
+                        "replica-b=http://127.0.0.1:" + f.standbyPort, "--peer-secret-file", secret.toString());
             }
             f.startReconciler();
             if (lease != null) {
                 f.await("replica-a holds the lease", Duration.ofSeconds(30), () -> f.gitOrEmpty("log",
                         "--format=%s", "gitfleet/status").contains("lease: replica-a acquired"));
-                try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-                    f.standbyPort = s.getLocalPort();
-                }
                 f.standby = f.launch("127.0.0.1:" + f.standbyPort, root.resolve("replica-b"), List.of("--replica-id",
-                        "replica-b", "--lease", lease), root.resolve("replica-b.log"), f.standbyPort);
+                        "replica-b", "--lease", lease, "--peer", "replica-a=" + f.base(), "--peer-secret-file",
+                        secret.toString()), root.resolve("replica-b.log"), f.standbyPort);
                 agentsTo = "http://127.0.0.1:" + f.standbyPort;
             }
             f.agents.start(f.agentJar, agentsTo, f.nodes, f.installed, null);
