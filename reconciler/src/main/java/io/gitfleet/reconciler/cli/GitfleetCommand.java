@@ -12,7 +12,9 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "gitfleet", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "gitfleet 0.1.0",
         description = "Upgrades the operating system of a fleet of machines through Git.",
         subcommands = {DemoCommand.class, ValidateCommand.class, PlanCommand.class, ServeCommand.class,
-                ReconcileCommand.class, StatusCommand.class, GetCommand.class, NodesCommand.class, HistoryCommand.class, IntentCommand.Pause.class,
+                ReconcileCommand.class, StatusCommand.class, GetCommand.class, DescribeCommand.class, NodesCommand.class,
+                HistoryCommand.class, WaitCommand.class, VersionCommand.class, CompletionCommand.class,
+                IntentCommand.Pause.class,
                 IntentCommand.Resume.class, IntentCommand.Promote.class, IntentCommand.Cancel.class,
                 IntentCommand.Rollback.class, IntentCommand.Retry.class})
 public final class GitfleetCommand implements Runnable {
@@ -34,6 +36,12 @@ public final class GitfleetCommand implements Runnable {
         CommandLine cli = new CommandLine(new GitfleetCommand());
         cli.setOut(out);
         cli.setErr(err);
+        try {
+            cli.setDefaultValueProvider(ConfigDefaults.fromEnvironment());
+        } catch (UsageException e) {
+            err.println("gitfleet: " + e.getMessage());
+            return 2;
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UsageException) {
                 err.println("gitfleet: " + e.getMessage());

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  */
 final class RemoteOptions {
     @Option(names = "--repo", paramLabel = "URL", defaultValue = ".",
-            description = "the fleet repo: a path or a URL (default: the current directory)")
+            description = "the fleet repo: a path or a URL (default: $GITFLEET_REPO, else the repository the current "
+                    + "directory is in)")
     String repo;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -64,14 +65,17 @@ final class RemoteOptions {
         if (repo.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             return null;
         }
-        Path p = Path.of(repo);
-        if (Files.isDirectory(p.resolve(".git"))) {
-            return p.resolve(".git");
-        }
+        Path p = Path.of(repo).toAbsolutePath().normalize();
         if (Files.isRegularFile(p.resolve("HEAD")) && Files.isDirectory(p.resolve("objects"))) {
             return p;
         }
-        throw new UsageException("--repo " + repo + ": not a Git repository");
+        // like git itself: the repository this folder is in, however deep
+        for (Path dir = p; dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve(".git"))) {
+                return dir.resolve(".git");
+            }
+        }
+        throw new UsageException("--repo " + repo + ": not a Git repository (nor inside one)");
     }
 
     FleetMirror mirror() throws IOException {

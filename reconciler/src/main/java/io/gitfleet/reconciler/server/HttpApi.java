@@ -32,6 +32,9 @@ public final class HttpApi {
         router.get("/api/v1/upgrades").handler(status::upgrades);
         router.get("/api/v1/nodes").handler(status::nodes);
         router.get("/api/v1/history").handler(status::history);
+        router.get("/api/v1/version").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .end(io.gitfleet.schema.Documents.toJson(java.util.Map.of("version", BuildInfo.version(),
+                        "java", BuildInfo.javaVersion()))));
         router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
                 .end("{\"status\":\"ok\"}"));
         router.get("/metrics").handler(ctx -> ctx.response()
