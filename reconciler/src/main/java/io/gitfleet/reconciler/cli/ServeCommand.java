@@ -92,6 +92,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "the acting replica's lease on the status branch, renewed every third of it (default 15s)")
     String lease;
 
+    @Option(names = "--commit-url", paramLabel = "TEMPLATE",
+            description = "the dashboard links commits here, {sha} filled in, e.g. "
+                    + "https://github.com/ops/fleet/commit/{sha}")
+    String commitUrl;
+
+    @Option(names = "--pull-request-url", paramLabel = "TEMPLATE",
+            description = "the dashboard links pull requests here, {number} filled in, e.g. "
+                    + "https://github.com/ops/fleet/pull/{number}")
+    String pullRequestUrl;
+
     @Spec
     CommandSpec spec;
 
@@ -117,7 +127,14 @@ final class ServeCommand implements Callable<Integer> {
                 port, branch, statusBranch, UsageException.duration("--poll", poll),
                 UsageException.duration("--status-interval", statusInterval),
                 secrets, forgeClient(), publicUrl, catalogs.settings(), replica());
+        for (String[] t : new String[][] {{"--commit-url", commitUrl, "{sha}"},
+            {"--pull-request-url", pullRequestUrl, "{number}"}}) {
+            if (t[1] != null && (!t[1].matches("^https?://.+") || !t[1].contains(t[2]))) {
+                throw new UsageException(t[0] + " " + t[1] + ": give an http(s) URL containing " + t[2]);
+            }
+        }
         ReconcilerServer server = new ReconcilerServer(settings, Clock.systemUTC());
+        server.state().setLinks(commitUrl, pullRequestUrl);
         int actual = server.start();
         spec.commandLine().getOut().println("gitfleet serving " + remote.repo + " on http://" + listen.substring(0, colon)
                 + ":" + actual + "/ (dashboard), agents at /api/v1/nodes/NAME/report");

@@ -32,6 +32,9 @@ public final class ServerState implements StatusApi.Source {
     /** The node reports as the status branch holds them, while this replica stands by (else null). */
     private volatile Map<String, Observation> recordedReports;
 
+    /** Where the dashboard links commits and pull requests: templates with {sha} and {number}, or none. */
+    private volatile Map<String, String> links = Map.of();
+
     ServerState(ServerSettings settings, Repository repo, ReportBook reports) {
         this.settings = settings;
         this.repo = repo;
@@ -62,6 +65,26 @@ public final class ServerState implements StatusApi.Source {
         fleetStatus = status;
         this.upgrades = new TreeMap<>(upgrades);
         recordedReports = Map.copyOf(recorded);
+    }
+
+    /**
+     * @param commit      e.g. {@code https://github.com/ops/fleet/commit/{sha}}, or null
+     * @param pullRequest e.g. {@code https://github.com/ops/fleet/pull/{number}}, or null
+     */
+    public void setLinks(String commit, String pullRequest) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (commit != null) {
+            m.put("commit", commit);
+        }
+        if (pullRequest != null) {
+            m.put("pullRequest", pullRequest);
+        }
+        links = Map.copyOf(m);
+    }
+
+    @Override
+    public Map<String, String> links() {
+        return links;
     }
 
     NodeTokens tokens() {
@@ -127,6 +150,7 @@ public final class ServerState implements StatusApi.Source {
                     e.put("sha", c.name());
                     e.put("message", c.getFullMessage());
                     e.put("time", Instant.ofEpochSecond(c.getCommitTime()).toString());
+                    e.put("fleetCommit", CommitMessage.fleetCommitOf(c.getFullMessage()));
                     out.add(e);
                 }
             }
