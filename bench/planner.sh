@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# Planner pass time for synthetic fleets of 1,000 / 10,000 / 100,000 nodes x 10 upgrades (or the sizes given).
-# Usage: reconciler/bench/planner.sh [NODES...]
+# Planner pass time (JMH, sample mode: median and p90 of steady-state passes) for synthetic fleets of
+# 1,000 / 10,000 / 100,000 nodes x 10 upgrades, or the sizes given. Other arguments go to JMH (e.g. -i 10, -rf json).
+# Usage: bench/planner.sh [NODES...] [JMH OPTIONS...]      JAVA_OPTS go to the forked benchmark JVM (e.g. a collector)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-[ -f "$root/reconciler/target/gitfleet.jar" ] || (cd "$root" && mvn -B -q -ntp -DskipTests package)
-exec java -Xmx4g ${JAVA_OPTS:-} -cp "$root/reconciler/target/gitfleet.jar" io.gitfleet.reconciler.bench.PlannerBenchmark "$@"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+jar="$root/bench/target/gitfleet-bench.jar"
+[ -f "$jar" ] || (cd "$root" && mvn -B -q -ntp -DskipTests -pl bench -am package)
+sizes=()
+jmh=()
+for a in "$@"; do
+  if [[ "$a" =~ ^[0-9]+$ ]]; then sizes+=("$a"); else jmh+=("$a"); fi
+done
+if [ ${#sizes[@]} -gt 0 ]; then
+  jmh+=(-p "nodes=$(IFS=,; echo "${sizes[*]}")")
+fi
+# -jvmArgsAppend replaces the benchmark's own (-Xmx4g), so it is repeated here
+exec java -jar "$jar" 'io.gitfleet.bench.PlannerBenchmark' -jvmArgsAppend "-Xmx4g ${JAVA_OPTS:-}" "${jmh[@]}"

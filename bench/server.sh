@@ -5,7 +5,8 @@
 #   heap [NODES]        server heap with NODES long polls open (default 10000)
 #   all                 the three, in turn
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-[ -f "$root/reconciler/target/gitfleet.jar" ] || (cd "$root" && mvn -B -q -ntp -DskipTests package)
+root="$(cd "$(dirname "$0")/.." && pwd)"
+jar="$root/bench/target/gitfleet-bench.jar"
+[ -f "$jar" ] || (cd "$root" && mvn -B -q -ntp -DskipTests -pl bench -am package)
 command -v wrk >/dev/null || { [ "${1:-all}" = latency ] || [ "${1:-all}" = heap ] || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }; }
-exec java -Xmx2g ${JAVA_OPTS:-} -cp "$root/reconciler/target/gitfleet.jar" io.gitfleet.reconciler.bench.ServerBenchmark "$@"
+exec java -Xmx2g ${JAVA_OPTS:-} -cp "$jar" io.gitfleet.bench.ServerBenchmark "$@"

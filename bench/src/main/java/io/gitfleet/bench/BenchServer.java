@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.bench;
+package io.gitfleet.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.bench;
+package io.gitfleet.bench;
 
 import io.gitfleet.reconciler.plan.FleetPlanner;
 import io.gitfleet.reconciler.plan.FleetSnapshot;
@@ -19,68 +19,85 @@ import io.gitfleet.schema.UpgradeStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Planner pass time on synthetic fleets: N nodes × 10 upgrades, each upgrade a different component over every
- * node (so a pass weighs 10·N rows), 5% of nodes in flight and reporting progress. Prints the median and p90
- * of steady-state passes after warm-up. Run: {@code reconciler/bench/planner.sh [NODES...]}.
+ * Planner pass time on synthetic fleets, on JMH: N nodes × 10 upgrades, each upgrade a different component over every
+ * node (so a pass weighs 10·N rows), 5% of nodes in flight and reporting progress. Each measured call is one pass;
+ * between passes (outside the timing) the clock moves 5 s, every instructed node reports its next phase and the
+ * pass's upgrade status becomes the next pass's input, as in the server's loop. Sample mode gives the median and p90
+ * of steady-state passes after JMH's warm-up. Run: {@code bench/planner.sh [NODES...]}.
  */
-public final class PlannerBenchmark {
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = "-Xmx4g")
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+public class PlannerBenchmark {
     private static final int UPGRADES = 10;
 
-    private PlannerBenchmark() {
-    }
+    @Param({"1000", "10000", "100000"})
+    public int nodes;
 
-    public static void main(String[] args) {
-        int[] sizes = args.length == 0 ? new int[] {1_000, 10_000, 100_000}
-                : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
-        System.out.printf("%-8s %-9s %-10s %-10s %-10s %-10s%n", "NODES", "UPGRADES", "ROWS", "FIRST_MS", "MEDIAN_MS",
-                "P90_MS");
-        for (int n : sizes) {
-            run(n);
-        }
-    }
+    private FleetSnapshot snap;
+    private final Map<String, Observation> observed = new HashMap<>();
+    private Map<String, UpgradeStatus> status = Map.of();
+    private PlanResult result;
+    private Instant now = Instant.parse("2026-11-24T10:00:00Z");
+    private int passes;
 
-    private static void run(int nodes) {
+    /** The fleet, every node's first heartbeat and the first pass (which starts the first wave). */
+    @Setup(Level.Trial)
+    public void fleet() {
         LoadedFleet fleet = fleet(nodes);
-        FleetSnapshot snap = FleetSnapshot.of("0".repeat(40), fleet);
-        Instant now = Instant.parse("2026-11-24T10:00:00Z");
-        Map<String, Observation> observed = new HashMap<>();
+        snap = FleetSnapshot.of("0".repeat(40), fleet);
         for (String name : fleet.nodes().keySet()) {
             observed.put(name, new Observation(report(null), now));
         }
-        long t0 = System.nanoTime();
-        PlanResult result = FleetPlanner.plan(snap, observed, Map.of(), now);
-        double first = (System.nanoTime() - t0) / 1e6;
-        Map<String, UpgradeStatus> status = new HashMap<>(result.upgrades());
-        int passes = nodes >= 100_000 ? 12 : nodes >= 10_000 ? 40 : 200;
-        int warmup = passes / 2;
-        double[] times = new double[passes - warmup];
-        for (int p = 0; p < passes; p++) {
-            now = now.plus(Duration.ofSeconds(5));
-            // every in-flight node reports its next phase; the rest heartbeat
-            for (Instruction i : result.instructions().values()) {
-                NodePhase next = p % 3 == 2 ? NodePhase.Completed : NodePhase.Writing;
-                observed.put(i.name(), new Observation(report(new Report.Task(i.spec().upgrade(), i.spec().attempt(),
-                        i.spec().action(), i.spec().version(), next, null, null, null, null)), now));
-            }
-            long start = System.nanoTime();
-            result = FleetPlanner.plan(snap, observed, status, now);
-            long took = System.nanoTime() - start;
-            status = new HashMap<>(result.upgrades());
-            if (p >= warmup) {
-                times[p - warmup] = took / 1e6;
-            }
+        result = FleetPlanner.plan(snap, observed, status, now);
+        status = new HashMap<>(result.upgrades());
+    }
+
+    /** Before each pass: 5 s later, every in-flight node reports its next phase; the rest only heartbeat. */
+    @Setup(Level.Invocation)
+    public void reports() {
+        now = now.plus(Duration.ofSeconds(5));
+        NodePhase next = passes++ % 3 == 2 ? NodePhase.Completed : NodePhase.Writing;
+        for (Instruction i : result.instructions().values()) {
+            observed.put(i.name(), new Observation(report(new Report.Task(i.spec().upgrade(), i.spec().attempt(),
+                    i.spec().action(), i.spec().version(), next, null, null, null, null)), now));
         }
-        Arrays.sort(times);
-        System.out.printf("%-8d %-9d %-10d %-10.1f %-10.1f %-10.1f%n", nodes, UPGRADES, (long) nodes * UPGRADES, first,
-                times[times.length / 2], times[(int) Math.min(times.length - 1, Math.round(times.length * 0.9))]);
+    }
+
+    @Benchmark
+    public PlanResult pass() {
+        result = FleetPlanner.plan(snap, observed, status, now);
+        return result;
+    }
+
+    /** The pass's upgrade status is the next pass's input, as the status branch would hand it back. */
+    @TearDown(Level.Invocation)
+    public void carry() {
+        status = new HashMap<>(result.upgrades());
     }
 
     private static Report.Status report(Report.Task task) {

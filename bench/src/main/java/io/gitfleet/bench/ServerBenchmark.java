@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.bench;
+package io.gitfleet.bench;
 
 import io.gitfleet.schema.Documents;
 import io.gitfleet.schema.Report;
@@ -30,7 +30,7 @@ import org.apache.commons.codec.digest.HmacUtils;
 /**
  * The server's benchmarks, each against {@code gitfleet serve} in a process of its own on 127.0.0.1:
  * {@code latency} (merge → instruction for N long-polling agents), {@code throughput} (authenticated reports from
- * wrk), {@code heap} (heap with N long polls open). Run: {@code reconciler/bench/server.sh [MODE] [NODES]}.
+ * wrk), {@code heap} (heap with N long polls open). Run: {@code bench/server.sh [MODE] [NODES]}.
  */
 public final class ServerBenchmark {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

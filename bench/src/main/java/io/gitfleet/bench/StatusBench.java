@@ -1,6 +1,9 @@
-package io.gitfleet.reconciler.store;
+package io.gitfleet.bench;
 
-import io.gitfleet.reconciler.bench.Scratch;
+import io.gitfleet.reconciler.store.CommitStatusCommand;
+import io.gitfleet.reconciler.store.StatusPaths;
+import io.gitfleet.reconciler.store.StatusStore;
+import io.gitfleet.reconciler.store.StatusUpdate;
 import io.gitfleet.schema.Documents;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.NodeStatus;
@@ -22,7 +25,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 /**
  * The status-branch benchmark (not a test): a commit of 10 changed node files into 1,000 / 10,000 / 100,000-node
  * trees by gitfleet, against the git CLI doing the same with plumbing on a temporary index; and the branch's size
- * after 1,000 such commits, before and after {@code git gc}. Run by {@code reconciler/bench/status-bench.sh}.
+ * after 1,000 such commits, before and after {@code git gc}. Run by {@code bench/status-bench.sh}.
  */
 public final class StatusBench {
     private static final int CHANGED = 10;

@@ -1,20 +1,28 @@
-package io.gitfleet.reconciler.cli;
+package io.gitfleet.demo;
 
-import io.gitfleet.reconciler.demo.Demo;
+import io.gitfleet.reconciler.cli.GitfleetCommand;
+import io.gitfleet.reconciler.cli.PlanCommand;
+import io.gitfleet.reconciler.cli.UsageException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code gitfleet demo [--keep]}: the whole loop on this machine, from a pull request to a finished rollout. */
-@Command(name = "demo", description = "Run the whole loop on this machine: a fleet repo, the reconciler, 9 agents, "
-        + "and an operator's pull request, merge, promotion and retry.")
-final class DemoCommand implements Callable<Integer> {
+/**
+ * {@code gitfleet demo [--keep]}: the whole loop on this machine, from a pull request to a finished rollout. It ships
+ * in a jar of its own ({@code demo/target/gitfleet-demo.jar}, which the {@code ./gitfleet} launcher runs for
+ * {@code demo}) so that the reconciler's jar carries no demo code and no zstd.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, version = "gitfleet 0.1.0",
+        description = "Run the whole loop on this machine: a fleet repo, the reconciler, 9 agents, "
+                + "and an operator's pull request, merge, promotion and retry.")
+public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "leave everything running at the end (for the dashboard); Ctrl-C stops")
     boolean keep;
 
@@ -27,6 +35,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(GitfleetCommand.execute(new CommandLine(new DemoCommand()).setCommandName("gitfleet demo"), args,
+                new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.demo;
+package io.gitfleet.demo;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.IOException;

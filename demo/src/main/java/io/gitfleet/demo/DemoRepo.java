@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.demo;
+package io.gitfleet.demo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

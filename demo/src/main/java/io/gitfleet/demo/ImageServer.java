@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.demo;
+package io.gitfleet.demo;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.demo;
+package io.gitfleet.demo;
 
 import io.gitfleet.reconciler.plan.Observation;
 import io.gitfleet.reconciler.server.ServerState;

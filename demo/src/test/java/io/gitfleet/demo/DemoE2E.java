@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.demo;
+package io.gitfleet.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.e2e;
+package io.gitfleet.demo.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

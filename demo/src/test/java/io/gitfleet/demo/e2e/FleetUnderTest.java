@@ -1,9 +1,9 @@
-package io.gitfleet.reconciler.e2e;
+package io.gitfleet.demo.e2e;
 
-import io.gitfleet.reconciler.demo.DemoAgents;
-import io.gitfleet.reconciler.demo.DemoImages;
-import io.gitfleet.reconciler.demo.DemoRepo;
-import io.gitfleet.reconciler.demo.ImageServer;
+import io.gitfleet.demo.DemoAgents;
+import io.gitfleet.demo.DemoImages;
+import io.gitfleet.demo.DemoRepo;
+import io.gitfleet.demo.ImageServer;
 import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.FleetStatus;
 import io.gitfleet.schema.UpgradeStatus;

@@ -1,11 +1,11 @@
-package io.gitfleet.reconciler.e2e;
+package io.gitfleet.demo.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gitfleet.reconciler.demo.DemoRepo;
+import io.gitfleet.demo.DemoRepo;
 import io.gitfleet.schema.FleetStatus;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.UpgradePhase;
