@@ -84,19 +84,10 @@ class BadCatalogE2E {
                     .map(UpgradeStatus.NodeRow::node).collect(Collectors.toSet());
 
             // every node the rollout had touched settles; nobody else is instructed
-            f.await("no agent is busy", Duration.ofSeconds(60), () -> {
-                try {
-                    for (String n : f.nodes) {
-                        if (f.log(n).intervals(UPGRADE).stream().anyMatch(i -> i.end() == null)) {
-                            return false;
-                        }
-                    }
-                    return true;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-            Thread.sleep(4000); // two more polls of the broken catalog
+            List<String> ended = List.of("SKIPPED", "COMPLETED", "FAILED", "ROLLED_BACK");
+            f.await("no agent is busy", Duration.ofSeconds(60), () -> f.nodes.stream()
+                    .map(n -> f.taskState(n, UPGRADE)).allMatch(st -> st == null || ended.contains(st)));
+            f.awaitPasses("the broken catalog read again, twice", 2);
             List<String> settled = new ArrayList<>();
             Set<String> withdrawn = new java.util.TreeSet<>(); // instructed, then stopped before the boot switch
             for (String n : f.nodes) {

@@ -23,10 +23,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.codec.digest.HmacAlgorithms;
 import org.apache.commons.codec.digest.HmacUtils;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The whole system as separate processes on this machine: the example fleet repo (a bare repo and a work clone,
@@ -39,6 +45,14 @@ final class FleetUnderTest implements AutoCloseable {
     static final String INSTALLED = "v1.34.1";
     static final String TARGET = "v1.35.1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Every wait gives up after this many times the duration its caller names: those are give-up bounds, not
+     * measurements, and a machine loaded by other builds is slow, not wrong.
+     */
+    private static final int GIVE_UP_SLACK = 3;
+    private static final Pattern PASSES =
+            Pattern.compile("(?m)^gitfleet_reconcile_passes_total\\{[^}]*} ([0-9.eE+-]+)$");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     final Path root;
     final DemoRepo repo;
@@ -170,24 +184,26 @@ final class FleetUnderTest implements AutoCloseable {
                 "--webhook-secret-file", root.resolve("webhook-secret").toString(), "--poll", "2s",
                 "--status-interval", "1s"));
         cmd.addAll(options);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (true) {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            reconcilerStarts++;
-            while (p.isAlive() && System.nanoTime() < deadline) {
-                if (healthy(healthPort)) {
-                    return p;
-                }
-                Thread.sleep(100);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("gitfleet serve did not answer /healthz within " + START_TIMEOUT.toSeconds()
-                        + " s; see " + log);
-            }
-            // Exited early (e.g. the port was still held): try again until the deadline.
-            Thread.sleep(200);
+        ProcessBuilder start = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process[] p = {start.start()};
+        reconcilerStarts++;
+        try {
+            Awaitility.await("gitfleet serve answers /healthz").atMost(START_TIMEOUT.multipliedBy(GIVE_UP_SLACK))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        if (!p[0].isAlive()) {
+                            // exited early (e.g. the port was still held by the killed one): start it again
+                            p[0] = start.start();
+                            reconcilerStarts++;
+                            return false;
+                        }
+                        return healthy(healthPort);
+                    });
+        } catch (ConditionTimeoutException e) {
+            p[0].destroyForcibly();
+            throw new IOException("gitfleet serve did not answer /healthz; see " + log, e);
         }
+        return p[0];
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed; waits until the process is gone. */
@@ -263,8 +279,47 @@ final class FleetUnderTest implements AutoCloseable {
         killedAgents.remove(node);
     }
 
+    /** The node's timeline (every instruction taken, every state entered), for checks over a whole rollout. */
     AgentLog log(String node) throws IOException {
         return AgentLog.read(node, agents.dir(node).resolve("agent.log"));
+    }
+
+    /**
+     * The state the node's task for {@code upgrade} is in now, read from the agent's own state file (written
+     * atomically on every transition), or null when its task is for something else or it has none.
+     */
+    String taskState(String node, String upgrade) {
+        JsonNode task = task(node, upgrade);
+        return task == null ? null : task.get("state").asString();
+    }
+
+    /** How many times the node's task for {@code upgrade} entered {@code state}, from the agent's state file. */
+    int taskEntries(String node, String upgrade, String state) {
+        JsonNode task = task(node, upgrade);
+        JsonNode n = task == null || task.get("entries") == null ? null : task.get("entries").get(state);
+        return n == null ? 0 : n.asInt();
+    }
+
+    /** Every state entry of the node's task for {@code upgrade}, summed: one more for each transition. */
+    int taskEntries(String node, String upgrade) {
+        JsonNode task = task(node, upgrade);
+        int sum = 0;
+        if (task != null && task.get("entries") != null) {
+            for (JsonNode count : task.get("entries").values()) {
+                sum += count.asInt();
+            }
+        }
+        return sum;
+    }
+
+    private JsonNode task(String node, String upgrade) {
+        try {
+            JsonNode task = agentState(node).get("task");
+            return task == null || task.isNull() || !upgrade.equals(task.get("spec").get("upgrade").asString()) ? null
+                    : task;
+        } catch (IOException | RuntimeException notYet) {
+            return null; // a fresh node has no state file yet
+        }
     }
 
     /** The file bootloader's boot counter (1 on a fresh node): one more for every boot, tried or not. */
@@ -273,13 +328,12 @@ final class FleetUnderTest implements AutoCloseable {
         return Files.exists(file) ? bootloader(node).get("boots").asLong() : 1;
     }
 
-    tools.jackson.databind.JsonNode bootloader(String node) throws IOException {
-        return new tools.jackson.databind.ObjectMapper().readTree(agents.dir(node).resolve("bootloader.json").toFile());
+    JsonNode bootloader(String node) throws IOException {
+        return JSON.readTree(agents.dir(node).resolve("bootloader.json").toFile());
     }
 
-    tools.jackson.databind.JsonNode agentState(String node) throws IOException {
-        return new tools.jackson.databind.ObjectMapper().readTree(agents.dir(node).resolve("state/state.json")
-                .toFile());
+    JsonNode agentState(String node) throws IOException {
+        return JSON.readTree(agents.dir(node).resolve("state/state.json").toFile());
     }
 
     // ---- the fleet repo and the status branch
@@ -352,31 +406,78 @@ final class FleetUnderTest implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code condition} holds. Fails at once when a process the test did not kill has died (a crash of
-     * the reconciler or an agent is a finding, not a flake).
+     * Waits until {@code condition} holds; gives up after {@value #GIVE_UP_SLACK} × {@code timeout}. Fails at once
+     * when a process the test did not kill has died (a crash of the reconciler or an agent is a finding, not a flake).
      */
-    void await(String what, Duration timeout, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            List<String> dead = agents.dead().stream().filter(n -> !killedAgents.contains(n)).toList();
-            if (!dead.isEmpty()) {
-                throw new AssertionError("agent process died: " + dead + " (see " + root.resolve("nodes")
-                        + "/NODE/agent.log)");
-            }
-            if (standby != null && !standby.isAlive()) {
-                throw new AssertionError("replica-b exited with " + standby.exitValue() + " (see "
-                        + root.resolve("replica-b.log") + ")");
-            }
-            if (reconciler != null && !reconciler.isAlive() && reconciler.exitValue() != 137) {
-                throw new AssertionError("the reconciler exited with " + reconciler.exitValue() + " (see "
-                        + root.resolve("reconciler.log") + ")");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + what
-                        + " (files under " + root + ")");
-            }
-            Thread.sleep(200);
+    void await(String what, Duration timeout, Callable<Boolean> condition) {
+        try {
+            Awaitility.await(what).atMost(timeout.multipliedBy(GIVE_UP_SLACK)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        assertAlive();
+                        return condition.call();
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("gave up waiting until " + what + " (files under " + root + ")", e);
         }
+    }
+
+    /**
+     * Waits until {@code condition} holds or {@code giveUp} has passed, whichever comes first; says which. For waits
+     * that are allowed not to happen (the fleet may be waiting on what the test stopped).
+     */
+    boolean awaitOrGiveUp(String what, Duration giveUp, Callable<Boolean> condition) {
+        try {
+            Awaitility.await(what).atMost(giveUp).pollInterval(Duration.ofMillis(50)).until(() -> {
+                assertAlive();
+                return condition.call();
+            });
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    private void assertAlive() {
+        List<String> dead = agents.dead().stream().filter(n -> !killedAgents.contains(n)).toList();
+        if (!dead.isEmpty()) {
+            throw new AssertionError("agent process died: " + dead + " (see " + root.resolve("nodes")
+                    + "/NODE/agent.log)");
+        }
+        if (standby != null && !standby.isAlive()) {
+            throw new AssertionError("replica-b exited with " + standby.exitValue() + " (see "
+                    + root.resolve("replica-b.log") + ")");
+        }
+        if (reconciler != null && !reconciler.isAlive() && reconciler.exitValue() != 137) {
+            throw new AssertionError("the reconciler exited with " + reconciler.exitValue() + " (see "
+                    + root.resolve("reconciler.log") + ")");
+        }
+    }
+
+    /** Reconcile passes the running reconciler has run (completed or failed), from its {@code /metrics}. */
+    long passes() {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            long sum = 0;
+            for (Matcher m = PASSES.matcher(r.body()); m.find(); ) {
+                sum += (long) Double.parseDouble(m.group(1));
+            }
+            return sum;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Waits until the reconciler has run {@code count} more passes (its poll triggers one every 2 s). */
+    void awaitPasses(String why, int count) {
+        long from = passes();
+        if (from < 0) {
+            throw new AssertionError("the reconciler's /metrics did not answer");
+        }
+        await(count + " more reconcile passes (" + why + ")", Duration.ofSeconds(30), () -> passes() >= from + count);
     }
 
     private void killEverything() {

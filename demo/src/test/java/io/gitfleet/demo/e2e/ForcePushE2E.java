@@ -84,7 +84,7 @@ class ForcePushE2E {
                         return s.status().nodes().stream().filter(r -> inFlight.contains(r.node()))
                                 .allMatch(r -> r.phase() == NodePhase.Completed);
                     });
-            Thread.sleep(6000); // three polls with nothing to hold back but new starts
+            f.awaitPasses("nothing to hold back but new starts", 3);
             UpgradeStatus held = f.upgradeStatus(UPGRADE);
             assertTrue(held.status().nodes().stream().noneMatch(r -> r.phase().inFlight()), "nothing new in flight: "
                     + held.status().nodes());

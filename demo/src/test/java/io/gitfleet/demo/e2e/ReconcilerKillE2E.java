@@ -18,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGKILLs the reconciler process at seeded random moments of rollouts and starts it again on the same port and data
- * dir. Every rollout must reach Succeeded; maxUnavailable must hold in every status commit and in the agents' own
+ * dir. A moment is a count of the fleet's own steps, not a time: the kill lands after 1–12 more task transitions of
+ * the agents (read from their state files; an agent reports each one, so the reconciler is usually busy with it),
+ * and the reconciler stays down until 0–2 more transitions happened without it (or 3 s, when the fleet waits on
+ * it). Every rollout must reach Succeeded; maxUnavailable must hold in every status commit and in the agents' own
  * timelines; every node must install each target exactly once.
  *
  * <p>{@code -Dgitfleet.e2e.kills=N} (default 3) sets how many kills; {@code -Dgitfleet.e2e.seed=S} the seed. Kills
@@ -62,10 +65,9 @@ class ReconcilerKillE2E {
                 f.mergeFiles("rollout-" + rollouts, "Roll the OS to " + version + " (" + name + ")", files);
                 int thisRollout = 0;
                 while (thisRollout < KILLS_PER_ROLLOUT && done < kills) {
-                    long at = System.nanoTime() + 300_000_000L + (long) (random.nextDouble() * 3_200_000_000L);
-                    while (System.nanoTime() < at && !succeeded(f, name)) {
-                        Thread.sleep(20);
-                    }
+                    long killAt = transitions(f, name) + 1 + random.nextInt(12);
+                    f.await("the kill moment of " + name + " or its end", Duration.ofMinutes(3),
+                            () -> succeeded(f, name) || transitions(f, name) >= killAt);
                     if (succeeded(f, name)) {
                         break;
                     }
@@ -75,7 +77,7 @@ class ReconcilerKillE2E {
                     String where = phases(f.upgradeStatus(name));
                     Map<String, String> agentStates = new TreeMap<>();
                     for (String n : f.nodes) {
-                        String st = f.log(n).lastState(name);
+                        String st = f.taskState(n, name);
                         if (st != null && !List.of("COMPLETED", "SKIPPED", "FAILED").contains(st)) {
                             agentStates.put(n, st);
                         }
@@ -85,7 +87,9 @@ class ReconcilerKillE2E {
                         killPhases.merge("no agent busy", 1, Integer::sum);
                     }
                     System.out.printf("kill %d (%s): status head %s; agents %s%n", done, name, where, agentStates);
-                    Thread.sleep(random.nextInt(1500));
+                    long upAt = transitions(f, name) + random.nextInt(3);
+                    f.awaitOrGiveUp("the agents move on without the reconciler", Duration.ofSeconds(3),
+                            () -> transitions(f, name) >= upAt);
                     f.startReconciler();
                 }
                 f.await(name + " succeeds", Duration.ofMinutes(3), () -> succeeded(f, name));
@@ -102,6 +106,15 @@ class ReconcilerKillE2E {
             System.out.println("kill points (kills that found an agent in each state): " + killPhases);
         }
         assertTrue(done >= kills, "every kill happened during a rollout");
+    }
+
+    /** Every state the nodes' tasks for {@code name} have entered so far, summed over the fleet. */
+    private static long transitions(FleetUnderTest f, String name) {
+        long sum = 0;
+        for (String n : f.nodes) {
+            sum += f.taskEntries(n, name);
+        }
+        return sum;
     }
 
     private static boolean succeeded(FleetUnderTest f, String name) {
