@@ -6,11 +6,13 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/bench/target/gitfleet-bench.jar"
 [ -f "$jar" ] || (cd "$root" && mvn -B -q -ntp -DskipTests -pl bench -am package)
+# leading numbers are fleet sizes; the rest goes to JMH as it is
 sizes=()
-jmh=()
-for a in "$@"; do
-  if [[ "$a" =~ ^[0-9]+$ ]]; then sizes+=("$a"); else jmh+=("$a"); fi
+while [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+$ ]]; do
+  sizes+=("$1")
+  shift
 done
+jmh=("$@")
 if [ ${#sizes[@]} -gt 0 ]; then
   jmh+=(-p "nodes=$(IFS=,; echo "${sizes[*]}")")
 fi

@@ -11,6 +11,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "gitfleet", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "gitfleet 0.1.0",
         description = "Upgrades the operating system of a fleet of machines through Git.",
+        footer = "%nThe whole loop on one machine: ./gitfleet demo (from the project folder; its own jar).",
         subcommands = {ValidateCommand.class, PlanCommand.class, ServeCommand.class,
                 ReconcileCommand.class, StatusCommand.class, GetCommand.class, NodesCommand.class, HistoryCommand.class, IntentCommand.Pause.class,
                 IntentCommand.Resume.class, IntentCommand.Promote.class, IntentCommand.Cancel.class,
