@@ -43,8 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Planner pass time on synthetic fleets, on JMH: N nodes × 10 upgrades, each upgrade a different component over every
  * node (so a pass weighs 10·N rows), 5% of nodes in flight and reporting progress. Each measured call is one pass;
  * between passes (outside the timing) the clock moves 5 s, every instructed node reports its next phase and the
- * pass's upgrade status becomes the next pass's input, as in the server's loop. Sample mode gives the median and p90
- * of steady-state passes after JMH's warm-up. Run: {@code bench/planner.sh [NODES...]}.
+ * pass's upgrade status becomes the next pass's input, as in the server's loop. A rollout takes 600 passes at every
+ * size; after {@value #ROLLOUT_PASSES} the fleet starts over from the first wave (outside the timing), so the
+ * measured passes are mid-rollout ones at every size, not a finished fleet's. Sample mode gives the median and p90
+ * of those passes after JMH's warm-up. Run: {@code bench/planner.sh [NODES...]}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -54,6 +56,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 5)
 public class PlannerBenchmark {
     private static final int UPGRADES = 10;
+    private static final int ROLLOUT_PASSES = 300;
 
     @Param({"1000", "10000", "100000"})
     public int nodes;
@@ -68,12 +71,16 @@ public class PlannerBenchmark {
     /** The fleet, every node's first heartbeat and the first pass (which starts the first wave). */
     @Setup(Level.Trial)
     public void fleet() {
-        LoadedFleet fleet = fleet(nodes);
-        snap = FleetSnapshot.of("0".repeat(40), fleet);
-        for (String name : fleet.nodes().keySet()) {
+        snap = FleetSnapshot.of("0".repeat(40), fleet(nodes));
+        firstWave();
+    }
+
+    private void firstWave() {
+        observed.clear();
+        for (String name : snap.fleet().nodes().keySet()) {
             observed.put(name, new Observation(report(null), now));
         }
-        result = FleetPlanner.plan(snap, observed, status, now);
+        result = FleetPlanner.plan(snap, observed, Map.of(), now);
         status = new HashMap<>(result.upgrades());
     }
 
@@ -81,6 +88,9 @@ public class PlannerBenchmark {
     @Setup(Level.Invocation)
     public void reports() {
         now = now.plus(Duration.ofSeconds(5));
+        if (passes > 0 && passes % ROLLOUT_PASSES == 0) {
+            firstWave();
+        }
         NodePhase next = passes++ % 3 == 2 ? NodePhase.Completed : NodePhase.Writing;
         for (Instruction i : result.instructions().values()) {
             observed.put(i.name(), new Observation(report(new Report.Task(i.spec().upgrade(), i.spec().attempt(),
