@@ -38,7 +38,7 @@ class GrubEnvBootloaderIT {
                 return d + "/grub-editenv";
             }
         }
-        return fail("grub-editenv is not installed (Debian: apt-get install grub-common; .ci/run installs it)");
+        return fail("grub-editenv is not installed (Debian: apt-get install grub-common; ./test installs it)");
     }
 
     @Test
