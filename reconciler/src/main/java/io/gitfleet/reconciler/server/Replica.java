@@ -57,6 +57,11 @@ final class Replica implements InstructionSink {
      * The name of the replica holding a lease that has not run out, when it is not this one; else null. Only the
      * name: where that replica is comes from this replica's configuration, never from the branch.
      */
+    /** The lease as last seen on its ref (ours or another replica's), or null. */
+    Lease seen() {
+        return seen;
+    }
+
     String holder() {
         Lease l = seen;
         if (l == null || keeper.replica().equals(l.holder()) || LeaseRules.expired(l, clock.instant())) {
@@ -66,8 +71,8 @@ final class Replica implements InstructionSink {
     }
 
     /**
-     * One turn of the lease, on the pass thread (so that it never races a pass's own status write): acquire or
-     * renew, or learn who holds it. A Git error changes nothing here: if it lasts, the lease runs out by the clock.
+     * One turn of the lease, on the lease's own thread (a long pass never delays it): acquire or renew, or learn
+     * who holds it. A Git error changes nothing here: if it lasts, the lease runs out by the clock.
      */
     void tick() {
         LeaseRules.Decision d;

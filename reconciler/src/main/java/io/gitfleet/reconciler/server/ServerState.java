@@ -31,6 +31,7 @@ public final class ServerState implements StatusApi.Source {
     private volatile Map<String, UpgradeStatus> upgrades = Map.of();
     /** The node reports as the status branch holds them, while this replica stands by (else null). */
     private volatile Map<String, Observation> recordedReports;
+    private volatile FleetStatus.Lease lease;
 
     ServerState(ServerSettings settings, Repository repo, ReportBook reports) {
         this.settings = settings;
@@ -62,6 +63,16 @@ public final class ServerState implements StatusApi.Source {
         fleetStatus = status;
         this.upgrades = new TreeMap<>(upgrades);
         recordedReports = Map.copyOf(recorded);
+    }
+
+    /** The lease as the lease thread last read or wrote it. */
+    void lease(FleetStatus.Lease lease) {
+        this.lease = lease;
+    }
+
+    @Override
+    public FleetStatus.Lease lease() {
+        return lease;
     }
 
     NodeTokens tokens() {
