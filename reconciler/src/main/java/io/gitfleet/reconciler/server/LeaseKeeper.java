@@ -77,7 +77,9 @@ public final class LeaseKeeper implements StatusGuard {
      */
     public LeaseRules.Decision call() throws IOException {
         Backoff backoff = new Backoff(Duration.ofMillis(10), duration.dividedBy(10), new java.util.Random());
-        LeaseRef.Read current = ref.fetch();
+        // a holder swaps from the commit it wrote last: if another replica moved the ref, the push fails and the
+        // ref is fetched then; anyone else fetches first
+        LeaseRef.Read current = held != null ? ref.read() : ref.fetch();
         for (int attempt = 1; ; attempt++) {
             LeaseRules.Decision d = LeaseRules.decide(current.lease(), replica, url, clock.instant(), duration);
             if (!d.holds()) {

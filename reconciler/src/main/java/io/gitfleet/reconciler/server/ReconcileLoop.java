@@ -199,7 +199,9 @@ public final class ReconcileLoop {
                 "InternalError", "the pass did not finish")) : result.failures();
         Optional<PassFailure> retry = failures.stream().filter(f -> f.kind() == FailureKind.RETRY).findFirst();
         Optional<PassFailure> stall = failures.stream().filter(f -> f.kind() == FailureKind.STALL).findFirst();
-        if (retry.isPresent()) {
+        if (retry.isPresent() && retryScheduled) {
+            LOG.fine(() -> "pass: " + retry.get().reason() + " again; a retry is already due");
+        } else if (retry.isPresent()) {
             Duration after = retryBackoff.next();
             retries.incrementAndGet();
             parts.count("retry");

@@ -87,6 +87,12 @@ final class Replica implements InstructionSink {
         if (d.holds()) {
             boolean was = acting();
             Instant until = LeaseRules.expiresAt(d.lease());
+            if (!was && !until.isAfter(clock.instant())) {
+                // the write took longer than the lease itself: acting now would end at once; the next tick renews
+                LOG.warning(() -> "lease: " + keeper.replica() + " got it, but only after it had run out at " + until
+                        + "; a lease this short is too short for this Git server");
+                return;
+            }
             if (!was) {
                 // before acting: what is forgotten here must not include a report taken once acting
                 onAcquired.run();
