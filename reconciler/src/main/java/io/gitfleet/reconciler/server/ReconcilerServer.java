@@ -3,13 +3,10 @@ package io.gitfleet.reconciler.server;
 import io.gitfleet.reconciler.catalog.CatalogSources;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.pass.PassOptions;
-import io.gitfleet.reconciler.pass.PassResult;
 import io.gitfleet.reconciler.pass.ReconcilePass;
 import io.gitfleet.reconciler.store.StatusStore;
-import io.gitfleet.reconciler.store.StatusUpdate;
 import io.gitfleet.reconciler.store.StatusWriter;
 import io.gitfleet.schema.Backoff;
-import io.gitfleet.schema.NodeStatus;
 import io.gitfleet.webhooks.WebhookEvent;
 import io.gitfleet.webhooks.WebhookFilter;
 import io.gitfleet.webhooks.WebhookSettings;
@@ -20,8 +17,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -98,53 +93,8 @@ public final class ReconcilerServer implements AutoCloseable {
                 new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")));
         PullRequestPlans plans = new PullRequestPlans(mirror, writer, reports, settings.forge(), settings.publicUrl());
         StandbyView standby = new StandbyView(store, mirror, state);
-        this.loop = new ReconcileLoop(new ReconcileLoop.Parts() {
-            @Override
-            public boolean acting() {
-                return replica.acting();
-            }
-
-            @Override
-            public void look(boolean fetch) {
-                standby.look(fetch);
-            }
-
-            @Override
-            public void recordReports() throws IOException {
-                List<NodeStatus> changed = reports.drainChanged();
-                if (!changed.isEmpty()) {
-                    writer.submit(view -> new StatusUpdate().putAll(changed));
-                }
-            }
-
-            @Override
-            public PassResult pass(Instant now, boolean fetch) {
-                hooks.beforePass.run();
-                return pass.run(now, fetch);
-            }
-
-            @Override
-            public void show(PassResult result, Duration took) {
-                state.update(result);
-                metrics.pass(took, result.completed());
-                metrics.statuses(state.upgrades().values());
-            }
-
-            @Override
-            public void flushDue() throws IOException {
-                writer.flushIfDue();
-            }
-
-            @Override
-            public PullRequestPlans.Outcome plan(WebhookEvent.PlanPullRequest pr, Instant now) {
-                return plans.plan(pr, state.upgrades(), now);
-            }
-
-            @Override
-            public void count(String what) {
-                metrics.loop(what);
-            }
-        }, clock, (task, nanos) -> {
+        this.loop = new ReconcileLoop(new ServerLoopParts(replica, standby, reports, writer, pass, hooks.beforePass,
+                state, metrics, plans), clock, (task, nanos) -> {
             try {
                 loopThread.schedule(task, nanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
