@@ -85,6 +85,14 @@ public final class FleetMirror implements StatusRemote, AutoCloseable {
         }
         u.setNewObjectId(remote);
         RefUpdate.Result r = u.update();
+        // the lease's thread and the loop's may both set the branch at once: the loser of the ref's lock tries again
+        for (int attempt = 1; r == RefUpdate.Result.LOCK_FAILURE && attempt < 20; attempt++) {
+            Thread.onSpinWait();
+            u = repo.updateRef(Constants.R_HEADS + branch);
+            u.setForceUpdate(true);
+            u.setNewObjectId(remote);
+            r = u.update();
+        }
         if (r == RefUpdate.Result.LOCK_FAILURE || r == RefUpdate.Result.IO_FAILURE) {
             throw new IOException("cannot set " + branch + " to the remote's " + remote.name() + ": " + r);
         }

@@ -79,7 +79,8 @@ public final class LeaseKeeper implements StatusGuard {
         Backoff backoff = new Backoff(Duration.ofMillis(10), duration.dividedBy(10), new java.util.Random());
         // a holder swaps from the commit it wrote last: if another replica moved the ref, the push fails and the
         // ref is fetched then; anyone else fetches first
-        LeaseRef.Read current = held != null ? ref.read() : ref.fetch();
+        boolean holding = held != null;
+        LeaseRef.Read current = holding ? ref.read() : ref.fetch();
         for (int attempt = 1; ; attempt++) {
             LeaseRules.Decision d = LeaseRules.decide(current.lease(), replica, url, clock.instant(), duration);
             if (!d.holds()) {
@@ -92,8 +93,12 @@ public final class LeaseKeeper implements StatusGuard {
                 default -> CommitMessage.LEASE_RENEWED;
             };
             if (ref.swap(current.commit(), d.lease(), message) == RefResult.COMMITTED) {
+                if (!holding) {
+                    // a renewal leaves the branch alone: it has named us since we took the lease. Until this
+                    // succeeds we do not hold it: the next call tries again
+                    lead(d.lease());
+                }
                 held = d.lease();
-                lead(d.lease());
                 return d;
             }
             if (attempt >= ATTEMPTS) {

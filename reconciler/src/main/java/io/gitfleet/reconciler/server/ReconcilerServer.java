@@ -85,8 +85,7 @@ public final class ReconcilerServer implements AutoCloseable {
             // before acting: what is forgotten here must not include a report taken once acting
             reports.reset(clock.instant());
             writer.discard();
-            self[0].sync();
-        });
+        }).onActing(() -> self[0].sync());
         CatalogSources catalogs = CatalogSources.inDataDir(settings.dataDir(), settings.catalogs())
                 .inBackground(catalogThreads, () -> self[0].report());
         ReconcilePass pass = new ReconcilePass(mirror, writer, reports, replica, catalogs,
@@ -143,10 +142,14 @@ public final class ReconcilerServer implements AutoCloseable {
         lease.setReplica(settings.replica().id() != null ? settings.replica().id() : hostname() + ":" + port)
                 .setUrl(settings.replica().url() != null ? settings.replica().url() : "http://" + host + ":" + port);
         Duration renew = settings.replica().renewEvery();
-        leaseThread.scheduleAtFixedRate(() -> {
+        Runnable leaseTick = () -> {
             replica.tick();
             state.lease(replica.seen());
-        }, 0, renew.toMillis(), TimeUnit.MILLISECONDS);
+        };
+        // the first look at the lease comes before the loop's first turn: a replica that gets it starts acting
+        // before it shows or plans anything
+        leaseThread.submit(leaseTick).get();
+        leaseThread.scheduleAtFixedRate(leaseTick, renew.toMillis(), renew.toMillis(), TimeUnit.MILLISECONDS);
         loop.start(settings.poll(), Duration.ofSeconds(1), renew);
         return port;
     }

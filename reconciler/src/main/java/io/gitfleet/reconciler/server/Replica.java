@@ -28,6 +28,7 @@ final class Replica implements InstructionSink {
     private final Vertx vertx;
     private final Clock clock;
     private final Runnable onAcquired;
+    private Runnable onActing = () -> { };
     /** When our lease runs out; null while standing by. */
     private volatile Instant actsUntil;
     /** The lease as last read from the branch (ours or another replica's). */
@@ -102,6 +103,8 @@ final class Replica implements InstructionSink {
                 scheduleExpiry(until);
             }
             if (!was) {
+                // after acting() turned true: the pass this asks for must find the replica acting
+                onActing.run();
                 LOG.info(() -> "lease: " + keeper.replica() + switch (d.kind()) {
                     case ACQUIRE -> " acquired it";
                     case TAKE_OVER -> " took it over";
@@ -111,6 +114,12 @@ final class Replica implements InstructionSink {
         } else if (actsUntil != null) {
             lose("lease: " + d.lease().holder() + " holds the lease now");
         }
+    }
+
+    /** Runs each time this replica starts acting, once {@link #acting()} says so (e.g. ask for a pass). */
+    Replica onActing(Runnable task) {
+        this.onActing = task;
+        return this;
     }
 
     /** Stops acting at once: every instruction is withdrawn (waiting agents get 204), pending status dropped. */

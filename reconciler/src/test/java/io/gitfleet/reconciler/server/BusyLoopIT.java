@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BusyLoopIT {
     private static final String SECRET = "s3cret";
-    private static final Duration LEASE = Duration.ofMillis(900);
+    private static final Duration LEASE = Duration.ofSeconds(2);
 
     @TempDir
     Path tmp;
