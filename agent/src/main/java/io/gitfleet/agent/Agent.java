@@ -1,6 +1,7 @@
 package io.gitfleet.agent;
 
 import io.gitfleet.agent.health.HealthMonitor;
+import io.gitfleet.schema.Backoff;
 import io.gitfleet.agent.health.HookRunner;
 import io.gitfleet.agent.state.AgentState;
 import io.gitfleet.agent.state.Event;

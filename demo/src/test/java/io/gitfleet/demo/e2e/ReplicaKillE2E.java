@@ -1,5 +1,6 @@
 package io.gitfleet.demo.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitfleet.schema.FleetStatus;
@@ -55,8 +56,10 @@ class ReplicaKillE2E {
             f.await(UPGRADE + " succeeds under replica-b", Duration.ofMinutes(3), () ->
                     f.upgradeStatus(UPGRADE).status().phase() == UpgradePhase.Succeeded);
 
-            assertTrue(f.git("log", "--format=%s", "gitfleet/status").contains("lease: replica-b took over from "
-                    + "replica-a"), "the take-over is in the history");
+            String log = f.git("log", "--format=%s", "gitfleet/status");
+            assertTrue(log.contains("lease: replica-b took over from replica-a"), "the take-over is in the history");
+            assertEquals(2, log.lines().filter(l -> l.startsWith("lease: ")).count(), "one status commit per change "
+                    + "of leader, renewals stay on refs/gitfleet/lease: " + log);
             RolloutChecks.succeeded(f, UPGRADE, FleetUnderTest.TARGET);
             int commits = RolloutChecks.statusHistoryWithinBudget(f, UPGRADE, MAX_UNAVAILABLE);
             RolloutChecks.agentTimelinesWithinBudget(f, UPGRADE, MAX_UNAVAILABLE);

@@ -9,6 +9,7 @@ import io.gitfleet.schema.Upgrade;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -17,6 +18,11 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -34,6 +40,11 @@ public final class CatalogSources {
     private final CatalogFetchSettings settings;
     private final HttpClient client;
     private final Map<String, Outcome> last = new HashMap<>();
+    /** Fetches under way in the background, by URL (only with {@link #inBackground}). */
+    private final Map<String, CompletableFuture<Outcome>> inFlight = new HashMap<>();
+    private Executor background;
+    private Runnable onFetched = () -> { };
+    private Duration firstWait = Duration.ofMillis(500);
 
     public CatalogSources(CatalogCache cache, CatalogFetchSettings settings) {
         this.cache = cache;
@@ -46,6 +57,24 @@ public final class CatalogSources {
         return new CatalogSources(new CatalogCache(dataDir.resolve("catalogs")), settings);
     }
 
+    /**
+     * Fetches on {@code executor} instead of the caller's thread: a pass waits at most a short while for them (a
+     * fast server answers within it), then plans with the copy it has (the previous outcome, or the cached copy),
+     * and {@code onFetched} asks for another pass when a late fetch completes. So a slow catalog server never holds
+     * a pass up for its whole timeout.
+     */
+    public CatalogSources inBackground(Executor executor, Runnable onFetched) {
+        this.background = executor;
+        this.onFetched = onFetched;
+        return this;
+    }
+
+    /** How long a pass waits for background fetches before it plans with the copies it has (default 500 ms). */
+    public CatalogSources setFirstWait(Duration wait) {
+        this.firstWait = wait;
+        return this;
+    }
+
     public RemoteCatalogs fetch(LoadedFleet fleet, Instant now) {
         return fetch(fleet, now, true);
     }
@@ -56,8 +85,18 @@ public final class CatalogSources {
         SortedMap<String, String> errors = new TreeMap<>();
         SortedMap<String, String> warnings = new TreeMap<>();
         SortedSet<String> urls = urls(fleet);
+        Map<String, CompletableFuture<Outcome>> started = new HashMap<>();
+        if (background != null) {
+            for (String url : urls) {
+                if (refresh || !last.containsKey(url)) {
+                    started.put(url, start(url, now));
+                }
+            }
+        }
+        long deadline = System.nanoTime() + firstWait.toNanos();
         for (String url : urls) {
-            Outcome o = !refresh && last.containsKey(url) ? last.get(url) : fetchOne(url, now);
+            Outcome o = started.containsKey(url) ? await(url, started.get(url), deadline)
+                    : !refresh && last.containsKey(url) ? last.get(url) : fetchOne(url, now);
             last.put(url, o);
             if (o.catalog() != null) {
                 catalogs.put(url, o.catalog());
@@ -71,6 +110,55 @@ public final class CatalogSources {
         }
         last.keySet().retainAll(urls);
         return new RemoteCatalogs(catalogs, errors, warnings);
+    }
+
+    /** The fetch of {@code url} under way, or a new one; its outcome becomes the URL's last one when it lands. */
+    private CompletableFuture<Outcome> start(String url, Instant now) {
+        CompletableFuture<Outcome> f = inFlight.get(url);
+        if (f == null) {
+            f = CompletableFuture.supplyAsync(() -> fetchOne(url, now), background);
+            inFlight.put(url, f);
+            f.whenComplete((o, e) -> landed(url, o, e));
+        }
+        return f;
+    }
+
+    private void landed(String url, Outcome o, Throwable e) {
+        boolean late;
+        synchronized (this) {
+            inFlight.remove(url);
+            late = o != null && !o.equals(last.get(url)) && last.containsKey(url);
+            if (o != null && last.containsKey(url)) {
+                last.put(url, o);
+            }
+        }
+        if (e != null) {
+            LOG.log(Level.WARNING, "fetching catalog " + url + " failed", e);
+        }
+        if (late) {
+            onFetched.run();
+        }
+    }
+
+    /** The fetch's outcome if it lands before the deadline, else what this source has meanwhile. */
+    private Outcome await(String url, CompletableFuture<Outcome> f, long deadline) {
+        try {
+            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (last.containsKey(url)) {
+                return last.get(url);
+            }
+            Good good = goodCopy(url);
+            if (good != null) {
+                return new Outcome(good.catalog(), null, null);
+            }
+            return new Outcome(null, label(url) + ": still being fetched (no copy yet)", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(null, label(url) + ": fetch interrupted", null);
+        } catch (ExecutionException e) {
+            return new Outcome(null, label(url) + ": fetch failed (" + e.getCause() + ")", null);
+        }
     }
 
     static SortedSet<String> urls(LoadedFleet fleet) {

@@ -89,7 +89,7 @@ final class ServeCommand implements Callable<Integer> {
     Path peerSecretFile;
 
     @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "15s",
-            description = "the acting replica's lease on the status branch, renewed every third of it (default 15s)")
+            description = "the acting replica's lease (refs/gitfleet/lease), renewed every third of it (default 15s)")
     String lease;
 
     @Option(names = "--commit-url", paramLabel = "TEMPLATE",

@@ -47,6 +47,10 @@ public final class PassState {
     Instant listeningSince;
     Set<String> inFlightBefore = Set.of();
     PlanResult plan;
+    /** The status the plan was computed from ({@code StatusView.contentKey} of {@code upgrades/}). */
+    Object plannedOn;
+    /** How many times the planner ran in this pass: once, unless another writer moved the status under it. */
+    int plans;
     WriteResult written;
     SortedMap<String, Instruction> instructions;
     FleetStatus fleetStatus;

@@ -41,6 +41,18 @@ public final class ServerMetrics implements WebhookMetrics {
                 .register(registry).increment();
     }
 
+    /** The loop's own events: {@code retry} (a pass retried after a RETRY failure), and plan requests. */
+    public void loop(String what) {
+        if (what.equals("retry")) {
+            Counter.builder("gitfleet_reconcile_retries").description("passes retried after a transient failure")
+                    .register(registry).increment();
+        } else {
+            Counter.builder("gitfleet_pull_request_plans").tag("result", what)
+                    .description("pull-request plan requests: written, failed, or superseded by a newer one")
+                    .register(registry).increment();
+        }
+    }
+
     public void statuses(Collection<UpgradeStatus> upgrades) {
         Map<NodePhase, Integer> counts = new EnumMap<>(NodePhase.class);
         for (UpgradeStatus u : upgrades) {

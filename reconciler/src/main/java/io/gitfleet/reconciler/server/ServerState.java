@@ -31,6 +31,7 @@ public final class ServerState implements StatusApi.Source {
     private volatile Map<String, UpgradeStatus> upgrades = Map.of();
     /** The node reports as the status branch holds them, while this replica stands by (else null). */
     private volatile Map<String, Observation> recordedReports;
+    private volatile FleetStatus.Lease lease;
 
     /** Where the dashboard links commits and pull requests: templates with {sha} and {number}, or none. */
     private volatile Map<String, String> links = Map.of();
@@ -85,6 +86,16 @@ public final class ServerState implements StatusApi.Source {
     @Override
     public Map<String, String> links() {
         return links;
+    }
+
+    /** The lease as the lease thread last read or wrote it. */
+    void lease(FleetStatus.Lease lease) {
+        this.lease = lease;
+    }
+
+    @Override
+    public FleetStatus.Lease lease() {
+        return lease;
     }
 
     NodeTokens tokens() {

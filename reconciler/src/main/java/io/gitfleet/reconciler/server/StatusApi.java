@@ -35,6 +35,11 @@ public final class StatusApi {
 
         Map<String, Observation> reports();
 
+        /** The lease as last read from its ref (live, renewed there); null: the one the status branch names. */
+        default FleetStatus.Lease lease() {
+            return null;
+        }
+
         /** The last status commits, newest first, each {@code {sha, message, time, url?}}. */
         List<Map<String, Object>> history(int limit);
 
@@ -59,7 +64,8 @@ public final class StatusApi {
         doc.put("statusBranch", source.statusBranch());
         doc.put("conditions", fs == null ? List.of() : fs.status().conditions());
         doc.put("problems", fs == null ? List.of() : fs.status().problems());
-        doc.put("lease", fs == null ? null : fs.status().lease());
+        FleetStatus.Lease live = source.lease();
+        doc.put("lease", live != null ? live : fs == null ? null : fs.status().lease());
         doc.put("links", source.links());
         doc.put("generatedAt", Instant.now().toString());
         json(ctx, doc);

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -226,6 +227,9 @@ class ReplicasIT {
         git.run("fsck", "--strict");
         String log = git.run("log", "--format=%s", "gitfleet/status");
         assertTrue(log.contains("lease: replica-b took over from replica-a"), log);
+        assertEquals(List.of("lease: replica-a acquired", "lease: replica-b took over from replica-a"),
+                log.lines().filter(l -> l.startsWith("lease: ")).sorted().toList(),
+                "one commit per change of leader; renewals stay on refs/gitfleet/lease");
         int commits = 0;
         try (Repository repo = new FileRepositoryBuilder().setGitDir(bare.toFile()).setBare().build();
              RevWalk walk = new RevWalk(repo)) {

@@ -1,11 +1,12 @@
-package io.gitfleet.agent;
+package io.gitfleet.schema;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with full jitter (a uniform wait in [0, min(cap, base·2^n)]): a fleet that lost its
- * reconciler does not come back in lockstep.
+ * Exponential backoff with full jitter (a uniform wait in [0, min(cap, base·2^n)]), the one backoff of the
+ * project: a fleet that lost its reconciler does not come back in lockstep, racing status writers do not collide
+ * again, a download reconnects, a failed pass is retried. Not thread-safe: one per retrying loop.
  */
 public final class Backoff {
     private final long baseMillis;

@@ -1,4 +1,4 @@
-package io.gitfleet.agent;
+package io.gitfleet.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
