@@ -31,6 +31,7 @@ public final class AgentApi {
     private final ServerMetrics metrics;
     private final Clock clock;
     private ReplicaSettings peers = ReplicaSettings.DEFAULTS;
+    private java.util.function.BooleanSupplier ready = () -> true;
 
     public AgentApi(Supplier<NodeTokens> tokens, ReportBook reports, InstructionBoard board, Runnable triggerPass,
                     ServerMetrics metrics, Clock clock) {
@@ -40,6 +41,15 @@ public final class AgentApi {
         this.triggerPass = triggerPass;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /**
+     * Whether the server has loaded the fleet (and so its nodes' tokens): before that an agent is told to come back
+     * ({@code 503 not_ready}), not that its token is wrong.
+     */
+    public AgentApi setReady(java.util.function.BooleanSupplier ready) {
+        this.ready = ready;
+        return this;
     }
 
     /** The replicas whose forwarded round trips this one accepts (with their shared secret). */
@@ -93,6 +103,10 @@ public final class AgentApi {
      * checked the node's token itself and presents the replicas' shared secret instead.
      */
     void authenticate(RoutingContext ctx) {
+        if (!ready.getAsBoolean()) {
+            metrics.agentRequest(503);
+            throw ApiError.notReady("the server has not loaded the fleet yet; retry shortly", 5);
+        }
         String node = ctx.pathParam("node");
         String header = ctx.request().getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {

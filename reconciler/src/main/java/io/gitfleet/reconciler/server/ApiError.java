@@ -17,6 +17,15 @@ public final class ApiError extends RuntimeException {
         this.code = code;
     }
 
+    /** 503 {@code not_ready} with {@code Retry-After}: the server has not loaded the fleet yet. */
+    public static ApiError notReady(String reason, int retryAfterSeconds) {
+        ApiError e = new ApiError(503, "not_ready", reason);
+        e.retryAfter = retryAfterSeconds;
+        return e;
+    }
+
+    private int retryAfter;
+
     public static ApiError badRequest(String reason) {
         return new ApiError(400, "bad_request", reason);
     }
@@ -42,10 +51,12 @@ public final class ApiError extends RuntimeException {
         int status;
         String code;
         String reason;
+        int retryAfter = 0;
         if (failure instanceof ApiError e) {
             status = e.status;
             code = e.code;
             reason = e.getMessage();
+            retryAfter = e.retryAfter;
         } else if (ctx.statusCode() == 413) {
             status = 413;
             code = "too_large";
@@ -65,6 +76,9 @@ public final class ApiError extends RuntimeException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("error", code);
         doc.put("reason", reason);
+        if (retryAfter > 0) {
+            ctx.response().putHeader("Retry-After", Integer.toString(retryAfter));
+        }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(Buffer.buffer(Documents.toJsonBytes(doc)));
     }

@@ -20,6 +20,22 @@ public final class HttpApi {
         return router(vertx, agents::report, status, metrics, webhooks, webhookSink);
     }
 
+    /**
+     * {@code GET /readyz}: 200 with the document when it says {@code ready: true}, else 503 with it (and
+     * {@code Retry-After}), so that a load balancer or a probe only sends work to a server that can take it.
+     */
+    public static void readiness(Router router, java.util.function.Supplier<java.util.Map<String, Object>> state) {
+        router.get("/readyz").order(-1).handler(ctx -> {
+            java.util.Map<String, Object> doc = state.get();
+            boolean ready = Boolean.TRUE.equals(doc.get("ready"));
+            if (!ready) {
+                ctx.response().putHeader("Retry-After", "5");
+            }
+            ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
+                    .end(io.gitfleet.schema.Documents.toJson(doc));
+        });
+    }
+
     /** @param report the agent round trip: {@link AgentApi#report}, or a replica's choice to act or forward */
     public static Router router(Vertx vertx, Handler<RoutingContext> report, StatusApi status, ServerMetrics metrics,
                                 WebhookSettings webhooks, Consumer<WebhookEvent> webhookSink) {

@@ -17,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -121,7 +122,7 @@ public final class ReconcilerServer implements AutoCloseable {
      */
     public int start() throws Exception {
         AgentApi agents = new AgentApi(state::tokens, reports, board, loop::report, metrics, clock)
-                .setPeers(settings.replica());
+                .setPeers(settings.replica()).setReady(state::ready);
         AgentForwarder standby = new AgentForwarder(vertx, replica::id, replica::holder, settings.replica());
         Handler<RoutingContext> report = ctx -> {
             if (replica.acting()) {
@@ -132,9 +133,11 @@ public final class ReconcilerServer implements AutoCloseable {
                 standby.forward(ctx);
             }
         };
+        io.vertx.ext.web.Router router = HttpApi.router(vertx, report, new StatusApi(state), metrics,
+                WebhookSettings.defaults(settings.secrets()), this::onWebhook);
+        HttpApi.readiness(router, this::readiness);
         http = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(0))
-                .requestHandler(HttpApi.router(vertx, report, new StatusApi(state), metrics,
-                        WebhookSettings.defaults(settings.secrets()), this::onWebhook))
+                .requestHandler(router)
                 .listen(settings.port(), settings.host()).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         int port = http.actualPort();
@@ -169,6 +172,19 @@ public final class ReconcilerServer implements AutoCloseable {
 
     public boolean acting() {
         return replica.acting();
+    }
+
+    /**
+     * {@code /readyz}: ready once the fleet is loaded; the role tells the lease holder (acts) from a standby (serves
+     * reads, forwards agents), so a load balancer can send agents to any ready replica.
+     */
+    Map<String, Object> readiness() {
+        Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("ready", state.ready());
+        r.put("role", replica.acting() ? "holder" : "standby");
+        r.put("replica", replica.id());
+        r.put("holder", replica.acting() ? replica.id() : replica.holder());
+        return r;
     }
 
     /** Fetch the fleet repo, then plan: what a webhook for the approved branch and the poll timer ask for. */

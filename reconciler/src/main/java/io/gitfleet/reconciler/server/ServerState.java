@@ -98,6 +98,11 @@ public final class ServerState implements StatusApi.Source {
         return lease;
     }
 
+    /** Whether a pass (or, on a standby, a look at the status branch) has loaded the fleet and its nodes' tokens. */
+    public boolean ready() {
+        return fleet != null;
+    }
+
     NodeTokens tokens() {
         return tokens;
     }
