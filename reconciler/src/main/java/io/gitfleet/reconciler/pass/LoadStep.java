@@ -1,11 +1,11 @@
 package io.gitfleet.reconciler.pass;
 
 import io.gitfleet.schema.LoadedFleet;
-import io.gitfleet.reconciler.git.ApprovalCheck;
-import io.gitfleet.reconciler.git.ApprovalVerdict;
+import io.gitfleet.approval.ApprovalCheck;
+import io.gitfleet.approval.ApprovalVerdict;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.FleetReader;
-import io.gitfleet.reconciler.git.SignatureCheck;
+import io.gitfleet.approval.SignatureCheck;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**

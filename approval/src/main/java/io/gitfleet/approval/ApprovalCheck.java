@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.git;
+package io.gitfleet.approval;
 
 import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.Fleet;
@@ -117,7 +117,7 @@ public final class ApprovalCheck {
         if (policy.signedCommits() == Fleet.SignedCommits.NONE) {
             return null;
         }
-        byte[] signers = FleetReader.file(repo, trusted, policy.allowedSignersFile()).orElse(null);
+        byte[] signers = CommitFiles.file(repo, trusted, policy.allowedSignersFile()).orElse(null);
         try (RevWalk w = new RevWalk(repo)) {
             return signatures.problem(w.parseCommit(c), signers, policy.openpgpFingerprints());
         }
@@ -125,7 +125,7 @@ public final class ApprovalCheck {
 
     /** The approval policy of {@code fleet.yaml} at a commit; defaults when it is missing or invalid. */
     private Fleet.Approval policyAt(ObjectId commit) throws IOException {
-        byte[] bytes = FleetReader.file(repo, commit, FleetLoader.FLEET_FILE).orElse(null);
+        byte[] bytes = CommitFiles.file(repo, commit, FleetLoader.FLEET_FILE).orElse(null);
         if (bytes == null) {
             return Fleet.defaults().spec().approval();
         }
