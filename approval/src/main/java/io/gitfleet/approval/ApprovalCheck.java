@@ -77,6 +77,18 @@ public final class ApprovalCheck {
         }
     }
 
+    /** The committer date of a commit: inside the signed object, so only a signer can move it. */
+    public java.time.Instant committedAt(ObjectId commit) throws IOException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            return walk.parseCommit(commit).getCommitterIdent().getWhenAsInstant();
+        }
+    }
+
+    /** The approval policy in force at a commit (defaults when its {@code fleet.yaml} is missing or invalid). */
+    public Fleet.Approval policy(ObjectId commit) throws IOException {
+        return policyAt(commit);
+    }
+
     /** First-parent commits after {@code base} up to {@code head}, oldest first. */
     private List<RevCommit> firstParentSteps(RevWalk walk, RevCommit base, ObjectId head) throws IOException {
         List<RevCommit> steps = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.catalog;
 
+import io.gitfleet.approval.CatalogPin;
 import io.gitfleet.schema.Catalog;
 import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.LoadedFleet;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -34,6 +36,7 @@ public final class CatalogSources {
     private final CatalogFetchSettings settings;
     private final HttpClient client;
     private final Map<String, Outcome> last = new HashMap<>();
+    private final Map<String, String> lastPins = new HashMap<>();
 
     public CatalogSources(CatalogCache cache, CatalogFetchSettings settings) {
         this.cache = cache;
@@ -55,10 +58,18 @@ public final class CatalogSources {
         Map<String, Catalog.Spec> catalogs = new HashMap<>();
         SortedMap<String, String> errors = new TreeMap<>();
         SortedMap<String, String> warnings = new TreeMap<>();
-        SortedSet<String> urls = urls(fleet);
+        SortedMap<String, SortedSet<String>> pinned = pins(fleet);
+        SortedSet<String> urls = new TreeSet<>(pinned.keySet());
         for (String url : urls) {
-            Outcome o = !refresh && last.containsKey(url) ? last.get(url) : fetchOne(url, now);
+            SortedSet<String> pins = pinned.get(url);
+            String pin = pins.isEmpty() ? null : pins.first();
+            Outcome o = pins.size() > 1 ? new Outcome(null, label(url) + ": upgrades pin it to different sha256 "
+                    + "values (" + String.join(", ", pins) + "); one URL serves one content, use one URL per content",
+                    null)
+                    : !refresh && last.containsKey(url) && sameKey(url, pin) ? last.get(url)
+                    : fetchOne(url, pin, now);
             last.put(url, o);
+            lastPins.put(url, pin);
             if (o.catalog() != null) {
                 catalogs.put(url, o.catalog());
             }
@@ -70,22 +81,44 @@ public final class CatalogSources {
             }
         }
         last.keySet().retainAll(urls);
+        lastPins.keySet().retainAll(urls);
         return new RemoteCatalogs(catalogs, errors, warnings);
     }
 
     static SortedSet<String> urls(LoadedFleet fleet) {
-        SortedSet<String> out = new TreeSet<>();
+        return new TreeSet<>(pins(fleet).keySet());
+    }
+
+    /** Every {@code url} catalog of the fleet with the sha256 values its upgrades pin it to (none: unpinned). */
+    static SortedMap<String, SortedSet<String>> pins(LoadedFleet fleet) {
+        SortedMap<String, SortedSet<String>> out = new TreeMap<>();
         for (Upgrade u : fleet.upgrades().values()) {
             Upgrade.CatalogSource source = u.spec().catalog();
             if (source != null && source.url() != null) {
-                out.add(source.url());
+                SortedSet<String> pins = out.computeIfAbsent(source.url(), k -> new TreeSet<>());
+                if (source.sha256() != null) {
+                    pins.add(source.sha256());
+                }
             }
         }
         return out;
     }
 
-    private Outcome fetchOne(String url, Instant now) {
-        Good good = goodCopy(url);
+    /** A previous outcome may stand in only for the same pin: a new pin is a new approval. */
+    private boolean sameKey(String url, String pin) {
+        return java.util.Objects.equals(lastPins.get(url), pin);
+    }
+
+    private Outcome fetchOne(String url, String pin, Instant now) {
+        Good good = goodCopy(url, pin);
+        if (pin == null && CatalogPin.plainHttp(url)) {
+            return new Outcome(null, label(url) + ": fetch refused (plain http is accepted only when the upgrade "
+                    + "pins the catalog's sha256)", null);
+        }
+        if (pin != null && good != null) {
+            // pinned content cannot change without a new pin: the matching copy is the approved catalog
+            return new Outcome(good.catalog(), null, null);
+        }
         try {
             FetchResult r = new FetchCatalogCommand(client).setUrl(url).setSettings(settings)
                     .setEtag(good == null ? null : good.copy().etag()).call();
@@ -95,6 +128,10 @@ public final class CatalogSources {
                 return new Outcome(good.catalog(), null, null);
             }
             FetchResult.Fetched f = (FetchResult.Fetched) r;
+            Optional<String> mismatch = CatalogPin.mismatch(f.body(), pin);
+            if (mismatch.isPresent()) {
+                return failed(url, mismatch.get(), label(url) + ": fetch refused (" + mismatch.get() + ")", good);
+            }
             ReadResult<Catalog> doc = DocumentReader.read(label(url), f.body(), Catalog.class, null);
             if (!doc.ok()) {
                 String reason = "not a valid catalog: " + doc.problems().stream()
@@ -118,9 +155,9 @@ public final class CatalogSources {
     }
 
     /** The cached copy when it still reads as a valid catalog: only such a copy may stand in, or earn a 304. */
-    private Good goodCopy(String url) {
+    private Good goodCopy(String url, String pin) {
         try {
-            return cache.read(url).map(c -> {
+            return cache.read(url).filter(c -> CatalogPin.mismatch(c.body(), pin).isEmpty()).map(c -> {
                 ReadResult<Catalog> doc = DocumentReader.read(label(url), c.body(), Catalog.class, null);
                 return doc.ok() ? new Good(c, doc.document().spec()) : null;
             }).orElse(null);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.gitfleet.approval.CatalogPin;
 import io.gitfleet.reconciler.catalog.CatalogFetchSettings;
 import io.gitfleet.reconciler.catalog.CatalogSources;
 import io.gitfleet.reconciler.git.FleetMirror;
@@ -68,7 +69,8 @@ class CatalogPassIT {
         FleetRepos repos = FleetRepos.create(tmp);
         String url = "http://127.0.0.1:" + server.port() + "/catalogs/os.yaml";
         repos.mergeChange("url-catalog", "upgrades/os-1-35.yaml", repos.read("upgrades/os-1-35.yaml")
-                .replace("ref: catalogs/os.yaml", "url: " + url));
+                .replace("ref: catalogs/os.yaml", "url: " + url + "\n    sha256: " + CatalogPin.sha256(
+                        Files.readAllBytes(FleetRepos.exampleFleet().resolve("catalogs/os.yaml")))));
         Reports.seed(repos.bare, T0);
         String repo = repos.bare.toString();
         Path data = tmp.resolve("data");
@@ -100,5 +102,47 @@ class CatalogPassIT {
         assertEquals(FleetStatus.ConditionType.Waiting, waiting.type());
         assertEquals("CatalogFetchFailed", waiting.reason());
         assertEquals(fetchFailed.replace(")", "); using the copy fetched at 2026-03-02T10:00:02Z"), waiting.message());
+    }
+
+    @Test
+    void aPinnedCatalogIsUsedOnlyWithItsDigestAndPlainHttpNeedsAPin() throws Exception {
+        FleetRepos repos = FleetRepos.create(tmp);
+        String url = "http://127.0.0.1:" + server.port() + "/catalogs/os.yaml";
+        String body = Files.readString(FleetRepos.exampleFleet().resolve("catalogs/os.yaml"));
+        String pinned = CatalogPin.sha256(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String manifest = repos.read("upgrades/os-1-35.yaml");
+        repos.mergeChange("unpinned", "upgrades/os-1-35.yaml", manifest.replace("ref: catalogs/os.yaml", "url: " + url));
+        Reports.seed(repos.bare, T0);
+        Path data = tmp.resolve("data");
+        server.stubFor(get("/catalogs/os.yaml").willReturn(aResponse().withStatus(200).withBody(body)));
+
+        PassResult unpinned = pass(repos.bare.toString(), data, T0.plusSeconds(1));
+        assertEquals(Set.of(), unpinned.instructions().keySet(), "plain http without a pin is not approved content");
+        assertEquals(UpgradePhase.Rejected, unpinned.plan().upgrades().get("os-1-35").status().phase());
+        assertTrue(unpinned.plan().upgrades().get("os-1-35").status().message().contains("sha256"),
+                unpinned.plan().upgrades().get("os-1-35").status().message());
+        assertEquals(0, server.getAllServeEvents().size(), "not even fetched");
+
+        // pinned to other content: whoever serves the URL cannot change what was approved
+        String other = "f".repeat(64);
+        repos.mergeChange("pinned-other", "upgrades/os-1-35.yaml", manifest.replace("ref: catalogs/os.yaml",
+                "url: " + url + "\n    sha256: " + other));
+        PassResult mismatch = pass(repos.bare.toString(), data, T0.plusSeconds(2));
+        UpgradeStatus.State os = mismatch.plan().upgrades().get("os-1-35").status();
+        assertEquals(UpgradePhase.Rejected, os.phase());
+        assertEquals("CatalogUnavailable", os.reason());
+        assertEquals("catalog " + url + ": fetch refused (content sha256 " + pinned
+                + " does not match the pinned sha256 " + other + ")", os.message());
+        assertEquals(Set.of(), mismatch.instructions().keySet());
+
+        repos.mergeChange("pinned", "upgrades/os-1-35.yaml", manifest.replace("ref: catalogs/os.yaml",
+                "url: " + url + "\n    sha256: " + pinned));
+        PassResult good = pass(repos.bare.toString(), data, T0.plusSeconds(3));
+        assertEquals(Set.of("worker-1"), good.instructions().keySet(), "the canary starts");
+        int fetches = server.getAllServeEvents().size();
+        server.stubFor(get("/catalogs/os.yaml").willReturn(aResponse().withStatus(200).withBody(body + "# changed\n")));
+        PassResult kept = pass(repos.bare.toString(), data, T0.plusSeconds(4));
+        assertEquals(Set.of("worker-1"), kept.instructions().keySet());
+        assertEquals(fetches, server.getAllServeEvents().size(), "the cached copy with the pinned digest is used");
     }
 }
