@@ -31,9 +31,4 @@ public final class CatalogPin {
         return got.equals(pinned.toLowerCase(Locale.ROOT)) ? Optional.empty()
                 : Optional.of("content sha256 " + got + " does not match the pinned sha256 " + pinned);
     }
-
-    /** Plain http carries no integrity of its own: such a URL is accepted only with a pin. */
-    public static boolean plainHttp(String url) {
-        return url != null && url.regionMatches(true, 0, "http://", 0, 7);
-    }
 }
