@@ -178,6 +178,14 @@ class HostileReconcilerIT {
         assertArrayEquals(slotB, Files.readAllBytes(node.slotB), "slot b untouched");
         assertArrayEquals(bootloader, Files.readAllBytes(node.boot.file()), "bootloader untouched");
 
+        // whoever can push to the Git host but holds no signing key: an unsigned commit adding an upgrade
+        fleet.write("upgrades/os-pushed.yaml", upgrade("os-pushed", "v2.0.0", "node-1"));
+        String unsigned = fleet.commit("pushed without a signature", false, "main");
+        assertEquals("not approved: commit " + unsigned + " is not on main of " + fleet.url() + " up to " + head
+                + ", its newest approved commit", refusal(install("os-pushed", "v2.0.0", unsigned, url, sha)));
+        assertArrayEquals(slotB, Files.readAllBytes(node.slotB), "slot b untouched");
+        assertArrayEquals(bootloader, Files.readAllBytes(node.boot.file()), "bootloader untouched");
+
         // the approved instruction goes through: the refusals above come from the checks, not from a broken setup
         reconciler.instruct(Instruction.of("node-1", install("os-2", 3, "v2.0.0", head, url, sha)));
         Report done = reconciler.awaitPhase(NodePhase.Completed, T);
