@@ -145,4 +145,47 @@ class GitVerifierIT {
         assertEquals(0, p.waitFor(), "git " + String.join(" ", args) + ": " + out);
         return out;
     }
+
+    @Test
+    void aPinnedUrlCatalogIsFetchedCheckedAndKeptByItsDigest() throws Exception {
+        String body = """
+                apiVersion: gitfleet.io/v1
+                kind: Catalog
+                metadata: {name: remote}
+                spec:
+                  component: os
+                  images:
+                    - {version: v2.0.0, url: "https://images.example/os-v2.0.0.img.zst", sha256: %s, size: 4096}
+                """.formatted(SHA);
+        byte[][] served = {"not the approved catalog".getBytes(StandardCharsets.UTF_8)};
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/os.yaml", ex -> {
+            ex.sendResponseHeaders(200, served[0].length);
+            ex.getResponseBody().write(served[0]);
+            ex.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/os.yaml";
+            String pin = io.gitfleet.approval.CatalogPin.sha256(body.getBytes(StandardCharsets.UTF_8));
+            write("upgrades/os-2.yaml", "apiVersion: gitfleet.io/v1\nkind: Upgrade\nmetadata: {name: os-2}\n"
+                    + "spec: {component: os, version: v2.0.0, catalog: {url: \"" + url + "\", sha256: " + pin + "}}\n");
+            String pinned = commit("pin a url catalog");
+            git(work, "push", "-q", "origin", "HEAD:main");
+            Instruction.Spec good = spec(pinned, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096);
+
+            assertEquals(Optional.of("cannot verify: the catalog " + url + " pinned by upgrades/os-2.yaml at "
+                    + pinned.substring(0, 12) + ": content sha256 " + io.gitfleet.approval.CatalogPin.sha256(served[0])
+                    + " does not match the pinned sha256 " + pin), check(verifier, good));
+            served[0] = body.getBytes(StandardCharsets.UTF_8);
+            assertEquals(Optional.empty(), check(verifier, good));
+            server.stop(0);
+            assertEquals(Optional.empty(), check(verifier, good), "kept by digest: the host is not asked again");
+            assertTrue(check(verifier, spec(pinned, "v2.0.0", "https://evil.example/os.img.zst", SHA, 4096))
+                    .orElseThrow().startsWith("disagrees with Git: the approved catalog at "));
+        } finally {
+            server.stop(0);
+        }
+    }
 }
