@@ -7,6 +7,7 @@ import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.ReadResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The content of a {@code url} catalog pinned by the approved manifest's {@code sha256}, for a verifying agent.
@@ -80,7 +85,23 @@ final class PinnedCatalogFetch {
                 if (r.statusCode() != 200) {
                     throw new IOException("HTTP " + r.statusCode());
                 }
-                byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+                // the request timeout covers the headers only: a body dribbling in is cut off at the deadline
+                CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return in.readNBytes(MAX_BYTES + 1);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                byte[] bytes;
+                try {
+                    bytes = read.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    read.cancel(true);
+                    throw new IOException("no complete answer within " + TIMEOUT.toSeconds() + " s");
+                } catch (ExecutionException e) {
+                    throw new IOException(e.getCause().getMessage(), e.getCause());
+                }
                 if (bytes.length > MAX_BYTES) {
                     throw new IOException("larger than " + (MAX_BYTES >> 20) + " MiB");
                 }
