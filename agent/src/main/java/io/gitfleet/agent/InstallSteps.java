@@ -13,6 +13,8 @@ import io.gitfleet.agent.state.Event;
 import io.gitfleet.agent.state.State;
 import io.gitfleet.agent.state.Task;
 import io.gitfleet.agent.state.TaskPlanner;
+import io.gitfleet.agent.state.VersionRatchet;
+import io.gitfleet.schema.Action;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,10 +26,12 @@ import java.util.concurrent.CompletableFuture;
 final class InstallSteps {
     private final StepContext ctx;
     private final CompletableFuture<HttpClient> images;
+    private final VersionRatchet ratchet;
     private WriteSlotCommand.Result written;
 
     InstallSteps(StepContext ctx) {
         this.ctx = ctx;
+        this.ratchet = new VersionRatchet(Path.of(ctx.config().stateDir()));
         // Building an HttpClient loads the TLS stack (a few hundred ms): do it while the rest starts up.
         this.images = CompletableFuture.supplyAsync(() -> HttpImageSource.newClient(ctx.config().downloadSettings()));
     }
@@ -43,7 +47,7 @@ final class InstallSteps {
         TaskPlanner.Decision decision = TaskPlanner.plan(task.spec(), facts);
         if (!(decision instanceof TaskPlanner.AtTarget) && !(decision instanceof TaskPlanner.Refuse)
                 && ctx.verifier() != null && !task.manual()) {
-            Optional<String> refusal = ctx.verifier().check(task.spec());
+            Optional<String> refusal = verify(task, facts);
             if (refusal.isPresent()) {
                 return Step.of(Event.REFUSED, refusal.get());
             }
@@ -63,6 +67,30 @@ final class InstallSteps {
             return Step.of(Event.ROLLBACK_CHECKED, "rolling back to slot " + r.target().wire());
         }
         return Step.of(Event.COMMAND_CHECKED);
+    }
+
+    /**
+     * verifyGit: the approved branch must say what the instruction says, and an install below the highest version
+     * this node installed needs the approved manifest's {@code allowDowngrade}. A rollback is the manifest's own
+     * explicit gesture ({@code rollback: true}), so the ratchet does not apply to it.
+     */
+    private Optional<String> verify(Task task, TaskPlanner.Facts facts) {
+        GitVerifier.Verdict verdict = ctx.verifier().check(ctx.config().node(), task.spec());
+        if (verdict instanceof GitVerifier.Refused r) {
+            return Optional.of(r.reason());
+        }
+        if (task.spec().action() == Action.ROLLBACK) {
+            return Optional.empty();
+        }
+        String component = task.spec().component();
+        String highest;
+        try {
+            highest = ratchet.load().get(component);
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
+        }
+        return VersionRatchet.refusal(component, task.spec().version(), highest, facts.versions().get(component),
+                ((GitVerifier.Approved) verdict).allowDowngrade());
     }
 
     /** Downloading and Writing: one streaming pass; cuts and resumes move the state between the two. */

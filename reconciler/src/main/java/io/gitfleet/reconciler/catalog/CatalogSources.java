@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.catalog;
 
+import io.gitfleet.approval.CatalogPin;
 import io.gitfleet.schema.Catalog;
 import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.LoadedFleet;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -45,6 +47,8 @@ public final class CatalogSources {
     private Executor background;
     private Runnable onFetched = () -> { };
     private Duration firstWait = Duration.ofMillis(500);
+    /** The pin each URL's last outcome was got under: a new pin is a new approval, never answered by the old. */
+    private final Map<String, String> lastPins = new HashMap<>();
 
     public CatalogSources(CatalogCache cache, CatalogFetchSettings settings) {
         this.cache = cache;
@@ -84,20 +88,29 @@ public final class CatalogSources {
         Map<String, Catalog.Spec> catalogs = new HashMap<>();
         SortedMap<String, String> errors = new TreeMap<>();
         SortedMap<String, String> warnings = new TreeMap<>();
-        SortedSet<String> urls = urls(fleet);
+        SortedMap<String, SortedSet<String>> pinned = pins(fleet);
+        SortedSet<String> urls = new TreeSet<>(pinned.keySet());
         Map<String, CompletableFuture<Outcome>> started = new HashMap<>();
         if (background != null) {
             for (String url : urls) {
-                if (refresh || !last.containsKey(url)) {
-                    started.put(url, start(url, now));
+                String pin = pinned.get(url).isEmpty() ? null : pinned.get(url).first();
+                if (pinned.get(url).size() <= 1 && (refresh || !last.containsKey(url) || !sameKey(url, pin))) {
+                    started.put(url, start(url, pin, now));
                 }
             }
         }
         long deadline = System.nanoTime() + firstWait.toNanos();
         for (String url : urls) {
-            Outcome o = started.containsKey(url) ? await(url, started.get(url), deadline)
-                    : !refresh && last.containsKey(url) ? last.get(url) : fetchOne(url, now);
+            SortedSet<String> pins = pinned.get(url);
+            String pin = pins.isEmpty() ? null : pins.first();
+            Outcome o = pins.size() > 1 ? new Outcome(null, label(url) + ": upgrades pin it to different sha256 "
+                    + "values (" + String.join(", ", pins) + "); one URL serves one content, use one URL per content",
+                    null)
+                    : started.containsKey(url) ? await(url, pin, started.get(url), deadline)
+                    : !refresh && last.containsKey(url) && sameKey(url, pin) ? last.get(url)
+                    : fetchOne(url, pin, now);
             last.put(url, o);
+            lastPins.put(url, pin);
             if (o.catalog() != null) {
                 catalogs.put(url, o.catalog());
             }
@@ -109,26 +122,30 @@ public final class CatalogSources {
             }
         }
         last.keySet().retainAll(urls);
+        lastPins.keySet().retainAll(urls);
         return new RemoteCatalogs(catalogs, errors, warnings);
     }
 
     /** The fetch of {@code url} under way, or a new one; its outcome becomes the URL's last one when it lands. */
-    private CompletableFuture<Outcome> start(String url, Instant now) {
-        CompletableFuture<Outcome> f = inFlight.get(url);
+    private CompletableFuture<Outcome> start(String url, String pin, Instant now) {
+        String key = url + "#" + pin;
+        CompletableFuture<Outcome> f = inFlight.get(key);
         if (f == null) {
-            f = CompletableFuture.supplyAsync(() -> fetchOne(url, now), background);
-            inFlight.put(url, f);
-            f.whenComplete((o, e) -> landed(url, o, e));
+            f = CompletableFuture.supplyAsync(() -> fetchOne(url, pin, now), background);
+            inFlight.put(key, f);
+            f.whenComplete((o, e) -> landed(url, pin, o, e));
         }
         return f;
     }
 
-    private void landed(String url, Outcome o, Throwable e) {
+    private void landed(String url, String pin, Outcome o, Throwable e) {
         boolean late;
         synchronized (this) {
-            inFlight.remove(url);
-            late = o != null && !o.equals(last.get(url)) && last.containsKey(url);
-            if (o != null && last.containsKey(url)) {
+            inFlight.remove(url + "#" + pin);
+            // a fetch under an older pin never stands in for the current one
+            boolean current = last.containsKey(url) && sameKey(url, pin);
+            late = o != null && current && !o.equals(last.get(url));
+            if (o != null && current) {
                 last.put(url, o);
             }
         }
@@ -141,14 +158,14 @@ public final class CatalogSources {
     }
 
     /** The fetch's outcome if it lands before the deadline, else what this source has meanwhile. */
-    private Outcome await(String url, CompletableFuture<Outcome> f, long deadline) {
+    private Outcome await(String url, String pin, CompletableFuture<Outcome> f, long deadline) {
         try {
             return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            if (last.containsKey(url)) {
+            if (last.containsKey(url) && sameKey(url, pin)) {
                 return last.get(url);
             }
-            Good good = goodCopy(url);
+            Good good = goodCopy(url, pin);
             if (good != null) {
                 return new Outcome(good.catalog(), null, null);
             }
@@ -162,18 +179,35 @@ public final class CatalogSources {
     }
 
     static SortedSet<String> urls(LoadedFleet fleet) {
-        SortedSet<String> out = new TreeSet<>();
+        return new TreeSet<>(pins(fleet).keySet());
+    }
+
+    /** Every {@code url} catalog of the fleet with the sha256 values its upgrades pin it to (none: unpinned). */
+    static SortedMap<String, SortedSet<String>> pins(LoadedFleet fleet) {
+        SortedMap<String, SortedSet<String>> out = new TreeMap<>();
         for (Upgrade u : fleet.upgrades().values()) {
             Upgrade.CatalogSource source = u.spec().catalog();
             if (source != null && source.url() != null) {
-                out.add(source.url());
+                SortedSet<String> pins = out.computeIfAbsent(source.url(), k -> new TreeSet<>());
+                if (source.sha256() != null) {
+                    pins.add(source.sha256());
+                }
             }
         }
         return out;
     }
 
-    private Outcome fetchOne(String url, Instant now) {
-        Good good = goodCopy(url);
+    /** A previous outcome may stand in only for the same pin: a new pin is a new approval. */
+    private boolean sameKey(String url, String pin) {
+        return java.util.Objects.equals(lastPins.get(url), pin);
+    }
+
+    private Outcome fetchOne(String url, String pin, Instant now) {
+        Good good = goodCopy(url, pin);
+        if (pin != null && good != null) {
+            // pinned content cannot change without a new pin: the matching copy is the approved catalog
+            return new Outcome(good.catalog(), null, null);
+        }
         try {
             FetchResult r = new FetchCatalogCommand(client).setUrl(url).setSettings(settings)
                     .setEtag(good == null ? null : good.copy().etag()).call();
@@ -183,6 +217,10 @@ public final class CatalogSources {
                 return new Outcome(good.catalog(), null, null);
             }
             FetchResult.Fetched f = (FetchResult.Fetched) r;
+            Optional<String> mismatch = CatalogPin.mismatch(f.body(), pin);
+            if (mismatch.isPresent()) {
+                return failed(url, mismatch.get(), label(url) + ": fetch refused (" + mismatch.get() + ")", good);
+            }
             ReadResult<Catalog> doc = DocumentReader.read(label(url), f.body(), Catalog.class, null);
             if (!doc.ok()) {
                 String reason = "not a valid catalog: " + doc.problems().stream()
@@ -206,9 +244,9 @@ public final class CatalogSources {
     }
 
     /** The cached copy when it still reads as a valid catalog: only such a copy may stand in, or earn a 304. */
-    private Good goodCopy(String url) {
+    private Good goodCopy(String url, String pin) {
         try {
-            return cache.read(url).map(c -> {
+            return cache.read(url).filter(c -> CatalogPin.mismatch(c.body(), pin).isEmpty()).map(c -> {
                 ReadResult<Catalog> doc = DocumentReader.read(label(url), c.body(), Catalog.class, null);
                 return doc.ok() ? new Good(c, doc.document().spec()) : null;
             }).orElse(null);

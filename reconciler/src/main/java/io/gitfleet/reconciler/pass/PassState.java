@@ -1,7 +1,7 @@
 package io.gitfleet.reconciler.pass;
 
+import io.gitfleet.approval.ApprovalVerdict;
 import io.gitfleet.reconciler.catalog.RemoteCatalogs;
-import io.gitfleet.reconciler.git.ApprovalVerdict;
 import io.gitfleet.reconciler.plan.Observation;
 import io.gitfleet.reconciler.plan.PlanResult;
 import io.gitfleet.reconciler.store.StatusView;

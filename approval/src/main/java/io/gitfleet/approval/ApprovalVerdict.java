@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.git;
+package io.gitfleet.approval;
 
 import org.eclipse.jgit.lib.ObjectId;
 

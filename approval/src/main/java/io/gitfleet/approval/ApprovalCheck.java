@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.git;
+package io.gitfleet.approval;
 
 import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.Fleet;
@@ -77,6 +77,18 @@ public final class ApprovalCheck {
         }
     }
 
+    /** The committer date of a commit: inside the signed object, so only a signer can move it. */
+    public java.time.Instant committedAt(ObjectId commit) throws IOException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            return walk.parseCommit(commit).getCommitterIdent().getWhenAsInstant();
+        }
+    }
+
+    /** The approval policy in force at a commit (defaults when its {@code fleet.yaml} is missing or invalid). */
+    public Fleet.Approval policy(ObjectId commit) throws IOException {
+        return policyAt(commit);
+    }
+
     /** First-parent commits after {@code base} up to {@code head}, oldest first. */
     private List<RevCommit> firstParentSteps(RevWalk walk, RevCommit base, ObjectId head) throws IOException {
         List<RevCommit> steps = new ArrayList<>();
@@ -117,7 +129,7 @@ public final class ApprovalCheck {
         if (policy.signedCommits() == Fleet.SignedCommits.NONE) {
             return null;
         }
-        byte[] signers = FleetReader.file(repo, trusted, policy.allowedSignersFile()).orElse(null);
+        byte[] signers = CommitFiles.file(repo, trusted, policy.allowedSignersFile()).orElse(null);
         try (RevWalk w = new RevWalk(repo)) {
             return signatures.problem(w.parseCommit(c), signers, policy.openpgpFingerprints());
         }
@@ -125,7 +137,7 @@ public final class ApprovalCheck {
 
     /** The approval policy of {@code fleet.yaml} at a commit; defaults when it is missing or invalid. */
     private Fleet.Approval policyAt(ObjectId commit) throws IOException {
-        byte[] bytes = FleetReader.file(repo, commit, FleetLoader.FLEET_FILE).orElse(null);
+        byte[] bytes = CommitFiles.file(repo, commit, FleetLoader.FLEET_FILE).orElse(null);
         if (bytes == null) {
             return Fleet.defaults().spec().approval();
         }

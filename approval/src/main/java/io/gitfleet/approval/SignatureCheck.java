@@ -1,4 +1,4 @@
-package io.gitfleet.reconciler.git;
+package io.gitfleet.approval;
 
 import java.io.IOException;
 import java.nio.file.Files;
