@@ -121,7 +121,7 @@ public record AgentConfig(String server, String node, String tokenFile, String s
             }
         });
         if (stateDir == null) {
-            p.add("stateDir is required (e.g. /var/lib/gitfleet)");
+            p.add("stateDir is required (e.g. /var/lib/gitfleet-agent)");
         }
         if (forServer && (server == null || tokenFile == null)) {
             p.add("server and tokenFile are required to talk to the reconciler");
