@@ -17,7 +17,7 @@ cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-3}
 IDLE=${IDLE:-20}
 DEB=$(ls agent/target/gitfleet-agent_*_amd64.deb 2>/dev/null | head -1)
-[ -n "$DEB" ] || { echo "footprint: build the package first: mvn -B -ntp -pl agent -am package -DskipTests" >&2; exit 2; }
+[ -n "$DEB" ] || [ -n "${PKG_ROOT:-}" ] || { echo "footprint: build the package first: mvn -B -ntp -pl agent -am package -DskipTests" >&2; exit 2; }
 
 RUN=$(mktemp -d)
 SERVER_PID=
@@ -28,8 +28,12 @@ cleanup() {
   rm -rf "$RUN"
 }
 trap cleanup EXIT
-dpkg-deb -x "$DEB" "$RUN/pkg"
-AGENT="$RUN/pkg/usr/lib/gitfleet-agent/bin/gitfleet-agent"
+if [ -n "${PKG_ROOT:-}" ]; then
+  AGENT="$PKG_ROOT/usr/lib/gitfleet-agent/bin/gitfleet-agent"   # PKG_ROOT=/ measures the installed package
+else
+  dpkg-deb -x "$DEB" "$RUN/pkg"
+  AGENT="$RUN/pkg/usr/lib/gitfleet-agent/bin/gitfleet-agent"
+fi
 export GITFLEET_AGENT_CDS="$RUN/agent.jsa"
 python3 agent/bench/fake-reconciler.py "$RUN/port" "$RUN/reports" 30 &
 SERVER_PID=$!

@@ -23,7 +23,7 @@ for tool in dpkg-deb zstd openssl python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "install-bench: $tool is required" >&2; exit 2; }
 done
 DEB=$(ls agent/target/gitfleet-agent_*_amd64.deb 2>/dev/null | head -1)
-[ -n "$DEB" ] || { echo "install-bench: build the package first: mvn -B -ntp -pl agent -am package -DskipTests" >&2; exit 2; }
+[ -n "$DEB" ] || [ -n "${PKG_ROOT:-}" ] || { echo "install-bench: build the package first: mvn -B -ntp -pl agent -am package -DskipTests" >&2; exit 2; }
 
 mkdir -p "$BENCH_DIR"
 IMG="$BENCH_DIR/rootfs-$SIZE_MIB.img"
@@ -40,8 +40,12 @@ echo "image: $SIZE bytes, compressed (zstd $ZSTD_ARGS): $(stat -c %s "$ZST") byt
 
 RUN=$(mktemp -d)
 trap 'rm -rf "$RUN"' EXIT
-dpkg-deb -x "$DEB" "$RUN/pkg"
-AGENT="$RUN/pkg/usr/lib/gitfleet-agent/bin/gitfleet-agent"
+if [ -n "${PKG_ROOT:-}" ]; then
+  AGENT="$PKG_ROOT/usr/lib/gitfleet-agent/bin/gitfleet-agent"   # PKG_ROOT=/ measures the installed package
+else
+  dpkg-deb -x "$DEB" "$RUN/pkg"
+  AGENT="$RUN/pkg/usr/lib/gitfleet-agent/bin/gitfleet-agent"
+fi
 export GITFLEET_AGENT_CDS="$RUN/agent.jsa"
 "$AGENT" --version >/dev/null   # the first start makes the class-data archive, as on a node
 SLOT_BYTES=$(( (SIZE + 64 * 1024 * 1024) / 4096 * 4096 ))
@@ -61,7 +65,7 @@ fresh() { rm -f "$RUN/slot-b.img" && fallocate -l "$SLOT_BYTES" "$RUN/slot-b.img
 agent_install() { # $1: image, $2: size, $3: sha → prints seconds; peak RSS and heap in $RUN/agent.err
   rm -rf "$RUN/state" "$RUN/bootloader.json"
   local t0; t0=$(now)
-  GITFLEET_AGENT_JAVA_OPTS="-Dgitfleet.heapReport=true" /usr/bin/time -f 'peak RSS %M KiB' -o "$RUN/agent.rss" \
+  GITFLEET_AGENT_JAVA_OPTS="-Dgitfleet.heapReport=true" /usr/bin/time -f 'peak RSS %M KiB, CPU %U s user + %S s system' -o "$RUN/agent.rss" \
     "$AGENT" install --config "$RUN/agent.yaml" --image "file://$1" --sha256 "$3" --size "$2" --version v0.0.1 \
     > "$RUN/agent.out" 2> "$RUN/agent.err" || { cat "$RUN/agent.err" >&2; exit 1; }
   since "$t0"
@@ -99,6 +103,7 @@ for round in 1 2 3 4 5; do
   zstd -dc "$RUN/small.img.zst" | dd of="$RUN/slot-b.img" bs=4M iflag=fullblock oflag=direct conv=fsync,notrunc status=none
   P+=("$(since "$t0")")
   S+=("$(agent_install "$RUN/small.img.zst" $((16 << 20)) "$SMALL_SHA")")
+  echo "16 MiB round $round: agent ${S[-1]} s ($(cat "$RUN/agent.rss")), pipeline ${P[-1]} s"
 done
 python3 - "${S[*]}" "${P[*]}" <<'PY'
 import statistics, sys

@@ -70,7 +70,10 @@ class PackageIT {
             assertEquals("-rw-r--r--", modes.get(path), path);
         }
         assertEquals("drwx------", modes.get("./var/lib/gitfleet-agent/"), "the state folder, empty and private");
-        assertTrue(modes.keySet().stream().anyMatch(p -> p.matches("\\./usr/lib/gitfleet-agent/lib/zstd-jni-.*\\.jar")), "the libraries are in lib/");
+        assertTrue(modes.keySet().stream().anyMatch(p -> p.matches("\\./usr/lib/gitfleet-agent/lib/zstd-jni-.*\\.jar")),
+                "the libraries are in lib/");
+        assertTrue(modes.keySet().stream().anyMatch(p -> p.matches(
+                "\\./usr/lib/gitfleet-agent/lib/native/libzstd-jni-.*\\.so")), "zstd's native library, unpacked");
         if (Files.exists(Path.of("dist/grub/gitfleet.cfg"))) {
             assertEquals("-rw-r--r--", modes.get("./usr/share/gitfleet-agent/grub/gitfleet.cfg"), "the GRUB fragment");
         }
@@ -114,9 +117,11 @@ class PackageIT {
                 + "slots: {a: " + slotA + ", b: " + slotB + "}\nbootloader: {type: file, path: " + dir.resolve("boot.json")
                 + "}\n");
         Path cds = dir.resolve("cds/agent.jsa");
-        String out = run(Map.of("GITFLEET_AGENT_CDS", cds.toString()), launcher(), "install", "--config",
-                config.toString(), "--image", zst.toUri().toString(), "--sha256", RootfsImage.sha256(zst), "--size",
-                Long.toString(size), "--version", "v2");
+        // No temporary folder: zstd's native library must come from the package, not be unpacked at run time.
+        Map<String, String> env = Map.of("GITFLEET_AGENT_CDS", cds.toString(),
+                "GITFLEET_AGENT_JAVA_OPTS", "-Djava.io.tmpdir=" + dir.resolve("no-such-folder"));
+        String out = run(env, launcher(), "install", "--config", config.toString(), "--image", zst.toUri().toString(),
+                "--sha256", RootfsImage.sha256(zst), "--size", Long.toString(size), "--version", "v2");
         assertTrue(out.contains("slot b written and verified"), out);
         assertTrue(Files.size(cds) > 0, "the first start made the class-data archive");
         byte[] written = Arrays.copyOf(Files.readAllBytes(slotB), (int) size);
