@@ -83,7 +83,7 @@ for round in $(seq "$ROUNDS"); do
   a=$(agent_install "$ZST" "$SIZE" "$SHA")
   cmp -n "$SIZE" "$IMG" "$RUN/slot-b.img" || { echo "the slot does not hold the image" >&2; exit 1; }
   A+=("$a"); U+=("$u"); V+=("$v")
-  echo "round $round: unverified ${u} s, verified ${v} s, agent ${a} s ($(cat "$RUN/agent.rss"); $(grep -o 'peak heap used: [0-9.]* MiB' "$RUN/agent.err"))"
+  echo "round $round: unverified ${u} s, verified ${v} s, agent ${a} s (the install itself $(grep -o 'in [0-9.]* s' "$RUN/agent.out" | cut -d' ' -f2) s; $(cat "$RUN/agent.rss"); $(grep -o 'peak heap used: [0-9.]* MiB' "$RUN/agent.err"))"
 done
 python3 - "${A[*]}" "${U[*]}" "${V[*]}" <<'PY'
 import statistics, sys
