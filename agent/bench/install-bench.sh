@@ -10,6 +10,7 @@
 #
 #   agent/bench/install-bench.sh                        # 1 GiB image, 3 rounds
 #   SIZE_MIB=256 ROUNDS=5 ZSTD_ARGS="-19 --long=27" agent/bench/install-bench.sh
+#   BEFORE_JAR=old/gitfleet-agent.jar agent/bench/install-bench.sh    # also an older agent jar (java -Xmx64m -jar)
 #
 # Needs: dpkg-deb, zstd, openssl, python3, GNU time; the package (mvn -pl agent -am package -DskipTests). The
 # image is cached in BENCH_DIR (default $TMPDIR/gitfleet-bench): compressing 1 GiB at -19 takes minutes.
@@ -71,8 +72,21 @@ agent_install() { # $1: image, $2: size, $3: sha → prints seconds; peak RSS an
   since "$t0"
 }
 
-declare -a A U V
+before_install() { # $1: image, $2: size, $3: sha → prints seconds
+  rm -rf "$RUN/state" "$RUN/bootloader.json"
+  local t0; t0=$(now)
+  java -Xmx64m -jar "$BEFORE_JAR" install --config "$RUN/agent.yaml" --image "file://$1" --sha256 "$3" --size "$2" \
+    --version v0.0.1 > "$RUN/before.out" 2> "$RUN/before.err" || { cat "$RUN/before.err" >&2; exit 1; }
+  since "$t0"
+}
+
+declare -a A U V B
 for round in $(seq "$ROUNDS"); do
+  if [ -n "${BEFORE_JAR:-}" ]; then
+    fresh
+    B+=("$(before_install "$ZST" "$SIZE" "$SHA")")
+    echo "round $round: before ${B[-1]} s"
+  fi
   fresh; t0=$(now)
   zstd -dc "$ZST" | dd of="$RUN/slot-b.img" bs=4M iflag=fullblock oflag=direct conv=fsync,notrunc status=none
   u=$(since "$t0")
@@ -85,12 +99,15 @@ for round in $(seq "$ROUNDS"); do
   A+=("$a"); U+=("$u"); V+=("$v")
   echo "round $round: unverified ${u} s, verified ${v} s, agent ${a} s (the install itself $(grep -o 'in [0-9.]* s' "$RUN/agent.out" | cut -d' ' -f2) s; $(cat "$RUN/agent.rss"); $(grep -o 'peak heap used: [0-9.]* MiB' "$RUN/agent.err"))"
 done
-python3 - "${A[*]}" "${U[*]}" "${V[*]}" <<'PY'
+python3 - "${A[*]}" "${U[*]}" "${V[*]}" "${B[*]:-}" <<'PY'
 import statistics, sys
 a, u, v = ([float(x) for x in s.split()] for s in sys.argv[1:4])
 ma, mu, mv = statistics.median(a), statistics.median(u), statistics.median(v)
 print(f"medians: agent {ma:.2f} s, unverified {mu:.2f} s, verified {mv:.2f} s")
 print(f"throughput ratio agent/unverified: {mu / ma:.2f}x (goal >= 0.9x); agent/verified: {mv / ma:.2f}x")
+if sys.argv[4].strip():
+    mb = statistics.median(float(x) for x in sys.argv[4].split())
+    print(f"before: {mb:.2f} s; before/unverified {mu / mb:.2f}x, before/verified {mv / mb:.2f}x")
 PY
 
 # The fixed cost: a 16 MiB image, whole process.
@@ -103,7 +120,9 @@ for round in 1 2 3 4 5; do
   zstd -dc "$RUN/small.img.zst" | dd of="$RUN/slot-b.img" bs=4M iflag=fullblock oflag=direct conv=fsync,notrunc status=none
   P+=("$(since "$t0")")
   S+=("$(agent_install "$RUN/small.img.zst" $((16 << 20)) "$SMALL_SHA")")
-  echo "16 MiB round $round: agent ${S[-1]} s ($(cat "$RUN/agent.rss")), pipeline ${P[-1]} s"
+  line="16 MiB round $round: agent ${S[-1]} s ($(cat "$RUN/agent.rss")), pipeline ${P[-1]} s"
+  [ -z "${BEFORE_JAR:-}" ] || line="$line, before $(before_install "$RUN/small.img.zst" $((16 << 20)) "$SMALL_SHA") s"
+  echo "$line"
 done
 python3 - "${S[*]}" "${P[*]}" <<'PY'
 import statistics, sys
