@@ -25,15 +25,23 @@ import java.util.concurrent.CompletableFuture;
 /** The handlers up to the boot switch: check the instruction, stream the image, verify it. */
 final class InstallSteps {
     private final StepContext ctx;
-    private final CompletableFuture<HttpClient> images;
+    private CompletableFuture<HttpClient> images;
     private final VersionRatchet ratchet;
     private WriteSlotCommand.Result written;
 
     InstallSteps(StepContext ctx) {
         this.ctx = ctx;
         this.ratchet = new VersionRatchet(Path.of(ctx.config().stateDir()));
-        // Building an HttpClient loads the TLS stack (a few hundred ms): do it while the rest starts up.
-        this.images = CompletableFuture.supplyAsync(() -> HttpImageSource.newClient(ctx.config().downloadSettings()));
+    }
+
+    /**
+     * Building an HttpClient loads the TLS stack (a few hundred ms): it starts once an image is known to come over
+     * HTTP, so it overlaps the remaining checks, and an idle agent or a file:// install never pays for it.
+     */
+    private void prepareClient() {
+        if (images == null) {
+            images = CompletableFuture.supplyAsync(() -> HttpImageSource.newClient(ctx.config().downloadSettings()));
+        }
     }
 
     Step instructed(Task task) throws IOException {
@@ -59,6 +67,9 @@ final class InstallSteps {
             return Step.of(Event.REFUSED, refuse.reason());
         }
         if (decision instanceof TaskPlanner.WriteImage w) {
+            if (!task.spec().image().url().regionMatches(true, 0, "file:", 0, 5)) {
+                prepareClient();
+            }
             ctx.machine().updateTask(t -> t.withSlots(w.target(), w.previous()));
             return Step.of(Event.IMAGE_CHECKED, "writing slot " + w.target().wire());
         }
@@ -136,7 +147,8 @@ final class InstallSteps {
         try {
             written = new WriteSlotCommand().setSource(source).setSlot(target.wire(), ctx.node().slot(target))
                     .setBootedSlot(ctx.node().slot(task.previous())).setRootDevice(ctx.node().rootDevice())
-                    .setDeclaredSize(image.size()).setListener(listener).setCancelled(ctx.link()::cancelRequested)
+                    .setDeclaredSize(image.size()).setMaxWindow(ctx.config().maxWindowBytes()).setListener(listener)
+                    .setCancelled(ctx.link()::cancelRequested)
                     .call();
         } catch (CancelledException e) {
             return Step.of(Event.CANCEL, e.reason());
@@ -169,6 +181,7 @@ final class InstallSteps {
     }
 
     private HttpClient client() {
+        prepareClient();
         return images.join();
     }
 }

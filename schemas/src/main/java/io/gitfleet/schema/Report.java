@@ -18,11 +18,17 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
         return new Report(API_VERSION, KIND, Metadata.named(node), status);
     }
 
+    /** {@code maxWindow}: the largest zstd window in bytes the agent accepts (its memory cap for an image). */
     public record Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
-                         Map<String, List<String>> failedVersions) {
+                         Map<String, List<String>> failedVersions, Long maxWindow) {
         public Status {
             components = components == null ? Map.of() : Map.copyOf(components);
             failedVersions = failedVersions == null ? Map.of() : Map.copyOf(failedVersions);
+        }
+
+        public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
+                      Map<String, List<String>> failedVersions) {
+            this(agentVersion, components, slots, health, task, failedVersions, null);
         }
 
         /** Whether the bootloader fell back from this version of this component on this node before. */

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitfleet.schema.Action;
+import io.gitfleet.schema.Catalog;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.Problem;
+import io.gitfleet.schema.Report;
 import io.gitfleet.schema.Role;
 import io.gitfleet.schema.Strategy;
 import io.gitfleet.schema.Upgrade;
@@ -112,6 +114,20 @@ class PlannerScenarioTest {
         assertEquals(NodePhase.Blocked, s.row("os-again", "w-1").phase());
         assertEquals("the bootloader fell back from os v1.35.1 on this node before; set spec.retry.w-1 to try again",
                 s.row("os-again", "w-1").message());
+    }
+
+    @Test
+    void aNodeWhoseAgentAllowsASmallerZstdWindowThanTheImageIsBlocked() {
+        s.fleet.catalog = new Catalog.Spec("os", Map.of("stable", "v1.35.1"), s.fleet.catalog.images().stream()
+                .map(i -> !i.version().equals("v1.35.1") ? i : new Catalog.Image(i.version(), i.url(), i.sha256(),
+                        i.size(), i.requires(), i.payload(), 2L << 30)).toList(), List.of(), null);
+        Report.Status w1 = s.observed.get("w-1").report();
+        s.observed.put("w-1", new Observation(new Report.Status(w1.agentVersion(), w1.components(), w1.slots(),
+                w1.health(), null, w1.failedVersions(), 128L << 20), s.now));
+        s.upgrade("os", SimFleet.spec("stable", ONE_BY_ONE)).pass().expectInstructed("w-2");
+        assertEquals(NodePhase.Blocked, s.row("os", "w-1").phase());
+        assertEquals("os v1.35.1 needs a zstd window of 2 GiB; this node's agent allows 128 MiB (maxWindow in its "
+                + "config): raise it or recompress the image with a smaller --long", s.row("os", "w-1").message());
     }
 
     @Test
