@@ -121,6 +121,7 @@ public final class ReconcilerServer implements AutoCloseable {
      * others stand by. Returns the port it listens on.
      */
     public int start() throws Exception {
+        metrics.setHolder(replica::acting);
         AgentApi agents = new AgentApi(state::tokens, reports, board, loop::report, metrics, clock)
                 .setPeers(settings.replica()).setReady(state::ready);
         AgentForwarder standby = new AgentForwarder(vertx, replica::id, replica::holder, settings.replica());

@@ -44,6 +44,7 @@ final class ServerLoopParts implements ReconcileLoop.Parts {
     @Override
     public void look(boolean fetch) {
         standby.look(fetch);
+        observe();
     }
 
     @Override
@@ -64,7 +65,16 @@ final class ServerLoopParts implements ReconcileLoop.Parts {
     public void show(PassResult result, Duration took) {
         state.update(result);
         metrics.pass(took, result.completed());
+        metrics.steps(result.timings());
+        observe();
+    }
+
+    /** What the metrics show of the fleet, whether this replica acts or stands by. */
+    private void observe() {
         metrics.statuses(state.upgrades().values());
+        metrics.fleet(state.fleetStatus());
+        metrics.nodes(state.reports());
+        state.history(1).stream().findFirst().ifPresent(c -> metrics.statusCommitted(Instant.parse((String) c.get("time"))));
     }
 
     @Override
