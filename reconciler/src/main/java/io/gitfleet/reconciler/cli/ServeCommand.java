@@ -92,6 +92,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "the acting replica's lease on the status branch, renewed every third of it (default 15s)")
     String lease;
 
+    @Option(names = "--accept-history", paramLabel = "SHA",
+            description = "before serving, accept this head of the approved branch (and the status branch as it is) "
+                    + "after a history rewrite, a rewound status branch or a refused signature")
+    String acceptHistory;
+
     @Spec
     CommandSpec spec;
 
@@ -113,6 +118,10 @@ final class ServeCommand implements Callable<Integer> {
         remote.dataDir = dataDir;
         WebhookSecrets secrets = webhookSecretFile != null ? WebhookSecrets.sharedFromFile(webhookSecretFile)
                 : WebhookSecrets.fromEnvironment(System.getenv());
+        if (acceptHistory != null) {
+            spec.commandLine().getOut().println(HistoryAcceptance.accept(remote.mirror(), statusBranch, branch,
+                    acceptHistory));
+        }
         ServerSettings settings = new ServerSettings(remote.repo, remote.auth(), dataDir, listen.substring(0, colon),
                 port, branch, statusBranch, UsageException.duration("--poll", poll),
                 UsageException.duration("--status-interval", statusInterval),

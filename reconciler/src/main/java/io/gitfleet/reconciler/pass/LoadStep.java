@@ -6,6 +6,7 @@ import io.gitfleet.reconciler.git.ApprovalVerdict;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.FleetReader;
 import io.gitfleet.reconciler.git.SignatureCheck;
+import io.gitfleet.reconciler.git.TrustAnchors;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -42,8 +43,14 @@ final class LoadStep implements Step {
             }
         }
         SignatureCheck signatures = new SignatureCheck(mirror.repository(), s.options.keyDir());
-        s.verdict = new ApprovalCheck(mirror.repository(), signatures).check(lastAccepted, s.head, acknowledged);
+        // the base is what this reconciler checked itself; the status branch's record is only a claim
+        TrustAnchors anchors = new TrustAnchors(mirror.repository());
+        s.verdict = new ApprovalCheck(mirror.repository(), signatures)
+                .check(anchors.approved(), lastAccepted, s.head, acknowledged);
         s.accepted = s.verdict.accepted();
+        if (s.accepted != null) {
+            anchors.approve(s.accepted);
+        }
         if (s.verdict instanceof ApprovalVerdict.HistoryRewritten h) {
             hold(s, "HistoryRewritten", h.message(s.approvedBranch));
         } else if (s.verdict instanceof ApprovalVerdict.Refused r) {
