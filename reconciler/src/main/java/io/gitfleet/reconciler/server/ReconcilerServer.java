@@ -115,9 +115,8 @@ public final class ReconcilerServer implements AutoCloseable {
                 standby.forward(ctx);
             }
         };
-        http = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(0))
-                .requestHandler(HttpApi.router(vertx, report, new StatusApi(state), metrics,
-                        WebhookSettings.defaults(settings.secrets()), this::onWebhook))
+        http = HttpApi.server(vertx, HttpLimits.DEFAULTS, HttpApi.router(vertx, HttpLimits.DEFAULTS, agents, report,
+                        new StatusApi(state), metrics, WebhookSettings.defaults(settings.secrets()), this::onWebhook))
                 .listen(settings.port(), settings.host()).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         int port = http.actualPort();
