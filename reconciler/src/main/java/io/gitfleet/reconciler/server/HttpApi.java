@@ -27,14 +27,16 @@ public final class HttpApi {
 
     public static Router router(Vertx vertx, AgentApi agents, StatusApi status, ServerMetrics metrics,
                                 WebhookSettings webhooks, Consumer<WebhookEvent> webhookSink) {
-        return router(vertx, HttpLimits.DEFAULTS, agents, agents::report, status, metrics, webhooks, webhookSink);
+        return router(vertx, HttpLimits.DEFAULTS, Health.ALWAYS, agents, agents::report, status, metrics, webhooks,
+                webhookSink);
     }
 
     /**
      * @param agents checks the agent's token from the headers, before a byte of the body is read
      * @param report the agent round trip: {@link AgentApi#report}, or a replica's choice to act or forward
      */
-    public static Router router(Vertx vertx, HttpLimits limits, AgentApi agents, Handler<RoutingContext> report,
+    public static Router router(Vertx vertx, HttpLimits limits, Health health, AgentApi agents,
+                                Handler<RoutingContext> report,
                                 StatusApi status, ServerMetrics metrics, WebhookSettings webhooks,
                                 Consumer<WebhookEvent> webhookSink) {
         Router router = Router.router(vertx);
@@ -49,8 +51,8 @@ public final class HttpApi {
         router.get("/api/v1/upgrades").handler(status::upgrades);
         router.get("/api/v1/nodes").handler(status::nodes);
         router.get("/api/v1/history").handler(status::history);
-        router.get("/healthz").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
-                .end("{\"status\":\"ok\"}"));
+        router.get("/healthz").handler(ctx -> health(ctx, health));
+        router.get("/readyz").handler(ctx -> health(ctx, health));
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         WebhookRoutes.mount(router, webhooks.withMetrics(metrics), webhookSink);
@@ -59,6 +61,16 @@ public final class HttpApi {
         router.route().last().handler(ctx -> ApiError.write(ctx, new ApiError(404, "not_found",
                 "no such path: " + ctx.request().path())));
         return router;
+    }
+
+    /** 200 {@code {"status":"ok"}}, or 503 {@code {"status":"failing","reason":…}} when the server cannot act. */
+    private static void health(RoutingContext ctx, Health health) {
+        java.util.Optional<String> problem = health.problem();
+        Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        doc.put("status", problem.isEmpty() ? "ok" : "failing");
+        problem.ifPresent(p -> doc.put("reason", io.gitfleet.reconciler.git.GitUrls.redact(p)));
+        ctx.response().setStatusCode(problem.isEmpty() ? 200 : 503).putHeader("Content-Type", "application/json")
+                .end(io.vertx.core.buffer.Buffer.buffer(io.gitfleet.schema.Documents.toJsonBytes(doc)));
     }
 
     /**

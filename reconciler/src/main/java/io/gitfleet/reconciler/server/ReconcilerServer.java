@@ -67,6 +67,7 @@ public final class ReconcilerServer implements AutoCloseable {
     private final AtomicBoolean fetchRequested = new AtomicBoolean(true);
     private final LeaseKeeper lease;
     private final Replica replica;
+    private final Health health;
     private AgentForwarder forwarder;
     private HttpServer http;
     /** What a standby last showed: the status commit, and the fleet at the commit the holder acted on. */
@@ -88,6 +89,8 @@ public final class ReconcilerServer implements AutoCloseable {
         this.board = new InstructionBoard(vertx);
         this.replica = new Replica(lease, board, writer, vertx, clock, this::onAcquired);
         this.metrics = new ServerMetrics(board);
+        this.health = new Health(clock, settings.replica().lease().plus(settings.auth().timeout().multipliedBy(3)),
+                replica::acting);
         this.pass = new ReconcilePass(mirror, writer, reports, replica,
                 CatalogSources.inDataDir(settings.dataDir(), settings.catalogs()),
                 new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")));
@@ -115,7 +118,8 @@ public final class ReconcilerServer implements AutoCloseable {
                 standby.forward(ctx);
             }
         };
-        http = HttpApi.server(vertx, HttpLimits.DEFAULTS, HttpApi.router(vertx, HttpLimits.DEFAULTS, agents, report,
+        http = HttpApi.server(vertx, HttpLimits.DEFAULTS, HttpApi.router(vertx, HttpLimits.DEFAULTS, health, agents,
+                        report,
                         new StatusApi(state), metrics, WebhookSettings.defaults(settings.secrets()), this::onWebhook))
                 .listen(settings.port(), settings.host()).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
@@ -150,6 +154,7 @@ public final class ReconcilerServer implements AutoCloseable {
 
     /** A standby looks at the shared branch first, so that it decides (and shows) what is there now. */
     private void leaseTick() {
+        health.tick();
         if (!replica.acting()) {
             try {
                 writer.store().refresh();
@@ -237,6 +242,7 @@ public final class ReconcilerServer implements AutoCloseable {
             }
             PassResult result = pass.run(clock.instant(), fetchRequested.getAndSet(false));
             state.update(result);
+            health.passed(result);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (took.compareTo(SLOW_PASS) > 0) {
                 LOG.info(() -> "slow pass: " + took.toMillis() + " ms (" + String.join(", ", result.timings().entrySet()

@@ -48,7 +48,7 @@ class UnauthenticatedClientsIT {
         metrics = new ServerMetrics(board);
         AgentApi agents = new AgentApi(() -> tokens, new ReportBook(), board, () -> { }, metrics, Clock.systemUTC());
         WebhookSettings hooks = WebhookSettings.defaults(WebhookSecrets.shared("webhook-secret"));
-        server = HttpApi.server(vertx, limits, HttpApi.router(vertx, limits, agents, agents::report,
+        server = HttpApi.server(vertx, limits, HttpApi.router(vertx, limits, Health.ALWAYS, agents, agents::report,
                         new StatusApi(new AgentApiIT.EmptySource(inventory)), metrics, hooks, e -> { }))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         port = server.actualPort();
