@@ -31,7 +31,40 @@ public final class ApprovalCheck {
     }
 
     /**
-     * @param lastAccepted the last commit acted on (from the status branch), or null on the first pass
+     * The check as a pass runs it. The reconciler's own anchor, when it has one, is the base; the status branch's
+     * record of the last commit acted on is then ignored, because anyone who can push there can write any commit
+     * into it. Without an anchor (a new data dir) the record is a claim: the head must descend from it, and the
+     * claimed commit is checked under its own policy and keys (as on first use) before the range after it is.
+     *
+     * @param anchor   the last commit this reconciler accepted itself ({@link TrustAnchors#approved()}), or null
+     * @param recorded the status branch's {@code lastAppliedCommit}, or null
+     */
+    public ApprovalVerdict check(ObjectId anchor, ObjectId recorded, ObjectId head, ObjectId acknowledged)
+            throws IOException {
+        if (anchor != null || recorded == null || (acknowledged != null && acknowledged.equals(head))) {
+            return check(anchor, head, acknowledged);
+        }
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit claimed;
+            try {
+                claimed = walk.parseCommit(recorded);
+            } catch (MissingObjectException e) {
+                return new ApprovalVerdict.HistoryRewritten(null, recorded, head);
+            }
+            if (!walk.isMergedInto(claimed, walk.parseCommit(head))) {
+                return new ApprovalVerdict.HistoryRewritten(null, recorded, head);
+            }
+            String why = problem(claimed, claimed);
+            if (why != null) {
+                return new ApprovalVerdict.Refused(null, recorded, why
+                        + " (the status branch records it as acted on; this reconciler has not checked it)");
+            }
+        }
+        return check(recorded, head, null);
+    }
+
+    /**
+     * @param lastAccepted the last commit acted on, as checked by this reconciler, or null on the first pass
      * @param head         the approved branch's head
      * @param acknowledged a head an operator accepted as it is ({@code --accept-history}), or null
      */

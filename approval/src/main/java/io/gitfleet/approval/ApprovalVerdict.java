@@ -11,12 +11,21 @@ public sealed interface ApprovalVerdict {
     record Accepted(ObjectId accepted, int newCommits) implements ApprovalVerdict {
     }
 
-    /** The branch moved to a commit that does not descend from the last one acted on (a force-push). */
-    record HistoryRewritten(ObjectId accepted, ObjectId head) implements ApprovalVerdict {
+    /**
+     * The branch moved to a commit that does not descend from the last one acted on (a force-push, or a branch
+     * moved back). {@code accepted} is that last commit when this reconciler checked it itself (its trust anchor);
+     * null when it is only the status branch's claim, which is not acted on.
+     */
+    record HistoryRewritten(ObjectId accepted, ObjectId last, ObjectId head) implements ApprovalVerdict {
+        public HistoryRewritten(ObjectId accepted, ObjectId head) {
+            this(accepted, accepted, head);
+        }
+
         public String message(String branch) {
-            return branch + " moved to " + head.name() + ", which does not descend from " + accepted.name()
+            return branch + " moved to " + head.name() + ", which does not descend from " + last.name()
                     + ", the last commit acted on; no new node starts until an operator accepts it with "
-                    + "gitfleet reconcile --once --repo URL --accept-history " + head.name();
+                    + "--accept-history " + head.name() + " (gitfleet serve, or gitfleet reconcile --once with the "
+                    + "reconciler's --data-dir)";
         }
     }
 

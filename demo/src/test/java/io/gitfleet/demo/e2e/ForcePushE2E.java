@@ -98,10 +98,11 @@ class ForcePushE2E {
                     .count();
             assertTrue(pendingWhileHeld > 0, "some nodes were held back");
 
-            // the operator's acknowledgement, from another process, while the server runs
+            // the operator's acknowledgement, from another process, while the server runs: in the server's data dir,
+            // where its trust anchor lives (the status branch's record is never trusted, docs/approval.md)
             Instant ack = Instant.now();
             FleetUnderTest.Cli cli = f.gitfleet("reconcile", "--once", "--repo", f.repo.bare.toString(),
-                    "--data-dir", tmp.resolve("operator").toString(), "--accept-history", rewritten);
+                    "--data-dir", f.root.resolve("reconciler").toString(), "--accept-history", rewritten);
             assertEquals(0, cli.exit(), cli.output());
             f.await("the running reconciler resumes after the acknowledgement", Duration.ofSeconds(60), () -> {
                 FleetStatus fleet = f.fleetStatusAt("gitfleet/status");

@@ -102,6 +102,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "https://github.com/ops/fleet/pull/{number}")
     String pullRequestUrl;
 
+    @Option(names = "--accept-history", paramLabel = "SHA",
+            description = "before serving, accept this head of the approved branch (and the status branch as it is) "
+                    + "after a history rewrite, a rewound status branch or a refused signature")
+    String acceptHistory;
+
     @Spec
     CommandSpec spec;
 
@@ -121,8 +126,13 @@ final class ServeCommand implements Callable<Integer> {
                 "share", "gitfleet");
         Files.createDirectories(dataDir);
         remote.dataDir = dataDir;
-        WebhookSecrets secrets = webhookSecretFile != null ? WebhookSecrets.sharedFromFile(webhookSecretFile)
+        WebhookSecrets secrets = webhookSecretFile != null
+                ? WebhookSecrets.shared(SecretFiles.read("--webhook-secret-file", webhookSecretFile))
                 : WebhookSecrets.fromEnvironment(System.getenv());
+        if (acceptHistory != null) {
+            spec.commandLine().getOut().println(HistoryAcceptance.accept(remote.mirror(), statusBranch, branch,
+                    acceptHistory));
+        }
         ServerSettings settings = new ServerSettings(remote.repo, remote.auth(), dataDir, listen.substring(0, colon),
                 port, branch, statusBranch, UsageException.duration("--poll", poll),
                 UsageException.duration("--status-interval", statusInterval),
@@ -161,21 +171,9 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }
             return new ReplicaSettings(replicaId, advertiseUrl, UsageException.duration("--lease", lease), peers,
-                    peerSecretFile == null ? null : readSecret(peerSecretFile));
+                    peerSecretFile == null ? null : SecretFiles.read("--peer-secret-file", peerSecretFile).strip());
         } catch (IllegalArgumentException e) {
             throw new UsageException("replica settings: " + e.getMessage());
-        }
-    }
-
-    private static String readSecret(Path file) {
-        try {
-            String secret = Files.readString(file).strip();
-            if (secret.contains("\n")) {
-                throw new UsageException("--peer-secret-file " + file + ": must hold one line");
-            }
-            return secret;
-        } catch (java.io.IOException e) {
-            throw new UsageException("--peer-secret-file " + file + ": cannot be read (" + e.getMessage() + ")");
         }
     }
 
@@ -192,6 +190,6 @@ final class ServeCommand implements Callable<Integer> {
         if (forgeUrl == null || forgeTokenFile == null) {
             throw new UsageException("--forge needs --forge-url and --forge-token-file");
         }
-        return ForgeClient.create(f, forgeUrl, Files.readString(forgeTokenFile).strip(), Duration.ofSeconds(10));
+        return ForgeClient.create(f, forgeUrl, SecretFiles.read("--forge-token-file", forgeTokenFile).strip(), Duration.ofSeconds(10));
     }
 }

@@ -8,6 +8,7 @@ import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.FleetReader;
 import io.gitfleet.schema.Fleet;
 import io.gitfleet.schema.LoadedFleet;
+import io.gitfleet.reconciler.git.TrustAnchors;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -45,9 +46,14 @@ final class LoadStep implements Step {
             }
         }
         SignatureCheck signatures = new SignatureCheck(mirror.repository(), s.options.keyDir());
+        // the base is what this reconciler checked itself; the status branch's record is only a claim
+        TrustAnchors anchors = new TrustAnchors(mirror.repository());
         ApprovalCheck approvals = new ApprovalCheck(mirror.repository(), signatures);
-        s.verdict = approvals.check(lastAccepted, s.head, acknowledged);
+        s.verdict = approvals.check(anchors.approved(), lastAccepted, s.head, acknowledged);
         s.accepted = s.verdict.accepted();
+        if (s.accepted != null) {
+            anchors.approve(s.accepted);
+        }
         if (s.verdict instanceof ApprovalVerdict.HistoryRewritten h) {
             hold(s, "HistoryRewritten", h.message(s.approvedBranch));
         } else if (s.verdict instanceof ApprovalVerdict.Refused r) {

@@ -146,10 +146,26 @@ final class RolloutStep {
                 row.failureReason(null);
                 row.message("the target changed to " + to);
             }
+            if (row.phase == NodePhase.Skipped && !stillAtTarget(row.node)) {
+                // a report is the node's word for one moment: one claim of the target must not end its rollout
+                row.moveTo(NodePhase.Pending, ctx.now);
+                row.message("no longer reports " + spec.component() + " " + to + ": planned again");
+            }
             if (row.phase == NodePhase.Pending || row.phase == NodePhase.Blocked) {
                 judge(row, to, retry);
             }
         }
+    }
+
+    /** Whether a Skipped node's latest report still shows the target (no report: nothing new, it stays). */
+    private boolean stillAtTarget(String node) {
+        Observation o = ctx.observation(node);
+        if (o == null) {
+            return true;
+        }
+        Map<String, String> components = o.report().components();
+        return verdicts.computeIfAbsent(verdictKey(components), k -> CatalogRules.judge(catalog, spec.component(),
+                target, components, spec.allowDowngrade())) instanceof NodeVerdict.AtTarget;
     }
 
     private void judge(WorkRow row, String to, String retry) {

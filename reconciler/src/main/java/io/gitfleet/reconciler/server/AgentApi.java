@@ -6,6 +6,7 @@ import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.Problem;
 import io.gitfleet.schema.ReadResult;
 import io.gitfleet.schema.Report;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,9 @@ public final class AgentApi {
         if (reports.record(node, report.status(), clock.instant())) {
             triggerPass.run();
         }
-        board.next(node, report.status().task(), wait).onComplete(done -> {
+        Promise<Void> gone = Promise.promise();
+        ctx.response().closeHandler(v -> gone.tryComplete());
+        board.next(node, report.status().task(), wait, gone.future()).onComplete(done -> {
             if (ctx.response().closed()) {
                 return;
             }

@@ -46,6 +46,29 @@ public final class ApiError extends RuntimeException {
         return code;
     }
 
+    /**
+     * Writes the refusal of a request whose body was not read, then closes the connection: the unread body would
+     * otherwise be parsed as the connection's next request, and its sender may never stop sending.
+     */
+    public static void writeAndClose(RoutingContext ctx, ApiError e) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        boolean http1 = ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2;
+        if (http1) {
+            ctx.response().putHeader("Connection", "close");
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("error", e.code);
+        doc.put("reason", e.getMessage());
+        ctx.response().setStatusCode(e.status).putHeader("Content-Type", "application/json")
+                .end(Buffer.buffer(Documents.toJsonBytes(doc))).onComplete(done -> {
+                    if (http1) {
+                        ctx.request().connection().close();
+                    }
+                });
+    }
+
     /** Writes any failure of a route as the error document; unknown failures are 500 without details. */
     public static void write(RoutingContext ctx, Throwable failure) {
         int status;

@@ -63,6 +63,10 @@ public final class ReconcileLoop {
         /** Commits the batched status when its interval has passed. */
         void flushDue() throws IOException;
 
+        /** The loop's own thread is turning (every flush period, acting or not): for the health check. */
+        default void turning() {
+        }
+
         /** Plans one pull request (its own step list, {@link PullRequestPlans}). */
         PullRequestPlans.Outcome plan(WebhookEvent.PlanPullRequest pr, Instant now);
 
@@ -256,6 +260,7 @@ public final class ReconcileLoop {
     }
 
     private void flushDue() {
+        parts.turning();
         if (!parts.acting()) {
             return;
         }

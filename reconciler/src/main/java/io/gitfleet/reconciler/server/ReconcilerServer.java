@@ -59,6 +59,7 @@ public final class ReconcilerServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Health health;
     private HttpServer http;
 
     public ReconcilerServer(ServerSettings settings, Clock clock) throws IOException {
@@ -93,8 +94,11 @@ public final class ReconcilerServer implements AutoCloseable {
                 new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")));
         PullRequestPlans plans = new PullRequestPlans(mirror, writer, reports, settings.forge(), settings.publicUrl());
         StandbyView standby = new StandbyView(store, mirror, state);
+        // the loop turns every second; stuck: no turn for a lease plus three Git timeouts
+        this.health = new Health(clock, settings.replica().lease().plus(settings.auth().timeout().multipliedBy(3)),
+                replica::acting);
         this.loop = new ReconcileLoop(new ServerLoopParts(replica, standby, reports, writer, pass, hooks.beforePass,
-                state, metrics, plans), clock, (task, nanos) -> {
+                state, metrics, plans, health), clock, (task, nanos) -> {
             try {
                 loopThread.schedule(task, nanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
@@ -134,11 +138,10 @@ public final class ReconcilerServer implements AutoCloseable {
                 standby.forward(ctx);
             }
         };
-        io.vertx.ext.web.Router router = HttpApi.router(vertx, report, new StatusApi(state), metrics,
-                WebhookSettings.defaults(settings.secrets()), this::onWebhook);
+        io.vertx.ext.web.Router router = HttpApi.router(vertx, HttpLimits.DEFAULTS, health, agents, report,
+                new StatusApi(state), metrics, WebhookSettings.defaults(settings.secrets()), this::onWebhook);
         HttpApi.readiness(router, this::readiness);
-        http = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(0))
-                .requestHandler(router)
+        http = HttpApi.server(vertx, HttpLimits.DEFAULTS, router)
                 .listen(settings.port(), settings.host()).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         int port = http.actualPort();
@@ -181,7 +184,12 @@ public final class ReconcilerServer implements AutoCloseable {
      */
     Map<String, Object> readiness() {
         Map<String, Object> r = new java.util.LinkedHashMap<>();
-        r.put("ready", state.ready());
+        java.util.Optional<String> problem = health.problem();
+        r.put("ready", state.ready() && problem.isEmpty());
+        problem.ifPresent(p -> r.put("reason", io.gitfleet.reconciler.git.GitUrls.redact(p)));
+        if (!state.ready()) {
+            r.put("reason", "the fleet is not loaded yet: the first pass has not completed");
+        }
         r.put("role", replica.acting() ? "holder" : "standby");
         r.put("replica", replica.id());
         r.put("holder", replica.acting() ? replica.id() : replica.holder());

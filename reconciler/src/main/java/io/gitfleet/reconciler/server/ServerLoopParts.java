@@ -22,9 +22,11 @@ final class ServerLoopParts implements ReconcileLoop.Parts {
     private final ServerState state;
     private final ServerMetrics metrics;
     private final PullRequestPlans plans;
+    private final Health health;
 
     ServerLoopParts(Replica replica, StandbyView standby, ReportBook reports, StatusWriter writer, ReconcilePass pass,
-                    Runnable beforePass, ServerState state, ServerMetrics metrics, PullRequestPlans plans) {
+                    Runnable beforePass, ServerState state, ServerMetrics metrics, PullRequestPlans plans,
+                    Health health) {
         this.replica = replica;
         this.standby = standby;
         this.reports = reports;
@@ -34,6 +36,12 @@ final class ServerLoopParts implements ReconcileLoop.Parts {
         this.state = state;
         this.metrics = metrics;
         this.plans = plans;
+        this.health = health;
+    }
+
+    @Override
+    public void turning() {
+        health.tick();
     }
 
     @Override
@@ -64,6 +72,7 @@ final class ServerLoopParts implements ReconcileLoop.Parts {
     @Override
     public void show(PassResult result, Duration took) {
         state.update(result);
+        health.passed(result);
         metrics.pass(took, result.completed());
         metrics.steps(result.timings());
         observe();

@@ -227,6 +227,19 @@ class PlannerScenarioTest {
         assertNull(s.row("os", "w-2").from());
     }
 
+    /** One report claiming the target must not end the node's rollout: its next true report plans it again. */
+    @Test
+    void aSkippedNodeThatReportsAnotherVersionLaterIsPlannedAgain() {
+        s.report("w-1", "v1.35.1");
+        Strategy wide = new Strategy(Strategy.Order.WORKERS_FIRST, 0, null, null, true, 0);
+        s.fleet.budget(null);
+        s.upgrade("os", SimFleet.spec("stable", wide)).pass();
+        assertEquals(NodePhase.Skipped, s.row("os", "w-1").phase());
+        s.report("w-1", "v1.34.1").pass();
+        assertTrue(s.instructed().contains("w-1"), s.instructed().toString());
+        assertEquals(NodePhase.Instructed, s.row("os", "w-1").phase());
+    }
+
     @Test
     void downgradeIsRejectedUnlessAllowed() {
         s.report("w-3", "v1.36.0").upgrade("os", SimFleet.spec("stable", ONE_BY_ONE)).pass()
