@@ -27,11 +27,16 @@ final class BootClock {
     void userspace(String what, Vm.Line line) {
         Matcher m = UPTIME.matcher(line.text());
         String kernel = m.find() ? m.group(1) + " s in the kernel and initramfs" : "";
-        lines.add(String.format(Locale.ROOT, "  %-40s %5.1f s to userspace (%s)", what, seconds(bootStarted), kernel));
+        lines.add(String.format(Locale.ROOT, "  %-44s %5.1f s to userspace (%s)", what, seconds(bootStarted), kernel));
+    }
+
+    /** Time since the boot being measured started. */
+    void lap(String what) {
+        lines.add(String.format(Locale.ROOT, "  %-44s %5.1f s after it", what, seconds(bootStarted)));
     }
 
     void event(String what) {
-        lines.add(String.format(Locale.ROOT, "  %-40s at %5.1f s", what, seconds(origin)));
+        lines.add(String.format(Locale.ROOT, "  %-44s at %5.1f s", what, seconds(origin)));
     }
 
     String report() {

@@ -34,7 +34,8 @@ class UpgradeVmE2E {
             vm.start();
             clock.started();
             vm.awaitLine(0, "gitfleet-vm: slot a runs .*VERSION_ID=1\\.0\\.0", BOOT);
-            clock.userspace("first boot, slot a (v1)", vm.awaitLine(0, "gitfleet-vm: userspace up", BOOT));
+            clock.userspace("first boot, slot a (v1), from QEMU's start",
+                    vm.awaitLine(0, "gitfleet-vm: userspace up", BOOT));
             vm.awaitTrue("the node's report is on the status branch", BOOT, () -> fleet.reported(HostFleet.NODE));
             clock.event("first report on the status branch");
 
@@ -46,11 +47,13 @@ class UpgradeVmE2E {
             clock.event("v2 instructed and writing");
             int staged = vm.awaitLine(m, "\\(REBOOTING\\)", INSTALL).end();
             clock.event("v2 written, verified, staged");
-            vm.awaitLine(staged, "Booting `gitfleet slot b'", BOOT);
-            clock.started();
             vm.awaitLine(staged, "gitfleet: booting slot b from hd0,gpt4 \\(primary a\\)", BOOT);
+            clock.started();
             vm.awaitLine(staged, "gitfleet-vm: slot b runs .*VERSION_ID=2\\.0\\.0", BOOT);
-            clock.userspace("reboot into slot b (v2)", vm.awaitLine(staged, "gitfleet-vm: userspace up", BOOT));
+            clock.userspace("slot b (v2), from GRUB's line",
+                    vm.awaitLine(staged, "gitfleet-vm: userspace up", BOOT));
+            vm.awaitLine(staged, "resuming os-v2#1", BOOT);
+            clock.lap("the agent's first line in slot b");
             vm.awaitLine(staged, "os-v2#1 \\(COMPLETED\\)", INSTALL);
             clock.event("v2 healthy, slot b marked good");
             vm.awaitTrue("os-v2 Succeeded on the status branch", INSTALL, () -> phase(fleet, "os-v2")
@@ -65,14 +68,18 @@ class UpgradeVmE2E {
             fleet.approveUpgrade("os-v3", "3.0.0", List.of(HostFleet.NODE, HostFleet.SILENT_NODE), "os-v2");
             int staged3 = vm.awaitLine(m3, "\\(REBOOTING\\)", INSTALL).end();
             vm.awaitLine(staged3, "gitfleet: booting slot a from hd0,gpt3 \\(primary b\\)", BOOT);
-            clock.started();
+            clock.event("GRUB tries slot a (v3)");
             vm.awaitLine(staged3, "gitfleet test OS 3\\.0\\.0 cannot start", BOOT);
             int panic = vm.awaitLine(staged3, "Kernel panic", BOOT).end();
-            clock.event("v3 booted and its kernel panicked");
+            clock.event("v3's kernel panicked");
             vm.awaitLine(panic, "gitfleet: booting slot b from hd0,gpt4 \\(primary b\\)", BOOT);
+            clock.event("GRUB falls back to slot b");
+            clock.started();
             vm.awaitLine(panic, "gitfleet-vm: slot b runs .*VERSION_ID=2\\.0\\.0", BOOT);
-            clock.userspace("panic reboot back into slot b", vm.awaitLine(panic, "gitfleet-vm: userspace up", BOOT));
+            clock.userspace("fallback boot of slot b (v2)",
+                    vm.awaitLine(panic, "gitfleet-vm: userspace up", BOOT));
             vm.awaitLine(panic, "os-v3#1 \\(FAILED\\) .* rolled back by bootloader", INSTALL);
+            clock.event("the agent reports rolled back by bootloader");
             vm.awaitTrue("os-v3 Failed on the status branch", INSTALL, () -> phase(fleet, "os-v3")
                     == UpgradePhase.Failed);
             UpgradeStatus.NodeRow v3 = fleet.row("os-v3", HostFleet.NODE);

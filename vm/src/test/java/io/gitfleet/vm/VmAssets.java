@@ -57,7 +57,10 @@ final class VmAssets {
 
     static synchronized VmAssets get() throws Exception {
         if (built == null) {
+            long t0 = System.nanoTime();
             built = build();
+            System.out.printf(java.util.Locale.ROOT, "VM assets built in %.1f s (node package: %s)%n",
+                    (System.nanoTime() - t0) / 1e9, built.packageSource);
         }
         return built;
     }
