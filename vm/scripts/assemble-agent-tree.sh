@@ -17,6 +17,10 @@ if [ ! -f "$runtime/READY" ]; then
     # The default class-data-sharing archive for the runtime's own classes (start-up under TCG).
     "$runtime.tmp/bin/java" -Xshare:dump -XX:SharedArchiveFile="$runtime.tmp/lib/server/classes.jsa" >/dev/null
     touch "$runtime.tmp/READY"
+    # Runtimes of another JDK or module list are stale now.
+    for old in "$cache"/runtime-*; do
+        [ "$old" = "$runtime.tmp" ] || rm -rf "$old"
+    done
     mv "$runtime.tmp" "$runtime"
 fi
 home="$out/usr/lib/gitfleet-agent"
