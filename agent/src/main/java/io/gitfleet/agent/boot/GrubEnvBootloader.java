@@ -40,10 +40,9 @@ public final class GrubEnvBootloader implements Bootloader {
     @Override
     public BootEnv read() throws IOException {
         if (!Files.exists(envFile)) {
-            edit("create");
-        }
-        if (!intact()) {
-            repair();
+            recreate(false);
+        } else if (!intact()) {
+            recreate(true);
         }
         Map<String, String> vars = list();
         Slot primary = parseSlot(vars.get(PRIMARY), Slot.A);
@@ -94,20 +93,30 @@ public final class GrubEnvBootloader implements Bootloader {
     }
 
     /**
-     * A torn or overwritten block: GRUB cannot read it either, so it boots its default (slot a) and saves nothing.
-     * The running slot is the only one known to boot: a fresh block makes it the primary and good. The broken
-     * block is kept next to it for a person to look at, and the log says what was found.
+     * A missing block (a fresh node, a lost file) or a torn or overwritten one: GRUB cannot read it either, so it
+     * boots its default (slot a) and saves nothing. The running slot is the only one known to boot: the new block
+     * makes it the primary and good. A broken block is kept next to it for a person to look at, and the log says
+     * what was found.
      */
-    private void repair() throws IOException {
-        Slot running = probe.booted().orElseThrow(() -> new IOException("the GRUB environment block " + envFile
-                + " is corrupt and the booted slot is unknown; recreate it with: grub-editenv " + envFile + " create"));
-        Path kept = envFile.resolveSibling(envFile.getFileName() + ".corrupt");
-        Files.move(envFile, kept, StandardCopyOption.REPLACE_EXISTING);
+    private void recreate(boolean corrupt) throws IOException {
+        Slot running = probe.booted().orElse(null);
+        if (corrupt && running == null) {
+            throw new IOException("the GRUB environment block " + envFile + " is corrupt and the booted slot is unknown;"
+                    + " recreate it with: grub-editenv " + envFile + " create");
+        }
+        String found = "missing";
+        if (corrupt) {
+            Path kept = envFile.resolveSibling(envFile.getFileName() + ".corrupt");
+            Files.move(envFile, kept, StandardCopyOption.REPLACE_EXISTING);
+            found = "corrupt (no '" + HEADER.strip() + "' header; kept as " + kept + ")";
+        }
         edit("create");
-        edit("set", PRIMARY + "=" + running.wire(), var(running) + "=good");
-        System.err.println(Instant.now() + " the GRUB environment block " + envFile + " was corrupt (no '"
-                + HEADER.strip() + "' header); recreated it with slot " + running.wire()
-                + " (running) as primary and good, the old block kept as " + kept);
+        if (running != null) {
+            edit("set", PRIMARY + "=" + running.wire(), var(running) + "=good");
+        }
+        System.err.println(Instant.now() + " the GRUB environment block " + envFile + " was " + found
+                + (running != null ? "; recreated it with slot " + running.wire() + " (running) as primary and good"
+                : "; created an empty one (GRUB boots slot a)"));
     }
 
     Map<String, String> list() throws IOException {

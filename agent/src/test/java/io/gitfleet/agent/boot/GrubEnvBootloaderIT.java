@@ -50,6 +50,16 @@ class GrubEnvBootloaderIT {
         assertNull(e.tryOnce());
         assertEquals(Slot.A, e.booted());
         assertEquals("11111111-2222", e.bootId());
+        assertEquals(SlotState.GOOD, e.a(), "the running slot of a node without a block is the one that boots");
+    }
+
+    @Test
+    void aLostBlockIsRecreatedWithTheRunningSlotAsPrimary() throws Exception {
+        booted = Slot.B;
+        BootEnv e = grub.read();
+        assertEquals(Slot.B, e.primary());
+        assertEquals(SlotState.GOOD, e.b());
+        assertEquals(SlotState.UNKNOWN, e.a());
     }
 
     @Test
