@@ -8,14 +8,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A grubenv torn by a power cut (its block zeroed): GRUB cannot load it, still boots the good slot (a, with
- * nothing in the environment), and the agent says what it found and recreates the block.
+ * A grubenv torn by a power cut (its block zeroed), then one deleted: GRUB cannot load it, still boots the good
+ * slot (a, with nothing in the environment), and the agent says what it found and recreates the block.
  */
 class BadGrubenvVmE2E {
     static final Duration BOOT = UpgradeVmE2E.BOOT;
 
     @Test
-    void aTornGrubenvStillBootsTheGoodSlotAndTheAgentRecreatesIt() throws Exception {
+    void aTornOrMissingGrubenvStillBootsTheGoodSlotAndTheAgentRecreatesIt() throws Exception {
         VmAssets assets = VmAssets.get();
         Path root = assets.project.resolve("vm/target/vm-e2e/torn-grubenv");
         try (HostFleet fleet = new HostFleet(root.resolve("host"), assets);
@@ -34,6 +34,20 @@ class BadGrubenvVmE2E {
             assertEquals("gitfleet_primary=a gitfleet_try= gitfleet_a=good gitfleet_b=",
                     UpgradeVmE2E.normalized(VmAssets.grubenv(vm.disk)));
             System.out.println("torn grubenv console:\n" + vm.excerpt(0));
+
+            // The block lost altogether: the same for GRUB; the agent creates it.
+            VmAssets.removeGrubenv(vm.disk);
+            assertEquals("", VmAssets.grubenv(vm.disk), "the block is gone");
+            int lost = vm.mark();
+            vm.start();
+            vm.awaitLine(lost, "gitfleet: booting slot a from hd0,gpt3 \\(primary a\\)", BOOT);
+            vm.awaitLine(lost, "gitfleet-vm: slot a runs .*VERSION_ID=1\\.0\\.0", BOOT);
+            vm.awaitLine(lost, "the GRUB environment block /mnt/boot/boot/grub/grubenv was missing; recreated it with"
+                    + " slot a \\(running\\) as primary and good", BOOT);
+            vm.kill();
+            assertEquals("gitfleet_primary=a gitfleet_try= gitfleet_a=good gitfleet_b=",
+                    UpgradeVmE2E.normalized(VmAssets.grubenv(vm.disk)));
+            System.out.println("missing grubenv console:\n" + vm.excerpt(lost));
         }
     }
 }

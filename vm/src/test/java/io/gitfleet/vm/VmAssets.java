@@ -178,6 +178,27 @@ final class VmAssets {
         }
     }
 
+    /** Deletes the grubenv from a node disk's boot partition (the VM must be stopped). */
+    static void removeGrubenv(Path disk) throws IOException, InterruptedException {
+        Path boot = Files.createTempFile(disk.getParent(), "boot", ".img");
+        try {
+            run(disk.getParent(), "dd", "if=" + disk, "of=" + boot, "bs=1M", "skip=" + BOOT_START, "count=8",
+                    "status=none");
+            // A VM that lost power leaves the journal to replay: replay it first (e2fsck exits 1 when it did), or
+            // the next mount would replay it over the deletion.
+            Process fsck = new ProcessBuilder("e2fsck", "-fy", boot.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (fsck.waitFor() > 1) {
+                throw new IOException("e2fsck of the boot partition exited with " + fsck.exitValue());
+            }
+            run(disk.getParent(), "debugfs", "-w", "-R", "rm /boot/grub/grubenv", boot.toString());
+            run(disk.getParent(), "dd", "if=" + boot, "of=" + disk, "bs=1M", "seek=" + BOOT_START, "conv=notrunc",
+                    "status=none");
+        } finally {
+            Files.deleteIfExists(boot);
+        }
+    }
+
     /** Overwrites the grubenv's block in a node disk with zeros, as a torn write would leave it. */
     static void tearGrubenv(Path disk) throws IOException, InterruptedException {
         Path boot = Files.createTempFile(disk.getParent(), "boot", ".img");
