@@ -17,9 +17,6 @@ final class BootClock {
     private final List<String> lines = new ArrayList<>();
     private long bootStarted = origin;
 
-    BootClock(Vm vm) {
-    }
-
     void started() {
         bootStarted = System.nanoTime();
     }

@@ -30,7 +30,7 @@ class UpgradeVmE2E {
              Vm vm = new Vm(root.resolve("node"), assets, fleet,
                      List.of("hooks: {health: ['grep -q ^VERSION_ID= /etc/os-release']}"))) {
             fleet.startReconciler();
-            BootClock clock = new BootClock(vm);
+            BootClock clock = new BootClock();
             vm.start();
             clock.started();
             vm.awaitLine(0, "gitfleet-vm: slot a runs .*VERSION_ID=1\\.0\\.0", BOOT);
