@@ -171,10 +171,14 @@ final class Vm implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (qemu != null && qemu.isAlive()) {
             qemu.destroyForcibly();
-            qemu.waitFor(30, TimeUnit.SECONDS);
+            try {
+                qemu.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
