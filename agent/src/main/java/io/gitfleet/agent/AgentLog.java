@@ -1,13 +1,13 @@
 package io.gitfleet.agent;
 
-import java.time.Instant;
+import io.gitfleet.log.LogLine;
 
-/** One line per event on stderr; journald adds the rest. */
+/** The agent's events, one line each, through the one logging backend (journald-friendly under systemd). */
 final class AgentLog {
     private AgentLog() {
     }
 
     static void info(String message) {
-        System.err.println(Instant.now() + " " + message);
+        LogLine.write(LogLine.Level.INFO, "agent", message, null);
     }
 }

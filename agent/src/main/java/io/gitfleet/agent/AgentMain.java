@@ -37,6 +37,7 @@ public final class AgentMain implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        io.gitfleet.log.LogLine.fromEnvironment();
         io.gitfleet.agent.install.HttpImageSource.tune();
         HeapReport.startIfAsked();
         PrintWriter out = new PrintWriter(System.out, true);
@@ -72,6 +73,10 @@ public final class AgentMain implements Callable<Integer> {
     static int serve(String config, PrintWriter err) {
         try {
             return runService(Path.of(config), err);
+        } catch (InterruptedException e) {
+            // SIGTERM: the shutdown hook stopped the agent mid round trip; a stop is not an error
+            AgentLog.info("stopped");
+            return 0;
         } catch (Exception e) {
             // As picocli's handler above: one sentence, no stack trace.
             err.println(e instanceof java.io.IOException ? e.getMessage() : e.toString());

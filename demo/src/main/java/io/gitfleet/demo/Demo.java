@@ -27,12 +27,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.FileHandler;
-import java.util.logging.Handler;
-import java.util.logging.LogManager;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
 import org.apache.commons.codec.digest.HmacAlgorithms;
 import org.apache.commons.codec.digest.HmacUtils;
@@ -61,8 +55,6 @@ public final class Demo implements AutoCloseable {
     private Path root;
     private ImageServer images;
     private ReconcilerServer server;
-    private final List<Handler> consoleHandlers = new ArrayList<>();
-    private FileHandler logFile;
     private volatile boolean failed;
     private DemoAgents agents;
     private String base;
@@ -193,27 +185,11 @@ public final class Demo implements AutoCloseable {
      * the story without the server's own lines in between. {@link #close()} puts the console back.
      */
     private void logTo(Path file) throws IOException {
-        Logger rootLogger = LogManager.getLogManager().getLogger("");
-        for (Handler h : rootLogger.getHandlers()) {
-            if (h instanceof ConsoleHandler) {
-                rootLogger.removeHandler(h);
-                consoleHandlers.add(h);
-            }
-        }
-        logFile = new FileHandler(file.toString(), true);
-        logFile.setFormatter(new SimpleFormatter());
-        rootLogger.addHandler(logFile);
+        io.gitfleet.log.LogLine.toFile(file);
     }
 
     private void restoreLogging() {
-        Logger rootLogger = LogManager.getLogManager().getLogger("");
-        if (logFile != null) {
-            rootLogger.removeHandler(logFile);
-            logFile.close();
-            logFile = null;
-        }
-        consoleHandlers.forEach(rootLogger::addHandler);
-        consoleHandlers.clear();
+        io.gitfleet.log.LogLine.toStderr();
     }
 
     private void await(String what, BooleanSupplier condition) throws Exception {

@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
  * The order matters: nothing about an unverified body is looked at, not even whether it is JSON.
  */
 public final class WebhookReceiver {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebhookReceiver.class);
     private final WebhookSettings settings;
     private final Consumer<WebhookEvent> sink;
     private final DeliveryLog deliveries;
@@ -32,7 +33,7 @@ public final class WebhookReceiver {
 
     public WebhookReply receive(Forge forge, WebhookRequest request) {
         WebhookReply reply = decide(forge, request);
-        settings.metrics().onDelivery(forge, reply.result());
+        counted(forge, reply);
         return reply;
     }
 
@@ -46,7 +47,7 @@ public final class WebhookReceiver {
             return null;
         }
         WebhookReply reply = new WebhookReply(DeliveryResult.UNAUTHORIZED, null, v.reason());
-        settings.metrics().onDelivery(forge, reply.result());
+        counted(forge, reply);
         return reply;
     }
 
@@ -54,15 +55,29 @@ public final class WebhookReceiver {
     public WebhookReply busy(Forge forge) {
         WebhookReply reply = new WebhookReply(DeliveryResult.BUSY, null,
                 "too many deliveries are being received at once; retry later");
-        settings.metrics().onDelivery(forge, reply.result());
+        counted(forge, reply);
         return reply;
     }
 
     /** For the HTTP layer, which refuses an oversized body before there is a request to receive. */
     public WebhookReply tooLarge(Forge forge) {
         WebhookReply reply = tooLargeReply();
-        settings.metrics().onDelivery(forge, reply.result());
+        counted(forge, reply);
         return reply;
+    }
+
+    /** Every delivery is counted and logged on one line: what came, and what was done with it (or why not). */
+    private void counted(Forge forge, WebhookReply reply) {
+        settings.metrics().onDelivery(forge, reply.result());
+        String what = reply.event() == null ? "" : " " + reply.event();
+        String why = reply.reason() == null ? "" : ": " + reply.reason();
+        switch (reply.result()) {
+            case ACCEPTED -> LOG.info("webhook {}: accepted{}", forge.name().toLowerCase(java.util.Locale.ROOT), what);
+            case IGNORED, DUPLICATE -> LOG.info("webhook {}: {}{}{}", forge.name().toLowerCase(java.util.Locale.ROOT),
+                    reply.result().label(), what, why);
+            default -> LOG.warn("webhook {}: refused ({}){}", forge.name().toLowerCase(java.util.Locale.ROOT),
+                    reply.result().label(), why);
+        }
     }
 
     private WebhookReply decide(Forge forge, WebhookRequest request) {
@@ -93,6 +108,11 @@ public final class WebhookReceiver {
         }
         if (deliveryId != null && !deliveries.firstSeen(deliveryId)) {
             return new WebhookReply(DeliveryResult.DUPLICATE, event, "delivery " + deliveryId + " was already handled");
+        }
+        String declined = sink instanceof WebhookTriage triage && !(event instanceof WebhookEvent.Ignored)
+                ? triage.ignoreReason(event) : null;
+        if (declined != null) {
+            return new WebhookReply(DeliveryResult.IGNORED, event, declined);
         }
         try {
             sink.accept(event);

@@ -38,6 +38,9 @@ public record WebhookReply(DeliveryResult result, WebhookEvent event, String rea
         if (result == DeliveryResult.DUPLICATE) {
             return "duplicate";
         }
+        if (result == DeliveryResult.IGNORED) {
+            return "ignored";
+        }
         if (event instanceof WebhookEvent.Sync) {
             return "sync";
         }

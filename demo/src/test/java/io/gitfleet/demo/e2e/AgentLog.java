@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * restarts. This is the agent's timeline, independent of what the reconciler recorded.
  */
 record AgentLog(String node, List<Line> lines) {
+    private static final Pattern EVENT = Pattern.compile("[A-Z]+ +[\\w.-]+: (.*)");
     private static final Pattern INSTRUCTED = Pattern.compile("instructed: (\\S+) attempt (\\d+), .*");
     private static final Pattern ENTERED = Pattern.compile("(\\S+)#(\\d+) \\(([A-Z_]+)\\) → .*");
     private static final List<String> TERMINAL = List.of("SKIPPED", "COMPLETED", "FAILED", "ROLLED_BACK");
@@ -38,7 +39,10 @@ record AgentLog(String node, List<Line> lines) {
                     continue;
                 }
                 try {
-                    lines.add(new Line(Instant.parse(l.substring(0, space)), l.substring(space + 1)));
+                    // "TIME LEVEL logger: event": the event is what follows the logger's name
+                    Matcher event = EVENT.matcher(l.substring(space + 1));
+                    lines.add(new Line(Instant.parse(l.substring(0, space)),
+                            event.matches() ? event.group(1) : l.substring(space + 1)));
                 } catch (DateTimeParseException notOurs) {
                     // a JVM message without a timestamp (e.g. a crash report): not an event
                 }

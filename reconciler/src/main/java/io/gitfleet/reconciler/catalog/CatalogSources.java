@@ -25,8 +25,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.stream.Collectors;
 
 /**
@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  * the repo did not change) reuse the previous outcome instead of asking the server again.
  */
 public final class CatalogSources {
-    private static final Logger LOG = Logger.getLogger(CatalogSources.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogSources.class);
 
     private final CatalogCache cache;
     private final CatalogFetchSettings settings;
@@ -150,7 +150,7 @@ public final class CatalogSources {
             }
         }
         if (e != null) {
-            LOG.log(Level.WARNING, "fetching catalog " + url + " failed", e);
+            LOG.warn("fetching catalog " + url + " failed", e);
         }
         if (late) {
             onFetched.run();
@@ -251,7 +251,7 @@ public final class CatalogSources {
                 return doc.ok() ? new Good(c, doc.document().spec()) : null;
             }).orElse(null);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot read the cached copy of catalog " + url + "; fetching it afresh", e);
+            LOG.warn("cannot read the cached copy of catalog " + url + "; fetching it afresh", e);
             return null;
         }
     }
@@ -261,7 +261,7 @@ public final class CatalogSources {
         try {
             cache.write(url, copy);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot save the copy of catalog " + url + " under " + cache.dir(), e);
+            LOG.warn("cannot save the copy of catalog " + url + " under " + cache.dir(), e);
         }
     }
 

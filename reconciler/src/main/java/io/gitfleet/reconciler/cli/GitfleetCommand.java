@@ -29,6 +29,9 @@ public final class GitfleetCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // every event one line, through one backend; Vert.x logs through it too
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        io.gitfleet.log.LogLine.fromEnvironment();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

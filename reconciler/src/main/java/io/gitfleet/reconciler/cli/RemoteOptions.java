@@ -28,7 +28,9 @@ final class RemoteOptions {
     }
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "where the local mirror is kept (default: ~/.cache/gitfleet/mirrors/<hash of the URL>)")
+            description = "where the mirror of the fleet repo and the caches are kept (default: serve "
+                    + "~/.local/share/gitfleet; other commands ~/.cache/gitfleet/mirrors/<hash of the URL>, and "
+                    + "reconcile --once a temporary folder removed on exit)")
     Path dataDir;
 
     @Option(names = "--token-file", paramLabel = "FILE",

@@ -107,11 +107,26 @@ final class ServeCommand implements Callable<Integer> {
                     + "after a history rewrite, a rewound status branch or a refused signature")
     String acceptHistory;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:GITFLEET_LOG_LEVEL:-info}",
+            description = "error, warn, info or debug (debug adds stack traces) (default ${DEFAULT-VALUE})")
+    String logLevel;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:GITFLEET_LOG_FORMAT:-text}",
+            description = "text (one line per event; under systemd, journald's priority prefix and no timestamp) or "
+                    + "json (one object per line) (default ${DEFAULT-VALUE})")
+    String logFormat;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        try {
+            io.gitfleet.log.LogLine.configure(io.gitfleet.log.LogLine.Level.parse(logLevel),
+                    io.gitfleet.log.LogLine.Format.parse(logFormat));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         int colon = listen.lastIndexOf(':');
         if (colon < 0) {
             throw new UsageException("--listen " + listen + ": give HOST:PORT");

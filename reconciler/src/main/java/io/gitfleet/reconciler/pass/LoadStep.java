@@ -18,6 +18,7 @@ import org.eclipse.jgit.lib.ObjectId;
  * every new start, so that nodes already in flight are still tracked.
  */
 final class LoadStep implements Step {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoadStep.class);
     private final FleetMirror mirror;
     /** The fleet of the last commit read: most passes (a report changed) plan the same commit again. */
     private ObjectId cachedCommit;
@@ -66,6 +67,8 @@ final class LoadStep implements Step {
         if (!s.accepted.equals(cachedCommit)) {
             cachedFleet = FleetReader.load(mirror.repository(), s.accepted);
             cachedCommit = s.accepted.copy();
+            LOG.info("acting on approved commit {} ({} nodes, {} upgrades, {} problems)", s.accepted.name(),
+                    cachedFleet.nodes().size(), cachedFleet.upgrades().size(), cachedFleet.problems().size());
         }
         s.writtenFleet = cachedFleet;
         // approval.maxAge: a branch frozen in the past (replayed, withheld) starts nothing new; agents check the same

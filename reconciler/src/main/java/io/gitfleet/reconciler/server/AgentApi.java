@@ -22,6 +22,7 @@ import java.util.function.Supplier;
  * ({@code ?wait=SECONDS}, at most {@link #MAX_WAIT}). A report that changes something triggers a pass.
  */
 public final class AgentApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgentApi.class);
     public static final int BODY_LIMIT = 64 * 1024;
     public static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
@@ -133,10 +134,14 @@ public final class AgentApi {
             }
             case OTHER_NODE -> {
                 metrics.agentRequest(403);
+                LOG.warn("refused a round trip for node {} from {}: the token belongs to another node", node,
+                        ctx.request().remoteAddress());
                 throw ApiError.forbidden("this token belongs to another node; a node can only speak for itself");
             }
             default -> {
                 metrics.agentRequest(401);
+                LOG.warn("refused a round trip for node {} from {}: unknown node or wrong token", node,
+                        ctx.request().remoteAddress());
                 throw ApiError.unauthenticated("unknown node or wrong token");
             }
         }

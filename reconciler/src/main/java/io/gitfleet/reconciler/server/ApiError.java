@@ -61,6 +61,9 @@ public final class ApiError extends RuntimeException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("error", e.code);
         doc.put("reason", e.getMessage());
+        if (e.retryAfter > 0) {
+            ctx.response().putHeader("Retry-After", Integer.toString(e.retryAfter));
+        }
         ctx.response().setStatusCode(e.status).putHeader("Content-Type", "application/json")
                 .end(Buffer.buffer(Documents.toJsonBytes(doc))).onComplete(done -> {
                     if (http1) {

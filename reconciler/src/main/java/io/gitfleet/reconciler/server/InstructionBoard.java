@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its own event loop. The others are answered when their wait runs out.
  */
 public final class InstructionBoard implements InstructionSink {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstructionBoard.class);
     private final Vertx vertx;
     private final Map<String, Instruction> current = new ConcurrentHashMap<>();
     private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
@@ -46,12 +47,16 @@ public final class InstructionBoard implements InstructionSink {
         for (Map.Entry<String, Instruction> e : instructions.entrySet()) {
             Instruction before = current.put(e.getKey(), e.getValue());
             if (!sameTask(before, e.getValue())) {
+                Instruction.Spec i = e.getValue().spec();
+                LOG.info("instruction for {}: {} #{} {} {} {}", e.getKey(), i.upgrade(), i.attempt(), i.action(),
+                        i.component(), i.version());
                 wake(e.getKey());
             }
         }
         for (String node : List.copyOf(current.keySet())) {
             if (!instructions.containsKey(node)) {
                 current.remove(node);
+                LOG.info("instruction for {} withdrawn", node);
                 wake(node);
             }
         }

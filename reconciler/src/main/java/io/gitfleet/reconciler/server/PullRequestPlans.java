@@ -20,8 +20,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -30,7 +30,7 @@ import org.eclipse.jgit.lib.ObjectId;
  * post a commit status and a comment with the plan table, so reviewers see what merging would do.
  */
 public final class PullRequestPlans {
-    private static final Logger LOG = Logger.getLogger(PullRequestPlans.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PullRequestPlans.class);
 
     private final FleetMirror mirror;
     private final StatusWriter writer;
@@ -94,10 +94,10 @@ public final class PullRequestPlans {
             try {
                 step.getValue().run(s);
             } catch (NotLeaseHolderException e) {
-                LOG.info(() -> "plan of pull request " + pr.number() + " not written: " + e.getMessage());
+                LOG.atInfo().log(() -> "plan of pull request " + pr.number() + " not written: " + e.getMessage());
                 return Outcome.LATER;
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "plan of pull request " + pr.number() + " failed at " + step.getKey(), e);
+                LOG.warn("plan of pull request " + pr.number() + " failed at " + step.getKey(), e);
                 Plan failed = Plan.of("pr-" + pr.number(), new Plan.State(pr.number(), pr.headSha(), null, false,
                         List.of(new Problem("-", "/", "the plan could not be computed: " + e.getMessage())),
                         List.of()));
@@ -157,7 +157,7 @@ public final class PullRequestPlans {
                     .setPlan(plan).setComment(PlanMarkdown.render(pr.number(), plan))
                     .setTargetUrl(publicUrl).call();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "posting the plan of pull request " + pr.number() + " failed", e);
+            LOG.warn("posting the plan of pull request " + pr.number() + " failed", e);
         }
     }
 }

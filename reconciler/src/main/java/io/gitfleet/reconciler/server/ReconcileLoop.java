@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reconcile loop. It owns every trigger (a webhook or the poll timer: fetch, then plan; a changed agent report:
@@ -42,7 +42,7 @@ import java.util.logging.Logger;
  * lease.
  */
 public final class ReconcileLoop {
-    private static final Logger LOG = Logger.getLogger(ReconcileLoop.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);
     private static final Duration SLOW_PASS = Duration.ofMillis(Long.getLong("gitfleet.slowPassMs", 500));
 
     /** What a turn works with; the server wires the real parts, tests fake them. */
@@ -86,6 +86,11 @@ public final class ReconcileLoop {
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong turnsRun = new AtomicLong();
     private volatile boolean retryScheduled;
+    /** Fetches of the fleet repo start at most once a second: a burst of webhooks costs the forge one fetch. */
+    static final Duration FETCH_INTERVAL = Duration.ofSeconds(1);
+    private final LongSupplier nanoTime;
+    private long lastFetch;
+    private boolean fetchScheduled;
     private volatile boolean stopped;
     private String stalledOn;
 
@@ -99,8 +104,36 @@ public final class ReconcileLoop {
         this.clock = clock;
         this.scheduler = scheduler;
         this.retryBackoff = retryBackoff;
+        this.nanoTime = nanoTime;
+        this.lastFetch = nanoTime.getAsLong() - FETCH_INTERVAL.toNanos();
         this.turns = new SyncCoalescer(this::turn, Duration.ofMillis(50), scheduler, nanoTime,
-                e -> LOG.log(Level.WARNING, "reconcile turn failed", e));
+                e -> LOG.warn("reconcile turn failed", e));
+    }
+
+    /**
+     * Whether this pass fetches: when a fetch is wanted and the last one started at least {@link #FETCH_INTERVAL}
+     * ago. A fetch wanted sooner is left wanted, and a pass is asked for when it is due, so that the last trigger
+     * of a burst is always followed by a fetch that started after it.
+     */
+    private boolean fetchDue() {
+        if (!fetchWanted.get()) {
+            return false;
+        }
+        long now = nanoTime.getAsLong();
+        long wait = lastFetch + FETCH_INTERVAL.toNanos() - now;
+        if (wait > 0) {
+            if (!fetchScheduled) {
+                fetchScheduled = true;
+                scheduler.schedule(() -> {
+                    fetchScheduled = false;
+                    passWanted.set(true);
+                    turns.trigger();
+                }, wait);
+            }
+            return false;
+        }
+        lastFetch = now;
+        return fetchWanted.getAndSet(false);
     }
 
     /** Starts the timers: the poll (fetch and plan), the status flush, and a standby's look at the branch. */
@@ -142,7 +175,7 @@ public final class ReconcileLoop {
         }
         if (replaced != null) {
             parts.count("superseded");
-            LOG.info(() -> "pull request " + pr.number() + ": the plan asked for at " + replaced.headSha()
+            LOG.atInfo().log(() -> "pull request " + pr.number() + ": the plan asked for at " + replaced.headSha()
                     + " is replaced by the newer request at " + pr.headSha());
         }
         turns.trigger();
@@ -172,7 +205,7 @@ public final class ReconcileLoop {
             return;
         }
         if (passWanted.getAndSet(false)) {
-            boolean fetch = fetchWanted.getAndSet(false);
+            boolean fetch = fetchDue();
             long start = System.nanoTime();
             PassResult result;
             try {
@@ -180,14 +213,14 @@ public final class ReconcileLoop {
                 result = parts.pass(clock.instant(), fetch);
             } catch (IOException | RuntimeException e) {
                 result = null;
-                LOG.log(Level.WARNING, "reconcile pass failed", e);
+                LOG.warn("reconcile pass failed", e);
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (result != null) {
                 parts.show(result, took);
                 if (took.compareTo(SLOW_PASS) > 0) {
                     PassResult r = result;
-                    LOG.info(() -> "slow pass: " + took.toMillis() + " ms (" + String.join(", ", r.timings()
+                    LOG.atInfo().log(() -> "slow pass: " + took.toMillis() + " ms (" + String.join(", ", r.timings()
                             .entrySet().stream().map(e -> e.getKey() + " " + e.getValue().toMillis() + " ms")
                             .toList()) + ")");
                 }
@@ -204,12 +237,12 @@ public final class ReconcileLoop {
         Optional<PassFailure> retry = failures.stream().filter(f -> f.kind() == FailureKind.RETRY).findFirst();
         Optional<PassFailure> stall = failures.stream().filter(f -> f.kind() == FailureKind.STALL).findFirst();
         if (retry.isPresent() && retryScheduled) {
-            LOG.fine(() -> "pass: " + retry.get().reason() + " again; a retry is already due");
+            LOG.atDebug().log(() -> "pass: " + retry.get().reason() + " again; a retry is already due");
         } else if (retry.isPresent()) {
             Duration after = retryBackoff.next();
             retries.incrementAndGet();
             parts.count("retry");
-            LOG.warning(() -> "pass: " + retry.get().step() + " failed (" + retry.get().reason() + ": "
+            LOG.atWarn().log(() -> "pass: " + retry.get().step() + " failed (" + retry.get().reason() + ": "
                     + retry.get().message() + "); retrying in " + after.toMillis() + " ms");
             if (fetched) {
                 fetchWanted.set(true);
@@ -225,7 +258,7 @@ public final class ReconcileLoop {
         }
         String stalled = stall.map(f -> f.reason() + ": " + f.message()).orElse(null);
         if (stalled != null && !stalled.equals(stalledOn)) {
-            LOG.warning(() -> "stalled, waiting for a person (a new commit on the approved branch): " + stalled);
+            LOG.atWarn().log(() -> "stalled, waiting for a person (a new commit on the approved branch): " + stalled);
         }
         stalledOn = stalled;
     }
@@ -255,7 +288,7 @@ public final class ReconcileLoop {
         synchronized (plansWanted) {
             plansWanted.putIfAbsent(pr.number(), pr);
         }
-        LOG.info(() -> "pull request " + pr.number() + ": not planned while this replica stands by; it is planned "
+        LOG.atInfo().log(() -> "pull request " + pr.number() + ": not planned while this replica stands by; it is planned "
                 + "once it holds the lease");
     }
 
@@ -267,7 +300,7 @@ public final class ReconcileLoop {
         try {
             parts.flushDue();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "status flush failed; it is retried", e);
+            LOG.warn("status flush failed; it is retried", e);
         }
     }
 

@@ -24,8 +24,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code gitfleet serve}: wires and runs one process with the reconcile loop ({@link ReconcileLoop}, which owns
@@ -35,7 +35,7 @@ import java.util.logging.Logger;
  * ({@code docs/replicas.md}).
  */
 public final class ReconcilerServer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(ReconcilerServer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcilerServer.class);
 
     private final ServerSettings settings;
     private final Clock clock;
@@ -139,7 +139,7 @@ public final class ReconcilerServer implements AutoCloseable {
             }
         };
         io.vertx.ext.web.Router router = HttpApi.router(vertx, HttpLimits.DEFAULTS, health, agents, report,
-                new StatusApi(state), metrics, WebhookSettings.defaults(settings.secrets()), this::onWebhook);
+                new StatusApi(state), metrics, WebhookSettings.defaults(settings.secrets()), new Triage());
         HttpApi.readiness(router, this::readiness);
         http = HttpApi.server(vertx, HttpLimits.DEFAULTS, router)
                 .listen(settings.port(), settings.host()).toCompletionStage().toCompletableFuture()
@@ -185,6 +185,7 @@ public final class ReconcilerServer implements AutoCloseable {
     Map<String, Object> readiness() {
         Map<String, Object> r = new java.util.LinkedHashMap<>();
         java.util.Optional<String> problem = health.problem();
+        r.put("status", problem.isEmpty() ? "ok" : "failing");
         r.put("ready", state.ready() && problem.isEmpty());
         problem.ifPresent(p -> r.put("reason", io.gitfleet.reconciler.git.GitUrls.redact(p)));
         if (!state.ready()) {
@@ -201,10 +202,32 @@ public final class ReconcilerServer implements AutoCloseable {
         loop.sync();
     }
 
+    /** Webhooks that concern this fleet: pushes to its approved branch, pull requests into it. */
+    private final class Triage implements io.gitfleet.webhooks.WebhookTriage {
+        @Override
+        public String ignoreReason(WebhookEvent event) {
+            String approved = state.approvedBranch();
+            if (event instanceof WebhookEvent.Sync sync && !WebhookFilter.isApprovedBranchPush(event, approved)) {
+                return "a push to " + sync.ref() + ", not to the approved branch " + approved;
+            }
+            if (event instanceof WebhookEvent.PlanPullRequest pr && !WebhookFilter.isPlanFor(event, approved)) {
+                return "pull request " + pr.number() + " targets " + pr.baseRef() + ", not the approved branch "
+                        + approved + ": not planned";
+            }
+            return null;
+        }
+
+        @Override
+        public void accept(WebhookEvent event) {
+            onWebhook(event);
+        }
+    }
+
     private void onWebhook(WebhookEvent event) {
         if (WebhookFilter.isApprovedBranchPush(event, state.approvedBranch())) {
             requestSync();
-        } else if (event instanceof WebhookEvent.PlanPullRequest pr) {
+        } else if (event instanceof WebhookEvent.PlanPullRequest pr
+                && WebhookFilter.isPlanFor(event, state.approvedBranch())) {
             loop.planPullRequest(pr);
         }
     }
@@ -238,7 +261,7 @@ public final class ReconcilerServer implements AutoCloseable {
                     lease.release();
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "lease: could not release it; it runs out by itself", e);
+                LOG.warn("lease: could not release it; it runs out by itself", e);
             } finally {
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 mirror.close();

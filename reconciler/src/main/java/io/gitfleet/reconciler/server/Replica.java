@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether this replica acts, by its own clock: from the moment its lease is on the status branch until the lease
@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * only while it acts, and losing the lease (another holder, or no renewal in time) withdraws them all at once.
  */
 final class Replica implements InstructionSink {
-    private static final Logger LOG = Logger.getLogger(Replica.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
 
     private final LeaseKeeper keeper;
     private final InstructionBoard board;
@@ -80,7 +80,7 @@ final class Replica implements InstructionSink {
         try {
             d = keeper.call();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "lease: cannot reach the status branch; " + (acting() ? "acting until "
+            LOG.warn("lease: cannot reach the status branch; " + (acting() ? "acting until "
                     + actsUntil : "standing by"), e);
             return;
         }
@@ -90,7 +90,7 @@ final class Replica implements InstructionSink {
             Instant until = LeaseRules.expiresAt(d.lease());
             if (!was && !until.isAfter(clock.instant())) {
                 // the write took longer than the lease itself: acting now would end at once; the next tick renews
-                LOG.warning(() -> "lease: " + keeper.replica() + " got it, but only after it had run out at " + until
+                LOG.atWarn().log(() -> "lease: " + keeper.replica() + " got it, but only after it had run out at " + until
                         + "; a lease this short is too short for this Git server");
                 return;
             }
@@ -105,7 +105,7 @@ final class Replica implements InstructionSink {
             if (!was) {
                 // after acting() turned true: the pass this asks for must find the replica acting
                 onActing.run();
-                LOG.info(() -> "lease: " + keeper.replica() + switch (d.kind()) {
+                LOG.atInfo().log(() -> "lease: " + keeper.replica() + switch (d.kind()) {
                     case ACQUIRE -> " acquired it";
                     case TAKE_OVER -> " took it over";
                     default -> " holds it again";
@@ -134,7 +134,7 @@ final class Replica implements InstructionSink {
         }
         board.deliver(new TreeMap<>());
         writer.discard();
-        LOG.warning(() -> why + "; " + keeper.replica() + " stops acting and stands by");
+        LOG.atWarn().log(() -> why + "; " + keeper.replica() + " stops acting and stands by");
     }
 
     @Override

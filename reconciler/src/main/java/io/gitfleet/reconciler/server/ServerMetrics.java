@@ -68,8 +68,6 @@ public final class ServerMetrics implements WebhookMetrics {
         }
         Gauge.builder("gitfleet_agent_waiting", board, InstructionBoard::waiting)
                 .description("agents holding a long poll open").register(registry);
-        Gauge.builder("gitfleet_build_info", () -> 1).tags("version", BuildInfo.version(), "java",
-                BuildInfo.javaVersion()).description("the running gitfleet's version (always 1)").register(registry);
         upgradePhase = MultiGauge.builder("gitfleet_upgrade_phase")
                 .description("1 for each upgrade's current phase, 0 for its other phases").register(registry);
         upgradeNodes = MultiGauge.builder("gitfleet_upgrade_phase_nodes")
@@ -187,7 +185,16 @@ public final class ServerMetrics implements WebhookMetrics {
                 .register(registry).increment();
     }
 
+    /**
+     * The exposition, with {@code gitfleet_build_info} written by hand: the Prometheus client reserves the
+     * {@code _info} suffix and would rename the gauge, and the name is the one dashboards expect.
+     */
     public String scrape() {
-        return registry.scrape();
+        return registry.scrape() + BUILD_INFO;
     }
+
+    private static final String BUILD_INFO = "# HELP gitfleet_build_info the running gitfleet's version (always 1)\n"
+            + "# TYPE gitfleet_build_info gauge\n"
+            + "gitfleet_build_info{java=\"" + BuildInfo.javaVersion() + "\",version=\"" + BuildInfo.version()
+            + "\"} 1\n";
 }

@@ -10,8 +10,8 @@ import io.gitfleet.schema.FleetStatus;
 import io.gitfleet.schema.LoadedFleet;
 import java.io.IOException;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
@@ -19,7 +19,7 @@ import org.eclipse.jgit.lib.ObjectId;
  * acted on. It reads again only what changed since its last look.
  */
 final class StandbyView {
-    private static final Logger LOG = Logger.getLogger(StandbyView.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(StandbyView.class);
 
     private final StatusStore store;
     private final FleetMirror mirror;
@@ -42,7 +42,7 @@ final class StandbyView {
             try {
                 store.refresh();
             } catch (IOException | RuntimeException e) {
-                LOG.log(Level.WARNING, "standby fetch failed", e);
+                LOG.warn("standby fetch failed", e);
             }
         }
         try {
@@ -66,7 +66,7 @@ final class StandbyView {
             state.standby(fs, view.upgrades(), fleet, reports);
             head = now.copy();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "standby: cannot read the status branch", e);
+            LOG.warn("standby: cannot read the status branch", e);
         }
     }
 }

@@ -222,6 +222,22 @@ class ServerIT {
         assertTrue(plan.contains("pullRequest: 7") && plan.contains("ok: false"), plan);
     }
 
+    /** Signed events that do not concern the approved branch are answered "ignored", with why, and not acted on. */
+    @Test
+    void pushesAndPullRequestsForAnotherBranchAreIgnored() throws Exception {
+        HttpResponse<String> push = webhook("{\"event\":\"push\",\"ref\":\"refs/heads/feature\",\"after\":\""
+                + "0123456789abcdef0123456789abcdef01234567\"}", "other-1");
+        assertEquals(202, push.statusCode(), push.body());
+        assertTrue(push.body().contains("ignored") && push.body().contains("not to the approved branch main"),
+                push.body());
+        HttpResponse<String> pr = webhook("{\"event\":\"pull_request\",\"action\":\"opened\",\"number\":9,"
+                + "\"repository\":\"acme/fleet\",\"head\":\"0123456789abcdef0123456789abcdef01234567\","
+                + "\"headRef\":\"x\",\"baseRef\":\"release\"}", "other-2");
+        assertEquals(202, pr.statusCode(), pr.body());
+        assertTrue(pr.body().contains("targets release, not the approved branch main: not planned"), pr.body());
+        assertEquals(0, server.loop().plansWaiting(), "nothing queued for a plan");
+    }
+
     @Test
     void unsignedWebhooksAreRefused() throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/hooks/generic"))
