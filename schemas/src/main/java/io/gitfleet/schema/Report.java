@@ -1,5 +1,6 @@
 package io.gitfleet.schema;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,24 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
         return new Report(API_VERSION, KIND, Metadata.named(node), status);
     }
 
+    /**
+     * {@code components}: the version of each component the node runs; {@code digests}: for the components whose
+     * image the agent installed, the sha256 of that image (as in the catalog), so that a re-spun image under the
+     * same version is told apart.
+     */
     public record Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
-                         Map<String, List<String>> failedVersions) {
+                         Map<String, List<String>> failedVersions, Map<String, String> digests) {
+        @JsonCreator
         public Status {
             components = components == null ? Map.of() : Map.copyOf(components);
             failedVersions = failedVersions == null ? Map.of() : Map.copyOf(failedVersions);
+            digests = digests == null ? Map.of() : Map.copyOf(digests);
+        }
+
+        /** A status without digests (the node cannot tell what image it runs). */
+        public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
+                      Map<String, List<String>> failedVersions) {
+            this(agentVersion, components, slots, health, task, failedVersions, null);
         }
 
         /** Whether the bootloader fell back from this version of this component on this node before. */
