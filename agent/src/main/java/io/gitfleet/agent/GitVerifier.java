@@ -1,6 +1,5 @@
 package io.gitfleet.agent;
 
-import io.gitfleet.agent.state.TaskPlanner;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Catalog;
 import io.gitfleet.schema.DocumentReader;
@@ -8,6 +7,7 @@ import io.gitfleet.schema.Document;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.ReadResult;
 import io.gitfleet.schema.Upgrade;
+import io.gitfleet.version.VersionScheme;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +105,13 @@ public final class GitVerifier {
         if (catalog != null && catalog.channels().containsKey(wanted)) {
             wanted = catalog.channels().get(wanted);
         }
-        if (wanted == null || !TaskPlanner.sameVersion(wanted, spec.version())) {
+        // the same comparison as the reconciler's: the catalog's scheme, or the instruction's for a URL catalog
+        VersionScheme scheme = catalog != null ? VersionScheme.of(catalog) : VersionScheme.named(spec.versionScheme());
+        if (!scheme.wire().equals(VersionScheme.named(spec.versionScheme()).wire())) {
+            return Optional.of("disagrees with Git: the catalog" + at + " orders versions as " + scheme.wire()
+                    + ", the instruction as " + VersionScheme.named(spec.versionScheme()).wire());
+        }
+        if (wanted == null || !scheme.same(wanted, spec.version())) {
             return Optional.of("disagrees with Git: " + path + at + " targets " + wanted + ", the instruction "
                     + spec.version());
         }
@@ -114,7 +120,7 @@ public final class GitVerifier {
             return Optional.empty();
         }
         Catalog.Image image = catalog.images().stream()
-                .filter(i -> TaskPlanner.sameVersion(i.version(), spec.version())).findFirst().orElse(null);
+                .filter(i -> scheme.same(i.version(), spec.version())).findFirst().orElse(null);
         if (image == null) {
             return Optional.of("disagrees with Git: the catalog" + at + " has no image " + spec.version());
         }
