@@ -55,7 +55,8 @@ final class RolloutStep {
      * requires.
      */
     private Object verdictKey(Map<String, String> components, String digest) {
-        String own = components.get(spec.component()) + (digest == null ? "" : "@" + digest);
+        String version = components.get(spec.component());
+        String own = digest == null ? String.valueOf(version) : version + "@" + digest;
         if (requiredComponents.isEmpty()) {
             return own;
         }
