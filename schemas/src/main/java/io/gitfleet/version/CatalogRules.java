@@ -26,6 +26,7 @@ public final class CatalogRules {
      * {@code schemeOf}), no version twice, {@code maxMinorStep} only where it means something.
      *
      * @param file the file that holds the catalog; {@code at} the pointer of its spec in that file
+     * @param schemeOf null to leave {@code requires} ranges unchecked (where the other components are not known)
      */
     public static List<Problem> check(String file, String at, Catalog.Spec catalog,
                                       Function<String, VersionScheme> schemeOf) {
@@ -42,7 +43,7 @@ public final class CatalogRules {
             seen.add(v);
             List<String> others = new ArrayList<>(image.requires().keySet());
             others.sort(null);
-            for (String other : others) {
+            for (String other : schemeOf == null ? List.<String>of() : others) {
                 try {
                     VersionConstraint.parse(image.requires().get(other), schemeOf.apply(other));
                 } catch (IllegalArgumentException e) {

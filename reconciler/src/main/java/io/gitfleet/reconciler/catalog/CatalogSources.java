@@ -6,12 +6,14 @@ import io.gitfleet.schema.LoadedFleet;
 import io.gitfleet.schema.Problem;
 import io.gitfleet.schema.ReadResult;
 import io.gitfleet.schema.Upgrade;
+import io.gitfleet.version.CatalogRules;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -95,7 +97,7 @@ public final class CatalogSources {
                 return new Outcome(good.catalog(), null, null);
             }
             FetchResult.Fetched f = (FetchResult.Fetched) r;
-            ReadResult<Catalog> doc = DocumentReader.read(label(url), f.body(), Catalog.class, null);
+            ReadResult<Catalog> doc = read(url, f.body());
             if (!doc.ok()) {
                 String reason = "not a valid catalog: " + doc.problems().stream()
                         .map(p -> p.pointer() + ": " + p.message()).collect(Collectors.joining("; "));
@@ -121,13 +123,26 @@ public final class CatalogSources {
     private Good goodCopy(String url) {
         try {
             return cache.read(url).map(c -> {
-                ReadResult<Catalog> doc = DocumentReader.read(label(url), c.body(), Catalog.class, null);
+                ReadResult<Catalog> doc = read(url, c.body());
                 return doc.ok() ? new Good(c, doc.document().spec()) : null;
             }).orElse(null);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot read the cached copy of catalog " + url + "; fetching it afresh", e);
             return null;
         }
+    }
+
+    /**
+     * The body as a catalog: the schema, then its versions under its own scheme (a body whose versions do not read
+     * is not a valid catalog, so it never replaces a good copy). Ranges on other components are the planner's.
+     */
+    private static ReadResult<Catalog> read(String url, byte[] body) {
+        ReadResult<Catalog> doc = DocumentReader.read(label(url), body, Catalog.class, null);
+        if (!doc.ok()) {
+            return doc;
+        }
+        List<Problem> problems = CatalogRules.check(label(url), "/spec", doc.document().spec(), null);
+        return problems.isEmpty() ? doc : ReadResult.invalid(problems);
     }
 
     /** A copy that cannot be saved is still used this pass; only the next restart loses it. */
