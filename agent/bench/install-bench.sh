@@ -1,91 +1,132 @@
 #!/usr/bin/env bash
-# Benchmark of the A/B writer (not a test): a rootfs-like image, compressed with zstd -19 --long=31, installed
-#   1. by the agent's manual install (gitfleet-agent install, -Xmx64m) from an HTTP server on 127.0.0.1 into a
-#      slot file: download + SHA-256 + zstd decompression + write + fsync;
-#   2. by the shell pipeline  zstd -dc IMG | tee >(openssl dgst -sha256) | dd of=SLOT bs=4M conv=fsync
-# on the same files, and prints both times, the ratio of throughputs and the agent's peak heap.
+# Benchmark of the A/B writer (not a test). A rootfs-like image, compressed with zstd, is installed in interleaved
+# rounds, each side into a fresh pre-allocated slot file, by
+#   agent       the packaged agent (its launcher, runtime and JVM flags, unpacked from the .deb):
+#               gitfleet-agent install --image file://IMG … : SHA-256 + zstd + O_DIRECT writes + fsync + checks
+#   unverified  zstd -dc IMG | dd of=SLOT bs=4M iflag=fullblock oflag=direct conv=fsync (fullblock: O_DIRECT needs whole blocks)
+#   verified    zstd -dc IMG | tee >(openssl dgst -sha256) | dd of=SLOT bs=4M conv=fsync
+# and prints each time, the throughput ratios agent/unverified and agent/verified (medians), the agent's peak RSS
+# and heap, then the time of a 16 MiB install (whole process, JVM start and exit included).
 #
-#   agent/bench/install-bench.sh            # 1 GiB image, one round
-#   SIZE_MIB=256 ROUNDS=2 agent/bench/install-bench.sh
+#   agent/bench/install-bench.sh                        # 1 GiB image, 3 rounds
+#   SIZE_MIB=256 ROUNDS=5 ZSTD_ARGS="-19 --long=27" agent/bench/install-bench.sh
+#   BEFORE_JAR=old/gitfleet-agent.jar agent/bench/install-bench.sh    # also an older agent jar (java -Xmx64m -jar)
 #
-# Needs: java 17, zstd, openssl, python3. Builds the agent jar if it is missing. The image is cached in
-# BENCH_DIR (default: $TMPDIR/gitfleet-bench) because compressing 1 GiB at -19 takes a minute or two.
+# Needs: dpkg-deb, zstd, openssl, python3, GNU time; the package (mvn -pl agent -am package -DskipTests). The
+# image is cached in BENCH_DIR (default $TMPDIR/gitfleet-bench): compressing 1 GiB at -19 takes minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZE_MIB=${SIZE_MIB:-1024}
-ROUNDS=${ROUNDS:-1}
+ROUNDS=${ROUNDS:-3}
+ZSTD_ARGS=${ZSTD_ARGS:--19}
 BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/gitfleet-bench}
-for tool in java zstd openssl python3; do
+for tool in dpkg-deb zstd openssl python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "install-bench: $tool is required" >&2; exit 2; }
 done
-JAR=agent/target/gitfleet-agent.jar
-if [ ! -f "$JAR" ]; then
-  MVN=$(command -v mvn)
-  "$MVN" -B -ntp -q -pl agent -am package -DskipTests
-fi
+DEB=$(ls agent/target/gitfleet-agent_*_amd64.deb 2>/dev/null | head -1)
+[ -n "$DEB" ] || [ -n "${PKG_ROOT:-}" ] || { echo "install-bench: build the package first: mvn -B -ntp -pl agent -am package -DskipTests" >&2; exit 2; }
 
 mkdir -p "$BENCH_DIR"
 IMG="$BENCH_DIR/rootfs-$SIZE_MIB.img"
-ZST="$IMG.zst"
+ZST="$IMG.zstd${ZSTD_ARGS//[^a-z0-9=]/}.zst"
+[ -f "$IMG" ] || python3 agent/bench/make-rootfs-image.py "$IMG" "$SIZE_MIB"
 if [ ! -f "$ZST" ]; then
-  echo "making a $SIZE_MIB MiB rootfs-like image and compressing it (zstd -19 --long=31) …"
-  python3 agent/bench/make-rootfs-image.py "$IMG" "$SIZE_MIB"
-  zstd -q -19 -T0 --long=31 -c < "$IMG" > "$ZST.tmp" && mv "$ZST.tmp" "$ZST"
+  echo "compressing the $SIZE_MIB MiB image (zstd $ZSTD_ARGS -T0, from stdin) …"
+  # shellcheck disable=SC2086
+  zstd -q $ZSTD_ARGS -T0 -c < "$IMG" > "$ZST.tmp" && mv "$ZST.tmp" "$ZST"
 fi
 SIZE=$(stat -c %s "$IMG")
-ZSIZE=$(stat -c %s "$ZST")
 SHA=$(openssl dgst -sha256 -r "$ZST" | cut -d' ' -f1)
-echo "image: $SIZE bytes, served compressed: $ZSIZE bytes (ratio $(python3 -c "print(round($SIZE/$ZSIZE, 2))")×)"
+echo "image: $SIZE bytes, compressed (zstd $ZSTD_ARGS): $(stat -c %s "$ZST") bytes"
 
 RUN=$(mktemp -d)
-SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$RUN"; }
-trap cleanup EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd "$BENCH_DIR" && exec python3 -m http.server "$PORT" --bind 127.0.0.1 >/dev/null 2>&1) &
-SERVER_PID=$!
-for _ in $(seq 50); do
-  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/', timeout=1)" 2>/dev/null && break
-  sleep 0.1
-done
-
-SLOT_BYTES=$((SIZE + 64 * 1024 * 1024))
+trap 'rm -rf "$RUN"' EXIT
+if [ -n "${PKG_ROOT:-}" ]; then
+  AGENT="$PKG_ROOT/usr/lib/gitfleet-agent/bin/gitfleet-agent"   # PKG_ROOT=/ measures the installed package
+else
+  dpkg-deb -x "$DEB" "$RUN/pkg"
+  AGENT="$RUN/pkg/usr/lib/gitfleet-agent/bin/gitfleet-agent"
+fi
+export GITFLEET_AGENT_CDS="$RUN/agent.jsa"
+"$AGENT" --version >/dev/null   # the first start makes the class-data archive, as on a node
+SLOT_BYTES=$(( (SIZE + 64 * 1024 * 1024) / 4096 * 4096 ))
 cat > "$RUN/agent.yaml" <<YAML
 node: bench
 stateDir: $RUN/state
 installer: ab-image
 slots: {a: $RUN/slot-a.img, b: $RUN/slot-b.img}
 bootloader: {type: file, path: $RUN/bootloader.json}
-download: {minBytesPerSecond: 1048576, lowSpeedTime: 30s}
 YAML
 fallocate -l 1M "$RUN/slot-a.img"
 
 now() { date +%s.%N; }
-# Deleting a 1 GiB file on a file system mounted with discard queues TRIMs that slow the next writes:
-# let them finish so both sides start from the same state.
-settle() { sync; sleep 2; }
-best_agent=; best_pipe=
+since() { python3 -c "print(f'{$(now) - $1:.3f}')"; }
+# A fresh slot for each side; deleting 1 GiB queues discards that slow the next writes: let them settle.
+fresh() { rm -f "$RUN/slot-b.img" && fallocate -l "$SLOT_BYTES" "$RUN/slot-b.img" && sync && sleep 2; }
+agent_install() { # $1: image, $2: size, $3: sha → prints seconds; peak RSS and heap in $RUN/agent.err
+  rm -rf "$RUN/state" "$RUN/bootloader.json"
+  local t0; t0=$(now)
+  GITFLEET_AGENT_JAVA_OPTS="-Dgitfleet.heapReport=true" /usr/bin/time -f 'peak RSS %M KiB, CPU %U s user + %S s system' -o "$RUN/agent.rss" \
+    "$AGENT" install --config "$RUN/agent.yaml" --image "file://$1" --sha256 "$3" --size "$2" --version v0.0.1 \
+    > "$RUN/agent.out" 2> "$RUN/agent.err" || { cat "$RUN/agent.err" >&2; exit 1; }
+  since "$t0"
+}
+
+before_install() { # $1: image, $2: size, $3: sha → prints seconds
+  rm -rf "$RUN/state" "$RUN/bootloader.json"
+  local t0; t0=$(now)
+  java -Xmx64m -jar "$BEFORE_JAR" install --config "$RUN/agent.yaml" --image "file://$1" --sha256 "$3" --size "$2" \
+    --version v0.0.1 > "$RUN/before.out" 2> "$RUN/before.err" || { cat "$RUN/before.err" >&2; exit 1; }
+  since "$t0"
+}
+
+declare -a A U V B
 for round in $(seq "$ROUNDS"); do
-  rm -f "$RUN/pipe-slot.img" && settle
-  t0=$(now)
-  zstd -dc --long=31 "$ZST" | tee >(openssl dgst -sha256 > "$RUN/pipe.sha") | dd of="$RUN/pipe-slot.img" bs=4M conv=fsync status=none
-  t1=$(now)
-  pipe=$(python3 -c "print(f'{$t1 - $t0:.2f}')")
-  rm -rf "$RUN/state" "$RUN/bootloader.json" "$RUN/slot-b.img" && fallocate -l "$SLOT_BYTES" "$RUN/slot-b.img" && settle
-  t0=$(now)
-  java -Xmx64m -Dgitfleet.heapReport=true -jar "$JAR" install --config "$RUN/agent.yaml" \
-      --image "http://127.0.0.1:$PORT/$(basename "$ZST")" --sha256 "$SHA" --size "$SIZE" --version v0.0.1 \
-      > "$RUN/agent.out" 2> "$RUN/agent.err" || { cat "$RUN/agent.err" >&2; exit 1; }
-  t1=$(now)
-  agent=$(python3 -c "print(f'{$t1 - $t0:.2f}')")
-  heap=$(grep -o 'peak heap used: [0-9.]* MiB' "$RUN/agent.err" | grep -o '[0-9.]* MiB' || echo "?")
-  live=$(grep -o 'live after the last GC: [0-9.]* MiB' "$RUN/agent.err" | grep -o '[0-9.]* MiB' || echo "?")
-  inside=$(grep -o 'bytes in [0-9.]* s' "$RUN/agent.out" | grep -o '[0-9.]* s' || echo "?")
+  if [ -n "${BEFORE_JAR:-}" ]; then
+    fresh
+    B+=("$(before_install "$ZST" "$SIZE" "$SHA")")
+    echo "round $round: before ${B[-1]} s"
+  fi
+  fresh; t0=$(now)
+  zstd -dc "$ZST" | dd of="$RUN/slot-b.img" bs=4M iflag=fullblock oflag=direct conv=fsync,notrunc status=none
+  u=$(since "$t0")
+  fresh; t0=$(now)
+  zstd -dc "$ZST" | tee >(openssl dgst -sha256 > "$RUN/pipe.sha") | dd of="$RUN/slot-b.img" bs=4M conv=fsync,notrunc status=none
+  v=$(since "$t0")
+  fresh
+  a=$(agent_install "$ZST" "$SIZE" "$SHA")
   cmp -n "$SIZE" "$IMG" "$RUN/slot-b.img" || { echo "the slot does not hold the image" >&2; exit 1; }
-  echo "round $round: pipeline ${pipe} s ($(python3 -c "print(round($SIZE/1e6/$pipe))") MB/s)," \
-       "agent ${agent} s ($(python3 -c "print(round($SIZE/1e6/$agent))") MB/s; JVM start and exit included," \
-       "the install itself ${inside}), peak heap used $heap (live after GC $live)"
-  best_agent=$(python3 -c "print(min(x for x in [$agent, ${best_agent:-1e9}]))")
-  best_pipe=$(python3 -c "print(min(x for x in [$pipe, ${best_pipe:-1e9}]))")
+  A+=("$a"); U+=("$u"); V+=("$v")
+  echo "round $round: unverified ${u} s, verified ${v} s, agent ${a} s (the install itself $(grep -o 'in [0-9.]* s' "$RUN/agent.out" | cut -d' ' -f2) s; $(cat "$RUN/agent.rss"); $(grep -o 'peak heap used: [0-9.]* MiB' "$RUN/agent.err"))"
 done
-echo "agent/pipeline throughput ratio: $(python3 -c "print(f'{$best_pipe / $best_agent:.2f}')")× (target ≥ 1.0×; -Xmx64m, target peak heap ≤ 64 MiB)"
+python3 - "${A[*]}" "${U[*]}" "${V[*]}" "${B[*]:-}" <<'PY'
+import statistics, sys
+a, u, v = ([float(x) for x in s.split()] for s in sys.argv[1:4])
+ma, mu, mv = statistics.median(a), statistics.median(u), statistics.median(v)
+print(f"medians: agent {ma:.2f} s, unverified {mu:.2f} s, verified {mv:.2f} s")
+print(f"throughput ratio agent/unverified: {mu / ma:.2f}x (goal >= 0.9x); agent/verified: {mv / ma:.2f}x")
+if sys.argv[4].strip():
+    mb = statistics.median(float(x) for x in sys.argv[4].split())
+    print(f"before: {mb:.2f} s; before/unverified {mu / mb:.2f}x, before/verified {mv / mb:.2f}x")
+PY
+
+# The fixed cost: a 16 MiB image, whole process.
+head -c $((16 << 20)) "$IMG" > "$RUN/small.img"
+zstd -q -19 -c < "$RUN/small.img" > "$RUN/small.img.zst"
+SMALL_SHA=$(openssl dgst -sha256 -r "$RUN/small.img.zst" | cut -d' ' -f1)
+declare -a S P
+for round in 1 2 3 4 5; do
+  t0=$(now)
+  zstd -dc "$RUN/small.img.zst" | dd of="$RUN/slot-b.img" bs=4M iflag=fullblock oflag=direct conv=fsync,notrunc status=none
+  P+=("$(since "$t0")")
+  S+=("$(agent_install "$RUN/small.img.zst" $((16 << 20)) "$SMALL_SHA")")
+  line="16 MiB round $round: agent ${S[-1]} s ($(cat "$RUN/agent.rss")), pipeline ${P[-1]} s"
+  [ -z "${BEFORE_JAR:-}" ] || line="$line, before $(before_install "$RUN/small.img.zst" $((16 << 20)) "$SMALL_SHA") s"
+  echo "$line"
+done
+python3 - "${S[*]}" "${P[*]}" <<'PY'
+import statistics, sys
+s, p = ([float(x) for x in a.split()] for a in sys.argv[1:3])
+print(f"16 MiB install: agent {statistics.median(s):.3f} s (goal < 0.5 s; min {min(s):.3f}), "
+      f"unverified pipeline {statistics.median(p):.3f} s (medians of {len(s)})")
+PY

@@ -122,7 +122,7 @@
     const channel = st.desiredVersion && st.resolvedVersion && st.desiredVersion !== st.resolvedVersion
       ? `${st.desiredVersion} → ` : '';
     return html`<article class="card" id="upgrade-${name}" data-testid="upgrade-${name}">
-      <div class="card-head"><h3>${name}</h3>${badge(st.phase, 'upgrade-phase')}
+      <div class="card-head"><h3><a href="#/upgrade/${encodeURIComponent(name)}" data-testid="upgrade-link">${name}</a></h3>${badge(st.phase, 'upgrade-phase')}
         <span class="target" data-testid="upgrade-target">${st.component || ''} ${channel}<code>${st.resolvedVersion || st.desiredVersion || '?'}</code></span></div>
       <div class="bar"><progress max="${Math.max(c.total, 1)}" value="${done}" aria-label="${name} progress"></progress>
         <span class="progress-text" data-testid="upgrade-progress">${done}/${c.total} done</span></div>
@@ -139,41 +139,58 @@
     return 0;
   };
 
-  // ---- nodes: one row per node, showing the upgrade that matters most for it right now
-  function nodeRows(upgrades, inventory) {
-    const byName = new Map(inventory.map((n) => [n.name, { node: n, entries: [] }]));
-    upgrades.forEach((doc, index) => {
+  // ---- nodes: one row for every upgrade a node is in (a paused upgrade never hides an active one), and one
+  // row for a node no upgrade covers
+  function nodeRows(upgrades, inventory, upgradesByName) {
+    const nodes = new Map(inventory.map((n) => [n.name, n]));
+    const rows = [];
+    const covered = new Set();
+    upgrades.forEach((doc) => {
       const st = doc.status || {};
+      const upgrade = doc.metadata && doc.metadata.name;
       for (const e of st.nodes || []) {
-        if (!byName.has(e.node)) byName.set(e.node, { node: { name: e.node, role: e.role }, entries: [] });
-        byName.get(e.node).entries.push({
-          upgrade: doc.metadata && doc.metadata.name, active: ACTIVE_UPGRADES.has(st.phase),
-          component: st.component, resolved: st.resolvedVersion, e, index,
+        covered.add(e.node);
+        const node = nodes.get(e.node) || { name: e.node, role: e.role };
+        const task = node.task;
+        const live = task && task.upgrade === upgrade ? task : null;
+        let phase = e.phase;
+        if (live && live.phase && IN_FLIGHT.includes(phase)) phase = live.phase; // the agent's report is fresher
+        const component = st.component || 'os';
+        rows.push({
+          name: e.node, role: node.role || e.role, datacenter: node.datacenter, labels: node.labels, upgrade,
+          upgradePhase: st.phase, phase, current: (node.components && node.components[component]) || e.from,
+          target: e.to || st.resolvedVersion, order: e.order, canary: e.canary, lastSeen: node.lastSeen,
+          health: node.health, failure: e.failureReason || (live && live.failureReason),
+          message: (live && IN_FLIGHT.includes(phase) && live.message) || e.message || (live && live.message),
+          bytesDone: live && live.bytesDone, bytesTotal: live && live.bytesTotal, since: e.since,
         });
       }
     });
-    return [...byName.values()].map(({ node, entries }) => {
-      const task = node.task;
-      const rank = (x) => [task && task.upgrade === x.upgrade ? 0 : 1,
-        URGENT.has(x.e.phase) ? NODE_PHASES.indexOf(x.e.phase) : 99, x.active ? 0 : 1, x.index];
-      const pick = entries.map((x) => [rank(x), x]).sort(([a], [b]) => byKeys(a, b)).map(([, x]) => x)[0];
-      const e = pick ? pick.e : {};
-      const upgrade = pick ? pick.upgrade : task && task.upgrade;
-      const live = task && task.upgrade === upgrade ? task : null;
-      let phase = pick ? e.phase : (live && live.phase) || IDLE;
-      if (live && live.phase && IN_FLIGHT.includes(phase)) phase = live.phase; // the agent's report is fresher
-      const component = (pick && pick.component) || 'os';
-      const current = (node.components && node.components[component]) || e.from;
-      const target = e.to || (pick && pick.resolved) || (live && live.version);
-      return {
-        name: node.name, role: node.role || e.role, upgrade, phase, current, target, order: e.order,
-        canary: e.canary, lastSeen: node.lastSeen, health: node.health,
-        failure: e.failureReason || (live && live.failureReason),
-        message: (live && IN_FLIGHT.includes(phase) && live.message) || e.message || (live && live.message),
-        bytesDone: live && live.bytesDone, bytesTotal: live && live.bytesTotal,
-      };
-    });
+    for (const node of inventory) {
+      if (!covered.has(node.name)) {
+        const c = node.components || {};
+        rows.push({
+          name: node.name, role: node.role, datacenter: node.datacenter, labels: node.labels, phase: IDLE,
+          current: c.os || Object.values(c)[0], lastSeen: node.lastSeen, health: node.health,
+        });
+      }
+    }
+    return rows;
   }
+
+  /** The command an operator would run next for a node's row; read-only: the page shows it, never runs it. */
+  function nextStep(r) {
+    if (!r.upgrade) return '';
+    if (r.phase === 'Failed') return `gitfleet retry ${r.upgrade} ${r.name}`;
+    if (r.upgradePhase === 'Paused' && !IN_FLIGHT.includes(r.phase)) return `gitfleet resume ${r.upgrade}`;
+    if (r.upgradePhase === 'AwaitingPromotion' && r.phase === 'Pending') return `gitfleet promote ${r.upgrade}`;
+    if (r.phase === 'Blocked') return `gitfleet describe upgrade ${r.upgrade}`;
+    return '';
+  }
+
+  const matches = (r, needle) => !needle || [r.name, r.role, r.datacenter, r.upgrade, r.phase, r.current, r.target,
+    r.failure, r.message, ...Object.entries(r.labels || {}).map(([k, v]) => `${k}=${v}`)]
+    .some((x) => x != null && String(x).toLowerCase().includes(needle));
 
   function nodeRow(r) {
     const version = r.target && r.current !== r.target
@@ -184,33 +201,49 @@
       : '';
     const unhealthy = r.health && r.health.healthy === false
       ? html`<div class="unhealthy">unhealthy${r.health.message ? ': ' + r.health.message : ''}</div>` : '';
-    return html`<tr id="node-${r.name}" data-testid="node-${r.name}">
-      <td class="name">${r.name}${r.canary ? html` <span class="badge" title="canary">canary</span>` : ''}</td>
+    const key = `${r.name}${r.upgrade ? '--' + r.upgrade : ''}`;
+    const next = nextStep(r);
+    return html`<tr id="node-${key}" data-testid="node-${key}" data-node="${r.name}">
+      <td class="name"><a href="#/node/${encodeURIComponent(r.name)}" data-testid="node-link">${r.name}</a>${r.canary ? html` <span class="badge" title="canary">canary</span>` : ''}</td>
       <td>${r.role || ''}</td>
-      <td data-testid="node-upgrade">${r.upgrade || '—'}</td>
+      <td data-testid="node-upgrade">${r.upgrade ? html`<a href="#/upgrade/${encodeURIComponent(r.upgrade)}">${r.upgrade}</a>` : '—'}</td>
       <td class="version" data-testid="node-version">${version}</td>
       <td>${badge(r.phase, 'node-phase')}</td>
       <td data-testid="node-progress">${progress}</td>
       <td class="col-msg" data-testid="node-message">${r.failure ? html`<div class="failure">${r.failure}</div>` : ''}
         ${r.message ? html`<div>${r.message}</div>` : ''}${unhealthy}</td>
       <td class="seen" data-testid="node-seen">${r.lastSeen ? `${age(r.lastSeen)} ago` : 'never'}</td>
+      <td class="next" data-testid="node-next">${next ? html`<code>${next}</code>` : ''}</td>
     </tr>`;
   }
 
-  function renderNodes(upgrades, inventory) {
-    const rows = nodeRows(upgrades, inventory);
-    if (rows.length === 0) return html`<p class="empty">No nodes.</p>`;
+  function renderNodes(rows, emptyText = 'No nodes.') {
+    if (rows.length === 0) return html`<p class="empty">${emptyText}</p>`;
     const phases = [...NODE_PHASES, ...new Set(rows.map((r) => r.phase).filter((p) => !NODE_PHASES.includes(p) && p !== IDLE)), IDLE];
     const groups = phases.map((phase) => [phase, rows.filter((r) => r.phase === phase)
       .sort((a, b) => (a.upgrade || '').localeCompare(b.upgrade || '') || (a.order ?? 1e9) - (b.order ?? 1e9)
         || a.name.localeCompare(b.name))]).filter(([, list]) => list.length);
     return html`<table>
       <thead><tr><th>Node</th><th>Role</th><th>Upgrade</th><th>Version</th><th>Phase</th><th>Progress</th>
-        <th>Message</th><th>Last seen</th></tr></thead>
+        <th>Message</th><th>Last seen</th><th>Next</th></tr></thead>
       ${groups.map(([phase, list]) => html`<tbody class="group" data-testid="phase-group-${phase}">
-        <tr class="group-head"><th colspan="8">${badge(phase, 'group-phase')} <span class="count">${list.length}</span></th></tr>
+        <tr class="group-head"><th colspan="9">${badge(phase, 'group-phase')} <span class="count">${list.length}</span></th></tr>
         ${list.map(nodeRow)}</tbody>`)}
     </table>`;
+  }
+
+  // ---- links to the forge: the server's templates, {sha} and {number} filled in; nothing else is ever linked
+  let links = {};
+  function commitLink(sha, testid = 'commit-link') {
+    if (!sha) return html`<code>—</code>`;
+    const url = links.commit ? links.commit.replace('{sha}', encodeURIComponent(sha)) : null;
+    return url && safeUrl(url) ? html`<a href="${url}" data-testid="${testid}" title="${sha}"><code>${shortSha(sha)}</code></a>`
+      : html`<code title="${sha}">${shortSha(sha)}</code>`;
+  }
+  function pullLink(number) {
+    const url = links.pullRequest ? links.pullRequest.replace('{number}', encodeURIComponent(number)) : null;
+    return url && safeUrl(url) ? html`<a href="${url}" data-testid="pull-link">pull request #${number}</a>`
+      : html`pull request #${number}`;
   }
 
   // ---- history
@@ -221,17 +254,117 @@
     const when = Number.isNaN(t.getTime()) ? '' : html`<time datetime="${c.time}" title="${c.time}">${clock(t)} · ${age(c.time)} ago</time>`;
     const link = c.url && safeUrl(c.url)
       ? html`<a href="${c.url}" data-testid="commit-link" title="${c.sha}"><code>${sha}</code></a>`
-      : html`<code title="${c.sha}">${sha}</code>`;
-    return html`<li data-testid="commit-${sha}">${link}<span class="subject">${subject}</span>${when}</li>`;
+      : commitLink(c.sha);
+    const pr = /^plans\/pr-(\d+):/.exec(subject);
+    return html`<li data-testid="commit-${sha}">${link}<span class="subject">${subject}</span>
+      ${pr ? html`<span class="pr">${pullLink(pr[1])}</span>` : ''}
+      ${c.fleetCommit ? html`<span class="fleet-commit">acting on ${commitLink(c.fleetCommit, 'fleet-commit-link')}</span>` : ''}${when}</li>`;
   }
 
-  // ---- polling
-  function render({ fleet, upgrades, nodes, commits }) {
+  // ---- views: #/ (overview), #/upgrade/NAME, #/node/NAME, #/history; the filter narrows node rows everywhere
+  function route() {
+    const m = /^#\/(upgrade|node|history)(?:\/(.+))?$/.exec(location.hash);
+    return m ? { view: m[1], name: m[2] && decodeURIComponent(m[2]) } : { view: 'overview' };
+  }
+
+  function overview(data, rows) {
+    return html`<section aria-labelledby="upgrades-title">
+      <h2 id="upgrades-title">Upgrades</h2>
+      <div id="upgrades" class="cards" data-testid="upgrades">${data.upgrades.length ? data.upgrades.map(upgradeCard)
+        : html`<p class="empty">No upgrades.</p>`}</div>
+    </section>
+    <section aria-labelledby="nodes-title">
+      <h2 id="nodes-title">Nodes</h2>
+      <div id="nodes" data-testid="nodes">${renderNodes(rows, 'No node matches the filter.')}</div>
+    </section>
+    <section aria-labelledby="history-title">
+      <h2 id="history-title">Recent status commits <a href="#/history" class="more">all</a></h2>
+      <ol id="history" class="history" data-testid="history">${data.commits.length ? data.commits.slice(0, 20).map(commitItem)
+        : html`<li class="empty">No status commits yet.</li>`}</ol>
+    </section>`;
+  }
+
+  function upgradeView(data, rows, name) {
+    const doc = data.upgrades.find((u) => u.metadata && u.metadata.name === name);
+    if (!doc) return html`<p class="empty" data-testid="not-found">No upgrade named ${name} on the status branch.</p>`;
+    const st = doc.status || {};
+    const next = { AwaitingPromotion: `gitfleet promote ${name}`, Paused: `gitfleet resume ${name}`,
+      Failed: `gitfleet rollback ${name}` }[st.phase];
+    return html`<section data-testid="upgrade-view">
+      <h2>Upgrade ${name}</h2>
+      <div class="cards">${upgradeCard(doc)}</div>
+      <dl class="facts-list">
+        <dt>Approved commit</dt><dd data-testid="upgrade-commit">${commitLink(st.approvedCommit)}</dd>
+        ${next ? html`<dt>Next</dt><dd data-testid="upgrade-next"><code>${next}</code></dd>` : ''}
+      </dl>
+      <h2>Nodes</h2>
+      <div data-testid="nodes">${renderNodes(rows.filter((r) => r.upgrade === name), 'No node of this upgrade matches.')}</div>
+    </section>`;
+  }
+
+  function nodeView(data, allRows, name) {
+    const node = data.nodes.find((n) => n.name === name);
+    const rows = allRows.filter((r) => r.name === name && r.upgrade);
+    if (!node && rows.length === 0) return html`<p class="empty" data-testid="not-found">No node named ${name}.</p>`;
+    const n = node || { name };
+    const slot = (id, s) => s ? html`<tr data-testid="slot-${id}"><th>slot ${id}</th><td><code>${s.version || '?'}</code></td>
+      <td>${s.state || ''}</td><td>${[n.slots.booted === id ? 'booted' : '', n.slots.active === id ? 'active' : '',
+        n.slots.next === id ? 'next boot' : ''].filter(Boolean).join(', ')}</td></tr>` : '';
+    const transitions = [];
+    for (const doc of data.upgrades) {
+      for (const e of (doc.status && doc.status.nodes) || []) {
+        if (e.node !== name) continue;
+        for (const t of e.transitions || []) transitions.push({ upgrade: doc.metadata.name, phase: t.phase, at: t.at });
+      }
+    }
+    transitions.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    const task = n.task;
+    return html`<section data-testid="node-view">
+      <h2>Node ${name}</h2>
+      <dl class="facts-list">
+        <dt>Role</dt><dd>${n.role || '—'}</dd><dt>Datacenter</dt><dd>${n.datacenter || '—'}</dd>
+        <dt>Labels</dt><dd>${Object.entries(n.labels || {}).map(([k, v]) => html`<code>${k}=${v}</code> `)}</dd>
+        <dt>Last report</dt><dd data-testid="node-last-seen">${n.lastSeen ? `${age(n.lastSeen)} ago (${n.lastSeen})` : 'never'}</dd>
+        <dt>Health</dt><dd data-testid="node-health">${!n.health ? '—' : n.health.healthy ? 'healthy'
+          : html`<span class="unhealthy">unhealthy${n.health.message ? ': ' + n.health.message : ''}</span>`}</dd>
+        <dt>Task</dt><dd data-testid="node-task">${task ? html`${task.upgrade} #${task.attempt} ${task.action || ''}
+          <code>${task.version || ''}</code> ${badge(task.phase, 'task-phase')} ${task.failureReason
+            ? html`<span class="failure">${task.failureReason}</span>` : task.message || ''}` : 'none'}</dd>
+      </dl>
+      <h2>Components</h2>
+      <table data-testid="node-components"><tbody>${Object.entries(n.components || {}).sort().map(([c, v]) =>
+        html`<tr><th>${c}</th><td><code>${v}</code></td></tr>`)}</tbody></table>
+      ${n.slots ? html`<h2>Slots</h2><table data-testid="node-slots"><tbody>${slot('a', n.slots.a)}${slot('b', n.slots.b)}</tbody></table>` : ''}
+      <h2>Upgrades</h2>
+      <div data-testid="nodes">${renderNodes(rows, 'In no upgrade.')}</div>
+      <h2>Transitions</h2>
+      <ol class="history" data-testid="node-transitions">${transitions.length ? transitions.map((t) =>
+        html`<li><span class="subject">${t.upgrade}: ${badge(t.phase, 'transition-phase')}</span><time datetime="${t.at}" title="${t.at}">${age(t.at)} ago</time></li>`)
+        : html`<li class="empty">No transitions recorded.</li>`}</ol>
+    </section>`;
+  }
+
+  function historyView(data) {
+    return html`<section data-testid="history-view"><h2>Status history (rollout events; lease commits left out)</h2>
+      <ol class="history" data-testid="history">${data.commits.length ? data.commits.map(commitItem)
+        : html`<li class="empty">No status commits yet.</li>`}</ol></section>`;
+  }
+
+  // ---- polling and rendering
+  let last = null;
+  function render(data) {
+    last = data;
+    const { fleet } = data;
+    links = fleet.links || {};
     reference = Number.isNaN(Date.parse(fleet.generatedAt)) ? Date.now() : Date.parse(fleet.generatedAt);
     renderFleet(fleet);
-    put($('upgrades'), upgrades.length ? upgrades.map(upgradeCard) : html`<p class="empty">No upgrades.</p>`);
-    put($('nodes'), renderNodes(upgrades, nodes));
-    put($('history'), commits.length ? commits.map(commitItem) : html`<li class="empty">No status commits yet.</li>`);
+    const needle = $('filter').value.trim().toLowerCase();
+    const rows = nodeRows(data.upgrades, data.nodes).filter((r) => matches(r, needle));
+    const r = route();
+    for (const a of document.querySelectorAll('nav a')) a.classList.toggle('current', a.dataset.view === r.view);
+    put($('view'), r.view === 'upgrade' ? upgradeView(data, rows, r.name)
+      : r.view === 'node' ? nodeView(data, rows, r.name)
+        : r.view === 'history' ? historyView(data) : overview(data, rows));
   }
 
   async function getJson(path) {
@@ -261,7 +394,7 @@
       let data;
       try {
         const [fleet, upgrades, nodes, history] = await Promise.all(['/api/v1/fleet', '/api/v1/upgrades',
-          '/api/v1/nodes', '/api/v1/history?limit=20'].map(getJson));
+          '/api/v1/nodes', `/api/v1/history?limit=${route().view === 'history' ? 200 : 20}`].map(getJson));
         data = { fleet, upgrades: upgrades.upgrades || [], nodes: nodes.nodes || [], commits: history.commits || [] };
       } catch (e) {
         problem(`Reconciler unreachable — last update ${lastUpdate ? clock(lastUpdate) : 'never'} (${e.message})`);
@@ -286,5 +419,8 @@
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') refresh();
   });
+  // a new view or filter renders at once from what the page holds; the next poll brings fresh data
+  window.addEventListener('hashchange', () => { if (last) render(last); if (route().view === 'history') refresh(); });
+  $('filter').addEventListener('input', () => { if (last) render(last); });
   refresh();
 })();

@@ -1,6 +1,7 @@
 package io.gitfleet.agent;
 
 import io.gitfleet.agent.health.HealthMonitor;
+import io.gitfleet.schema.Backoff;
 import io.gitfleet.agent.health.HookRunner;
 import io.gitfleet.agent.state.AgentState;
 import io.gitfleet.agent.state.Event;
@@ -9,6 +10,8 @@ import io.gitfleet.agent.state.State;
 import io.gitfleet.agent.state.StateMachine;
 import io.gitfleet.agent.state.StateStore;
 import io.gitfleet.agent.state.Task;
+import io.gitfleet.agent.state.VersionRatchet;
+import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.Report;
 import java.io.IOException;
@@ -50,6 +53,7 @@ public final class Agent implements StepContext.Link {
     private final HookRunner hooks;
     private final HealthMonitor health;
     private final GitVerifier verifier;
+    private final VersionRatchet ratchet;
     private final Consumer<Task> onTransition;
     private StateMachine machine;
     private InstallSteps installSteps;
@@ -81,7 +85,8 @@ public final class Agent implements StepContext.Link {
         this.health = new HealthMonitor(hooks, config.hooks().health(), clock, Duration.ofMinutes(1));
         this.verifier = config.verifyGit() == null || config.verifyGit().url() == null ? null
                 : new GitVerifier(config.verifyGit().url(), config.verifyGit().branch(),
-                        Path.of(config.stateDir(), "fleet.git"));
+                        Path.of(config.stateDir(), "fleet.git"), Path.of(config.stateDir()), clock);
+        this.ratchet = new VersionRatchet(Path.of(config.stateDir()));
     }
 
     /** Runs until {@link #stop()}. Holds {@code STATE_DIR/agent.lock} so that one agent owns the node. */
@@ -278,6 +283,14 @@ public final class Agent implements StepContext.Link {
     }
 
     private void transitioned(Task task) {
+        if (task.state() == State.COMPLETED && task.spec().action() == Action.INSTALL) {
+            try {
+                ratchet.record(task.spec().component(), task.spec().version());
+            } catch (IOException e) {
+                AgentLog.info("cannot record " + task.spec().component() + " " + task.spec().version()
+                        + " as installed: " + e.getMessage());
+            }
+        }
         AgentLog.info(describe(task) + " → " + task.state().phase()
                 + (task.failureReason() != null ? ": " + task.failureReason()
                 : task.message() != null ? " (" + task.message() + ")" : ""));

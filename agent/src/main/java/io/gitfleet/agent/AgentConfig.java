@@ -1,6 +1,7 @@
 package io.gitfleet.agent;
 
 import io.gitfleet.agent.install.DownloadSettings;
+import io.gitfleet.agent.install.ZstdWindow;
 import io.gitfleet.agent.state.TaskPlanner.Installer;
 import io.gitfleet.schema.Documents;
 import io.gitfleet.schema.Durations;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 
@@ -20,7 +23,7 @@ import tools.jackson.databind.DeserializationFeature;
 public record AgentConfig(String server, String node, String tokenFile, String stateDir, String installer,
                           String component, Map<String, String> components, Slots slots, BootloaderConfig bootloader,
                           String root, Reboot reboot, Hooks hooks, CommandConfig command, Download download,
-                          Poll poll, VerifyGit verifyGit, Loop loop) {
+                          Poll poll, VerifyGit verifyGit, Loop loop, String maxWindow) {
     public AgentConfig {
         installer = installer == null ? "ab-image" : installer;
         component = component == null ? "os" : component;
@@ -121,7 +124,7 @@ public record AgentConfig(String server, String node, String tokenFile, String s
             }
         });
         if (stateDir == null) {
-            p.add("stateDir is required (e.g. /var/lib/gitfleet)");
+            p.add("stateDir is required (e.g. /var/lib/gitfleet-agent)");
         }
         if (forServer && (server == null || tokenFile == null)) {
             p.add("server and tokenFile are required to talk to the reconciler");
@@ -163,8 +166,38 @@ public record AgentConfig(String server, String node, String tokenFile, String s
         if (reboot.command().isEmpty()) {
             p.add("reboot.command must not be empty");
         }
+        if (maxWindow != null && parseBytes(maxWindow) < 1024) {
+            p.add("maxWindow must be a size of at least 1KiB, like 128MiB or 1GiB, not " + maxWindow);
+        }
         return p;
     }
+
+    /** The largest zstd window (decompression memory) an image may ask for; zstd's own default, 128 MiB, if unset. */
+    public long maxWindowBytes() {
+        return maxWindow == null ? ZstdWindow.DEFAULT_MAX : parseBytes(maxWindow);
+    }
+
+    /** "134217728", "128MiB", "128M", "1GiB", "1G", "512KiB"; -1 when it is none of these. */
+    static long parseBytes(String text) {
+        Matcher m = SIZE.matcher(text.strip());
+        if (!m.matches()) {
+            return -1;
+        }
+        int shift = switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+            case "K", "KIB" -> 10;
+            case "M", "MIB" -> 20;
+            case "G", "GIB" -> 30;
+            default -> 0;
+        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return n > Long.MAX_VALUE >> shift ? -1 : n << shift;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(|B|K|KiB|M|MiB|G|GiB)", Pattern.CASE_INSENSITIVE);
 
     public Installer installerKind() {
         return installer.equals("command") ? Installer.COMMAND : Installer.AB_IMAGE;

@@ -39,7 +39,11 @@ public final class AgentMain implements Callable<Integer> {
     public static void main(String[] args) {
         io.gitfleet.agent.install.HttpImageSource.tune();
         HeapReport.startIfAsked();
-        int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        // The service's own command line skips picocli: its classes are Java 5 class files, which the class-data
+        // archive cannot hold, so a node would load and verify ~170 of them at every start and keep them resident.
+        int code = args.length == 2 && args[0].equals("--config") ? serve(args[1], err) : run(out, err, args);
         io.gitfleet.agent.install.HttpImageSource.releaseSelectorThreads();
         System.exit(code);
     }
@@ -61,6 +65,21 @@ public final class AgentMain implements Callable<Integer> {
             err.println("--config FILE is required");
             return 2;
         }
+        return serve(config.toString(), err);
+    }
+
+    /** The node agent until it is stopped. Exit codes: 0 stopped, 1 failed, 2 bad config. */
+    static int serve(String config, PrintWriter err) {
+        try {
+            return runService(Path.of(config), err);
+        } catch (Exception e) {
+            // As picocli's handler above: one sentence, no stack trace.
+            err.println(e instanceof java.io.IOException ? e.getMessage() : e.toString());
+            return 1;
+        }
+    }
+
+    private static int runService(Path config, PrintWriter err) throws Exception {
         AgentConfig cfg;
         try {
             cfg = AgentConfig.load(config);

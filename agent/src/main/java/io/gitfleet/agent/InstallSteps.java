@@ -13,6 +13,8 @@ import io.gitfleet.agent.state.Event;
 import io.gitfleet.agent.state.State;
 import io.gitfleet.agent.state.Task;
 import io.gitfleet.agent.state.TaskPlanner;
+import io.gitfleet.agent.state.VersionRatchet;
+import io.gitfleet.schema.Action;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,13 +25,23 @@ import java.util.concurrent.CompletableFuture;
 /** The handlers up to the boot switch: check the instruction, stream the image, verify it. */
 final class InstallSteps {
     private final StepContext ctx;
-    private final CompletableFuture<HttpClient> images;
+    private CompletableFuture<HttpClient> images;
+    private final VersionRatchet ratchet;
     private WriteSlotCommand.Result written;
 
     InstallSteps(StepContext ctx) {
         this.ctx = ctx;
-        // Building an HttpClient loads the TLS stack (a few hundred ms): do it while the rest starts up.
-        this.images = CompletableFuture.supplyAsync(() -> HttpImageSource.newClient(ctx.config().downloadSettings()));
+        this.ratchet = new VersionRatchet(Path.of(ctx.config().stateDir()));
+    }
+
+    /**
+     * Building an HttpClient loads the TLS stack (a few hundred ms): it starts once an image is known to come over
+     * HTTP, so it overlaps the remaining checks, and an idle agent or a file:// install never pays for it.
+     */
+    private void prepareClient() {
+        if (images == null) {
+            images = CompletableFuture.supplyAsync(() -> HttpImageSource.newClient(ctx.config().downloadSettings()));
+        }
     }
 
     Step instructed(Task task) throws IOException {
@@ -43,7 +55,7 @@ final class InstallSteps {
         TaskPlanner.Decision decision = TaskPlanner.plan(task.spec(), facts);
         if (!(decision instanceof TaskPlanner.AtTarget) && !(decision instanceof TaskPlanner.Refuse)
                 && ctx.verifier() != null && !task.manual()) {
-            Optional<String> refusal = ctx.verifier().check(task.spec());
+            Optional<String> refusal = verify(task, facts);
             if (refusal.isPresent()) {
                 return Step.of(Event.REFUSED, refusal.get());
             }
@@ -55,6 +67,9 @@ final class InstallSteps {
             return Step.of(Event.REFUSED, refuse.reason());
         }
         if (decision instanceof TaskPlanner.WriteImage w) {
+            if (!task.spec().image().url().regionMatches(true, 0, "file:", 0, 5)) {
+                prepareClient();
+            }
             ctx.machine().updateTask(t -> t.withSlots(w.target(), w.previous()));
             return Step.of(Event.IMAGE_CHECKED, "writing slot " + w.target().wire());
         }
@@ -63,6 +78,30 @@ final class InstallSteps {
             return Step.of(Event.ROLLBACK_CHECKED, "rolling back to slot " + r.target().wire());
         }
         return Step.of(Event.COMMAND_CHECKED);
+    }
+
+    /**
+     * verifyGit: the approved branch must say what the instruction says, and an install below the highest version
+     * this node installed needs the approved manifest's {@code allowDowngrade}. A rollback is the manifest's own
+     * explicit gesture ({@code rollback: true}), so the ratchet does not apply to it.
+     */
+    private Optional<String> verify(Task task, TaskPlanner.Facts facts) {
+        GitVerifier.Verdict verdict = ctx.verifier().check(ctx.config().node(), task.spec());
+        if (verdict instanceof GitVerifier.Refused r) {
+            return Optional.of(r.reason());
+        }
+        if (task.spec().action() == Action.ROLLBACK) {
+            return Optional.empty();
+        }
+        String component = task.spec().component();
+        String highest;
+        try {
+            highest = ratchet.load().get(component);
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
+        }
+        return VersionRatchet.refusal(component, task.spec().version(), highest, facts.versions().get(component),
+                ((GitVerifier.Approved) verdict).allowDowngrade());
     }
 
     /** Downloading and Writing: one streaming pass; cuts and resumes move the state between the two. */
@@ -108,7 +147,8 @@ final class InstallSteps {
         try {
             written = new WriteSlotCommand().setSource(source).setSlot(target.wire(), ctx.node().slot(target))
                     .setBootedSlot(ctx.node().slot(task.previous())).setRootDevice(ctx.node().rootDevice())
-                    .setDeclaredSize(image.size()).setListener(listener).setCancelled(ctx.link()::cancelRequested)
+                    .setDeclaredSize(image.size()).setMaxWindow(ctx.config().maxWindowBytes()).setListener(listener)
+                    .setCancelled(ctx.link()::cancelRequested)
                     .call();
         } catch (CancelledException e) {
             return Step.of(Event.CANCEL, e.reason());
@@ -141,6 +181,7 @@ final class InstallSteps {
     }
 
     private HttpClient client() {
+        prepareClient();
         return images.join();
     }
 }

@@ -32,8 +32,9 @@ final class ReportBuilder {
                     t.state().phase(), bytes ? t.bytesDone() : null, bytes ? t.bytesTotal() : null,
                     clip(t.message(), 4096), clip(t.failureReason(), 1024));
         }
+        Long maxWindow = config.installerKind() == TaskPlanner.Installer.AB_IMAGE ? config.maxWindowBytes() : null;
         return Report.of(config.node(), new Report.Status(AGENT_VERSION, versions(config, state, boot), slots, health,
-                task, state.failedVersions(), digests(config, state, boot)));
+                task, state.failedVersions(), digests(config, state, boot), maxWindow));
     }
 
     /** The sha256 of the image the installer's component runs, when the agent installed it (see {@link #versions}). */

@@ -48,4 +48,21 @@ class AgentConfigTest {
         assertTrue(e.getMessage().contains("slots.a and slots.b are required"), e.getMessage());
         assertTrue(e.getMessage().contains("not a duration (like 90s, 15m, 1h30m): soon"), e.getMessage());
     }
+
+    @Test
+    void maxWindowTakesSizesAndDefaultsToZstdsOwnLimit() throws Exception {
+        Path f = dir.resolve("w.yaml");
+        String base = "node: n1\nstateDir: /tmp/x\ninstaller: command\ncommand: {argv: [true]}\n";
+        Files.writeString(f, base);
+        assertEquals(128L << 20, AgentConfig.load(f).maxWindowBytes());
+        for (var c : List.of(List.of("1GiB", 1L << 30), List.of("512M", 512L << 20), List.of("2147483648", 1L << 31),
+                List.of("64 MiB", 64L << 20))) {
+            Files.writeString(f, base + "maxWindow: " + c.get(0) + "\n");
+            assertEquals(c.get(1), AgentConfig.load(f).maxWindowBytes(), c.get(0).toString());
+        }
+        Files.writeString(f, base + "maxWindow: lots\n");
+        IOException e = assertThrows(IOException.class, () -> AgentConfig.load(f));
+        assertTrue(e.getMessage().contains("maxWindow must be a size of at least 1KiB, like 128MiB or 1GiB, not lots"),
+                e.getMessage());
+    }
 }

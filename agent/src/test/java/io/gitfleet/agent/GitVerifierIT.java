@@ -8,6 +8,7 @@ import io.gitfleet.schema.Instruction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,9 @@ class GitVerifierIT {
                   images:
                     - {version: v2.0.0, url: "https://images.example/os-v2.0.0.img.zst", sha256: %s, size: 4096}
                 """.formatted(SHA));
+        write("fleet.yaml", "apiVersion: gitfleet.io/v1\nkind: Fleet\nmetadata: {name: fleet}\nspec: {}\n");
+        write("nodes/node-1.yaml", "apiVersion: gitfleet.io/v1\nkind: Node\nmetadata: {name: node-1}\n"
+                + "spec: {role: worker}\n");
         write("upgrades/os-2.yaml", """
                 apiVersion: gitfleet.io/v1
                 kind: Upgrade
@@ -50,7 +54,14 @@ class GitVerifierIT {
                 """);
         approved = commit("approve os-2");
         git(work, "push", "-q", "origin", "HEAD:main");
-        verifier = new GitVerifier(bare.toUri().toString(), "main", dir.resolve("state/fleet.git"));
+        verifier = new GitVerifier(bare.toUri().toString(), "main", dir.resolve("state/fleet.git"),
+                dir.resolve("state"), Clock.systemUTC());
+    }
+
+    /** The refusal, or empty when approved. */
+    static Optional<String> check(GitVerifier verifier, Instruction.Spec spec) {
+        return verifier.check("node-1", spec) instanceof GitVerifier.Refused r ? Optional.of(r.reason())
+                : Optional.empty();
     }
 
     Instruction.Spec spec(String commit, String version, String url, String sha, long size) {
@@ -60,7 +71,7 @@ class GitVerifierIT {
 
     @Test
     void anInstructionThatMatchesTheApprovedBranchPasses() {
-        assertEquals(Optional.empty(), verifier.check(spec(approved, "v2.0.0",
+        assertEquals(Optional.empty(), check(verifier, spec(approved, "v2.0.0",
                 "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
     }
 
@@ -72,22 +83,22 @@ class GitVerifierIT {
         String unmerged = commit("not merged");
         git(work, "push", "-q", "origin", "proposal");
         assertEquals(Optional.of("not approved: commit " + unmerged + " is not on main of " + bare.toUri()),
-                verifier.check(spec(unmerged, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
+                check(verifier, spec(unmerged, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
     }
 
     @Test
     void anUnknownCommitIsRefused() {
         String made = "1234567890123456789012345678901234567890";
         assertEquals(Optional.of("not approved: commit " + made + " is not on main of " + bare.toUri()),
-                verifier.check(spec(made, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
+                check(verifier, spec(made, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
     }
 
     @Test
     void aDifferentImageThanTheCatalogIsRefused() {
-        Optional<String> r = verifier.check(spec(approved, "v2.0.0", "https://evil.example/os.img.zst", SHA, 4096));
-        assertTrue(r.orElseThrow().startsWith("disagrees with Git: the catalog at " + approved.substring(0, 12)
-                + " says https://images.example/os-v2.0.0.img.zst"), r.orElseThrow());
-        assertTrue(verifier.check(spec(approved, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4097))
+        Optional<String> r = check(verifier, spec(approved, "v2.0.0", "https://evil.example/os.img.zst", SHA, 4096));
+        assertTrue(r.orElseThrow().startsWith("disagrees with Git: the approved catalog at " + approved.substring(0, 12)
+                + " has https://images.example/os-v2.0.0.img.zst"), r.orElseThrow());
+        assertTrue(check(verifier, spec(approved, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4097))
                 .isPresent(), "size must match too");
     }
 
@@ -95,7 +106,7 @@ class GitVerifierIT {
     void aDifferentVersionThanTheManifestIsRefused() {
         assertEquals(Optional.of("disagrees with Git: upgrades/os-2.yaml at " + approved.substring(0, 12)
                         + " targets v2.0.0, the instruction v2.1.0"),
-                verifier.check(spec(approved, "v2.1.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
+                check(verifier, spec(approved, "v2.1.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096)));
     }
 
     @Test
@@ -103,14 +114,14 @@ class GitVerifierIT {
         Instruction.Spec rollback = new Instruction.Spec("os-2", 2, null, Action.ROLLBACK, "os", "v2.0.0", approved,
                 null, null, false);
         assertEquals(Optional.of("disagrees with Git: upgrades/os-2.yaml at " + approved.substring(0, 12)
-                + " does not ask for a rollback"), verifier.check(rollback));
+                + " does not ask for a rollback"), check(verifier, rollback));
     }
 
     @Test
     void anUnreachableRepositoryFailsClosed() {
         GitVerifier away = new GitVerifier(dir.resolve("missing.git").toUri().toString(), "main",
-                dir.resolve("state/other.git"));
-        assertTrue(away.check(spec(approved, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096))
+                dir.resolve("state/other.git"), dir.resolve("state"), Clock.systemUTC());
+        assertTrue(check(away, spec(approved, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096))
                 .orElseThrow().startsWith("cannot verify against "));
     }
 
@@ -133,5 +144,48 @@ class GitVerifierIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), "git " + String.join(" ", args) + ": " + out);
         return out;
+    }
+
+    @Test
+    void aPinnedUrlCatalogIsFetchedCheckedAndKeptByItsDigest() throws Exception {
+        String body = """
+                apiVersion: gitfleet.io/v1
+                kind: Catalog
+                metadata: {name: remote}
+                spec:
+                  component: os
+                  images:
+                    - {version: v2.0.0, url: "https://images.example/os-v2.0.0.img.zst", sha256: %s, size: 4096}
+                """.formatted(SHA);
+        byte[][] served = {"not the approved catalog".getBytes(StandardCharsets.UTF_8)};
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/os.yaml", ex -> {
+            ex.sendResponseHeaders(200, served[0].length);
+            ex.getResponseBody().write(served[0]);
+            ex.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/os.yaml";
+            String pin = io.gitfleet.approval.CatalogPin.sha256(body.getBytes(StandardCharsets.UTF_8));
+            write("upgrades/os-2.yaml", "apiVersion: gitfleet.io/v1\nkind: Upgrade\nmetadata: {name: os-2}\n"
+                    + "spec: {component: os, version: v2.0.0, catalog: {url: \"" + url + "\", sha256: " + pin + "}}\n");
+            String pinned = commit("pin a url catalog");
+            git(work, "push", "-q", "origin", "HEAD:main");
+            Instruction.Spec good = spec(pinned, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096);
+
+            assertEquals(Optional.of("cannot verify: the catalog " + url + " pinned by upgrades/os-2.yaml at "
+                    + pinned.substring(0, 12) + ": content sha256 " + io.gitfleet.approval.CatalogPin.sha256(served[0])
+                    + " does not match the pinned sha256 " + pin), check(verifier, good));
+            served[0] = body.getBytes(StandardCharsets.UTF_8);
+            assertEquals(Optional.empty(), check(verifier, good));
+            server.stop(0);
+            assertEquals(Optional.empty(), check(verifier, good), "kept by digest: the host is not asked again");
+            assertTrue(check(verifier, spec(pinned, "v2.0.0", "https://evil.example/os.img.zst", SHA, 4096))
+                    .orElseThrow().startsWith("disagrees with Git: the approved catalog at "));
+        } finally {
+            server.stop(0);
+        }
     }
 }

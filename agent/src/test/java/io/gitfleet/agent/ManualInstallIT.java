@@ -38,7 +38,7 @@ class ManualInstallIT {
     @BeforeAll
     static void image() throws Exception {
         raw = RootfsImage.create(shared.resolve("v3.img"), IMAGE_BYTES, 5);
-        zst = ZstdCli.compress(raw, shared.resolve("v3.img.zst"), "-19", "--long=31");
+        zst = ZstdCli.compress(raw, shared.resolve("v3.img.zst"), "-19", "--long=27");
         sha = RootfsImage.sha256(zst);
     }
 

@@ -34,13 +34,19 @@ public record Catalog(String apiVersion, String kind, Metadata metadata, Spec sp
     /**
      * One image: {@code sha256} is of the file as served (compressed), {@code size} the expanded size the
      * slot must hold. {@code requires} constrains other components of the node; {@code payload} is free-form
-     * and handed to the installer.
+     * and handed to the installer. {@code window} (optional) is the largest zstd window of its frames in bytes,
+     * the memory decompressing it takes: a node whose agent allows less is not instructed.
      */
     public record Image(String version, String url, String sha256, long size, Map<String, String> requires,
-                        Map<String, Object> payload) {
+                        Map<String, Object> payload, Long window) {
         public Image {
             requires = requires == null ? Map.of() : Map.copyOf(requires);
             payload = payload == null ? Map.of() : payload;
+        }
+
+        public Image(String version, String url, String sha256, long size, Map<String, String> requires,
+                     Map<String, Object> payload) {
+            this(version, url, sha256, size, requires, payload, null);
         }
     }
 

@@ -25,7 +25,7 @@ public record Fleet(String apiVersion, String kind, Metadata metadata, Spec spec
         public Spec {
             approvedBranch = approvedBranch == null ? "main" : approvedBranch;
             statusBranch = statusBranch == null ? "gitfleet/status" : statusBranch;
-            approval = approval == null ? new Approval(null, null, null) : approval;
+            approval = approval == null ? new Approval(null, null, null, null) : approval;
             disruptionBudget = disruptionBudget == null ? new DisruptionBudget(null) : disruptionBudget;
             nodeTimeout = nodeTimeout == null ? "15m" : nodeTimeout;
             silentAfter = silentAfter == null ? "2m" : silentAfter;
@@ -49,11 +49,25 @@ public record Fleet(String apiVersion, String kind, Metadata metadata, Spec spec
         @JsonProperty("all") ALL
     }
 
-    public record Approval(SignedCommits signedCommits, String allowedSignersFile, List<String> openpgpFingerprints) {
+    /**
+     * How approvals are trusted. {@code maxAge} (a duration, absent = no limit): when the newest approved commit is
+     * older, nothing new starts, so a branch frozen in the past (a replayed or withheld repo) cannot move nodes.
+     */
+    public record Approval(SignedCommits signedCommits, String allowedSignersFile, List<String> openpgpFingerprints,
+                           String maxAge) {
         public Approval {
             signedCommits = signedCommits == null ? SignedCommits.NONE : signedCommits;
             allowedSignersFile = allowedSignersFile == null ? ".gitfleet/allowed_signers" : allowedSignersFile;
             openpgpFingerprints = openpgpFingerprints == null ? List.of() : List.copyOf(openpgpFingerprints);
+        }
+
+        public Approval(SignedCommits signedCommits, String allowedSignersFile, List<String> openpgpFingerprints) {
+            this(signedCommits, allowedSignersFile, openpgpFingerprints, null);
+        }
+
+        /** {@code maxAge} as a duration; empty when the fleet sets no limit. */
+        public java.util.Optional<Duration> maxAgeDuration() {
+            return maxAge == null ? java.util.Optional.empty() : java.util.Optional.of(Durations.parse(maxAge));
         }
     }
 

@@ -22,10 +22,11 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
     /**
      * {@code components}: the version of each component the node runs; {@code digests}: for the components whose
      * image the agent installed, the sha256 of that image (as in the catalog), so that a re-spun image under the
-     * same version is told apart.
+     * same version is told apart; {@code maxWindow}: the largest zstd window in bytes the agent accepts (its
+     * memory cap for an image).
      */
     public record Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
-                         Map<String, List<String>> failedVersions, Map<String, String> digests) {
+                         Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow) {
         @JsonCreator
         public Status {
             components = components == null ? Map.of() : Map.copyOf(components);
@@ -33,10 +34,10 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
             digests = digests == null ? Map.of() : Map.copyOf(digests);
         }
 
-        /** A status without digests (the node cannot tell what image it runs). */
+        /** A status without digests or a window cap (the node cannot tell what image it runs). */
         public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
                       Map<String, List<String>> failedVersions) {
-            this(agentVersion, components, slots, health, task, failedVersions, null);
+            this(agentVersion, components, slots, health, task, failedVersions, null, null);
         }
 
         /** Whether the bootloader fell back from this version of this component on this node before. */

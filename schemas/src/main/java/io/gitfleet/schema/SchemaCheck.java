@@ -106,7 +106,14 @@ public final class SchemaCheck {
         JsonNode instance = error.getInstanceNode();
         switch (keyword) {
             case "required":
+                if (pointer.endsWith("/catalog") && "sha256".equals(error.getProperty())) {
+                    return "'sha256' is required: a plain http:// catalog URL is accepted only when pinned by the"
+                            + " sha256 of its content";
+                }
                 return "'" + error.getProperty() + "' is required";
+            case "dependentRequired":
+                return pointer.endsWith("/catalog") ? "sha256 pins a url catalog; give it together with url"
+                        : error.getMessage().replaceFirst("^\\S+: ", "");
             case "additionalProperties":
                 return "is not a known field (check its spelling and indentation)";
             case "type": {

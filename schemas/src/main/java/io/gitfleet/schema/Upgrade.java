@@ -24,8 +24,14 @@ public record Upgrade(String apiVersion, String kind, Metadata metadata, Spec sp
         }
     }
 
-    /** Exactly one of {@code ref} (a catalog file in the repo), {@code inline} or {@code url}. */
-    public record CatalogSource(String ref, Catalog.Spec inline, String url) {
+    /**
+     * Exactly one of {@code ref} (a catalog file in the repo), {@code inline} or {@code url}. A {@code url} catalog
+     * is pinned by {@code sha256}, the digest of its content, so the approval covers what the URL serves.
+     */
+    public record CatalogSource(String ref, Catalog.Spec inline, String url, String sha256) {
+        public CatalogSource(String ref, Catalog.Spec inline, String url) {
+            this(ref, inline, url, null);
+        }
     }
 
     /** All terms AND-ed; an empty selector selects every node. */
@@ -37,6 +43,25 @@ public record Upgrade(String apiVersion, String kind, Metadata metadata, Spec sp
             nodeNames = nodeNames == null ? List.of() : List.copyOf(nodeNames);
             roles = roles == null ? List.of() : List.copyOf(roles);
             matchLabels = matchLabels == null ? Map.of() : Map.copyOf(matchLabels);
+        }
+
+        /** Whether this selector picks the node: the planner and a verifying agent ask the same question. */
+        public boolean matches(Node node) {
+            if (!nodeNames.isEmpty() && !nodeNames.contains(node.name())) {
+                return false;
+            }
+            if (!roles.isEmpty() && !roles.contains(node.role())) {
+                return false;
+            }
+            if (datacenter != null && !datacenter.equals(node.spec().datacenter())) {
+                return false;
+            }
+            for (Map.Entry<String, String> label : matchLabels.entrySet()) {
+                if (!label.getValue().equals(node.spec().labels().get(label.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -13,7 +13,9 @@ public enum DeliveryResult {
     TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     /** The reconciler's sink threw; the id is forgotten so the forge's retry is acted on. */
-    FAILED(500);
+    FAILED(500),
+    /** Too many bodies were being read at once; the forge retries. */
+    BUSY(503);
 
     private final int httpStatus;
 

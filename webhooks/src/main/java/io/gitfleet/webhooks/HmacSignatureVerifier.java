@@ -17,7 +17,7 @@ final class HmacSignatureVerifier implements SignatureVerifier {
     }
 
     @Override
-    public Verification verify(WebhookRequest request, byte[] secret) {
+    public Verification precheck(WebhookRequest request, byte[] secret) {
         if (secret == null || secret.length == 0) {
             return Verification.NO_SECRET;
         }
@@ -25,17 +25,31 @@ final class HmacSignatureVerifier implements SignatureVerifier {
         if (value == null || value.isBlank()) {
             return Verification.MISSING;
         }
+        return given(value) == null ? Verification.INVALID : Verification.VALID;
+    }
+
+    /** The HMAC a header carries: 32 bytes after the prefix, or null when it cannot be one. */
+    private byte[] given(String value) {
         value = value.strip();
         if (!value.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            return Verification.INVALID;
+            return null;
         }
-        byte[] given;
         try {
             // Decoding the hex (instead of comparing strings) makes upper- and lower-case senders equal.
-            given = Hex.decodeHex(value.substring(prefix.length()));
+            byte[] given = Hex.decodeHex(value.substring(prefix.length()));
+            return given.length == 32 ? given : null;
         } catch (DecoderException e) {
-            return Verification.INVALID;
+            return null;
         }
+    }
+
+    @Override
+    public Verification verify(WebhookRequest request, byte[] secret) {
+        Verification headers = precheck(request, secret);
+        if (headers != Verification.VALID) {
+            return headers;
+        }
+        byte[] given = given(request.header(header));
         byte[] expected = new HmacUtils(HmacAlgorithms.HMAC_SHA_256, secret).hmac(request.body());
         // isEqual does not stop at the first differing byte, so timing says nothing about the expected value.
         return MessageDigest.isEqual(expected, given) ? Verification.VALID : Verification.INVALID;

@@ -9,6 +9,15 @@ public interface SignatureVerifier {
      */
     Verification verify(WebhookRequest request, byte[] secret);
 
+    /**
+     * What the headers alone decide, before a byte of the body is read: a missing or malformed signature (or, for
+     * a token, a wrong one) is refused at once, so unauthenticated senders cost no memory. VALID here only means
+     * "read the body and {@link #verify} it".
+     *
+     * @param request the delivery's headers (its body is not used)
+     */
+    Verification precheck(WebhookRequest request, byte[] secret);
+
     /** For the forge's own signature scheme. */
     static SignatureVerifier forForge(Forge forge) {
         return switch (forge) {

@@ -36,6 +36,28 @@ public final class WebhookReceiver {
         return reply;
     }
 
+    /**
+     * For the HTTP layer, before it reads the body: a refusal (no secret, no or malformed signature, a wrong
+     * token) counted as a delivery, or null when the body is worth reading.
+     */
+    public WebhookReply precheck(Forge forge, WebhookRequest headersOnly) {
+        Verification v = verifiers.get(forge).precheck(headersOnly, settings.secrets().secretFor(forge));
+        if (v == Verification.VALID) {
+            return null;
+        }
+        WebhookReply reply = new WebhookReply(DeliveryResult.UNAUTHORIZED, null, v.reason());
+        settings.metrics().onDelivery(forge, reply.result());
+        return reply;
+    }
+
+    /** For the HTTP layer, when too many bodies are being read at once: try again later. */
+    public WebhookReply busy(Forge forge) {
+        WebhookReply reply = new WebhookReply(DeliveryResult.BUSY, null,
+                "too many deliveries are being received at once; retry later");
+        settings.metrics().onDelivery(forge, reply.result());
+        return reply;
+    }
+
     /** For the HTTP layer, which refuses an oversized body before there is a request to receive. */
     public WebhookReply tooLarge(Forge forge) {
         WebhookReply reply = tooLargeReply();

@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /** Mounts {@code POST /hooks/github|gitlab|gitea|generic} on the reconciler's router. */
@@ -25,10 +26,11 @@ public final class WebhookRoutes {
      */
     public static WebhookReceiver mount(Router router, WebhookSettings settings, Consumer<WebhookEvent> sink) {
         WebhookReceiver receiver = new WebhookReceiver(settings, sink);
+        AtomicInteger reading = new AtomicInteger();
         for (Forge forge : Forge.values()) {
             // A route of its own: Vert.x only lets a body handler come first on a route.
             router.post(forge.path())
-                    .handler(ctx -> refuseDeclaredTooLarge(ctx, forge, receiver, settings.bodyLimit()));
+                    .handler(ctx -> refuseBeforeBody(ctx, forge, receiver, settings, reading));
             router.post(forge.path())
                     // No file uploads: BodyHandler.create() would otherwise create an uploads directory.
                     .handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimit()))
@@ -38,8 +40,21 @@ public final class WebhookRoutes {
         return receiver;
     }
 
-    /** A declared length over the cap is refused before a byte of the body is read. */
-    private static void refuseDeclaredTooLarge(RoutingContext ctx, Forge forge, WebhookReceiver receiver, long limit) {
+    /**
+     * Whatever the headers alone decide is decided before a byte of the body is read: no or a malformed signature
+     * (a wrong GitLab token), a declared length over the cap, too many bodies being read at once. Unauthenticated
+     * senders thus cost no memory, and signed-looking ones at most {@code maxReading × bodyLimit}.
+     */
+    private static void refuseBeforeBody(RoutingContext ctx, Forge forge, WebhookReceiver receiver,
+                                         WebhookSettings settings, AtomicInteger reading) {
+        Map<String, String> headers = new HashMap<>();
+        ctx.request().headers().forEach(e -> headers.putIfAbsent(e.getKey(), e.getValue()));
+        WebhookReply refused = receiver.precheck(forge, new WebhookRequest(headers, null));
+        if (refused != null) {
+            respond(ctx, refused, true);
+            return;
+        }
+        long limit = settings.bodyLimit();
         String declared = ctx.request().getHeader("Content-Length");
         if (declared != null) {
             long length;
@@ -53,6 +68,13 @@ public final class WebhookRoutes {
                 return;
             }
         }
+        if (reading.incrementAndGet() > settings.maxReading()) {
+            reading.decrementAndGet();
+            ctx.response().putHeader("Retry-After", "5");
+            respond(ctx, receiver.busy(forge), true);
+            return;
+        }
+        ctx.addEndHandler(done -> reading.decrementAndGet());
         ctx.next();
     }
 

@@ -124,7 +124,8 @@ class WebhookRoutesIT {
     void aDeclaredOversizeBodyGets413BeforeItIsSent() throws Exception {
         long before = COUNTERS.count(Forge.GITHUB, DeliveryResult.TOO_LARGE);
         String head = "POST /hooks/github HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "X-GitHub-Event: push\r\nContent-Length: " + (512L * 1024 * 1024) + "\r\n\r\n";
+                + "X-GitHub-Event: push\r\n" + "X-Hub-Signature-256: sha256=" + "ab".repeat(32)
+                + "\r\nContent-Length: " + (512L * 1024 * 1024) + "\r\n\r\n";
         String response = exchange(head.getBytes(StandardCharsets.US_ASCII), null);
         assertTrue(response.startsWith("HTTP/1.1 413"), response);
         assertTrue(response.contains("\"error\":\"too_large\""), response);
@@ -132,11 +133,23 @@ class WebhookRoutesIT {
         assertTrue(SUNK.isEmpty());
     }
 
+    /** No signature header: refused from the headers alone, before one byte of the declared body is sent. */
+    @Test
+    void anUnsignedDeliveryGets401BeforeItsBodyIsSent() throws Exception {
+        long before = COUNTERS.count(Forge.GITHUB, DeliveryResult.UNAUTHORIZED);
+        String head = "POST /hooks/github HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "X-GitHub-Event: push\r\nContent-Length: 1000\r\n\r\n";
+        String response = exchange(head.getBytes(StandardCharsets.US_ASCII), null);
+        assertTrue(response.startsWith("HTTP/1.1 401"), response);
+        assertEquals(before + 1, COUNTERS.count(Forge.GITHUB, DeliveryResult.UNAUTHORIZED));
+        assertTrue(SUNK.isEmpty());
+    }
+
     /** Without a declared length the body is streamed; the cap stops it once it passes 1 MiB. */
     @Test
     void aChunkedOversizeBodyGets413() throws Exception {
         String head = "POST /hooks/generic HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n";
+                + "X-Gitfleet-Signature: sha256=" + "ab".repeat(32) + "\r\nTransfer-Encoding: chunked\r\n\r\n";
         byte[] chunk = ("10000\r\n" + " ".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
         String response = exchange(head.getBytes(StandardCharsets.US_ASCII), chunk);
         assertTrue(response.startsWith("HTTP/1.1 413"), response);

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.Map;
 public final class GrubEnvBootloader implements Bootloader {
     static final String PRIMARY = "gitfleet_primary";
     static final String TRY = "gitfleet_try";
+    static final String HEADER = "# GRUB Environment Block\n";
 
     private final String editenv;
     private final Path envFile;
@@ -37,7 +40,9 @@ public final class GrubEnvBootloader implements Bootloader {
     @Override
     public BootEnv read() throws IOException {
         if (!Files.exists(envFile)) {
-            edit("create");
+            recreate(false);
+        } else if (!intact()) {
+            recreate(true);
         }
         Map<String, String> vars = list();
         Slot primary = parseSlot(vars.get(PRIMARY), Slot.A);
@@ -78,6 +83,42 @@ public final class GrubEnvBootloader implements Bootloader {
         edit("unset", TRY);
     }
 
+    /** grub-editenv's own test: a block starts with this header (and is padded with '#' to 1 KiB). */
+    private boolean intact() throws IOException {
+        byte[] head = new byte[HEADER.length()];
+        try (var in = Files.newInputStream(envFile)) {
+            return in.readNBytes(head, 0, head.length) == head.length
+                    && new String(head, StandardCharsets.US_ASCII).equals(HEADER);
+        }
+    }
+
+    /**
+     * A missing block (a fresh node, a lost file) or a torn or overwritten one: GRUB cannot read it either, so it
+     * boots its default (slot a) and saves nothing. The running slot is the only one known to boot: the new block
+     * makes it the primary and good. A broken block is kept next to it for a person to look at, and the log says
+     * what was found.
+     */
+    private void recreate(boolean corrupt) throws IOException {
+        Slot running = probe.booted().orElse(null);
+        if (corrupt && running == null) {
+            throw new IOException("the GRUB environment block " + envFile + " is corrupt and the booted slot is unknown;"
+                    + " recreate it with: grub-editenv " + envFile + " create");
+        }
+        String found = "missing";
+        if (corrupt) {
+            Path kept = envFile.resolveSibling(envFile.getFileName() + ".corrupt");
+            Files.move(envFile, kept, StandardCopyOption.REPLACE_EXISTING);
+            found = "corrupt (no '" + HEADER.strip() + "' header; kept as " + kept + ")";
+        }
+        edit("create");
+        if (running != null) {
+            edit("set", PRIMARY + "=" + running.wire(), var(running) + "=good");
+        }
+        System.err.println(Instant.now() + " the GRUB environment block " + envFile + " was " + found
+                + (running != null ? "; recreated it with slot " + running.wire() + " (running) as primary and good"
+                : "; created an empty one (GRUB boots slot a)"));
+    }
+
     Map<String, String> list() throws IOException {
         ProcessResult r = run(List.of(editenv, envFile.toString(), "list"));
         Map<String, String> vars = new LinkedHashMap<>();
@@ -94,6 +135,17 @@ public final class GrubEnvBootloader implements Bootloader {
         List<String> argv = new ArrayList<>(List.of(editenv, envFile.toString(), command));
         argv.addAll(List.of(args));
         run(argv);
+        sync();
+    }
+
+    /**
+     * GRUB reads the file system without replaying its journal: on ext3/4 an edit that is only committed to the
+     * journal (what fsync gives) is invisible to GRUB until the metadata reaches its home blocks, and a power cut
+     * before writeback (an armed try, a slot marked bad) would lose it for the bootloader. syncfs on the env
+     * file's file system ({@code sync -f}) writes it home.
+     */
+    private void sync() throws IOException {
+        run(List.of("sync", "-f", envFile.toString()));
     }
 
     private ProcessResult run(List<String> argv) throws IOException {

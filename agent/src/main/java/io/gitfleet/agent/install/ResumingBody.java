@@ -1,5 +1,6 @@
 package io.gitfleet.agent.install;
 
+import io.gitfleet.schema.Backoff;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -8,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,12 +35,14 @@ final class ResumingBody extends InputStream {
     private long total = -1;
     private String validator;
     private int failures;
+    private final Backoff backoff;
     private long windowStart;
     private long windowBytes;
 
     ResumingBody(HttpImageSource source) throws IOException {
         this.source = source;
         this.settings = source.settings();
+        this.backoff = new Backoff(settings.retryBase(), settings.retryCap(), new java.util.Random());
         connect();
     }
 
@@ -100,6 +102,7 @@ final class ResumingBody extends InputStream {
                 if (!flowing) {
                     flowing = true;
                     failures = 0;
+                    backoff.reset();
                     source.listener().flowing();
                 }
                 current = pending.poll();
@@ -187,9 +190,7 @@ final class ResumingBody extends InputStream {
             throw new TransferException(new DownloadFailedException("download failed after " + failures
                     + " attempts: " + why));
         }
-        long cap = Math.min(settings.retryCap().toMillis(),
-                settings.retryBase().toMillis() << Math.min(failures - 1, 20));
-        long sleep = ThreadLocalRandom.current().nextLong(cap + 1);
+        long sleep = backoff.next().toMillis();
         long until = System.nanoTime() + sleep * 1_000_000;
         try {
             for (long left = sleep; left > 0; left = (until - System.nanoTime()) / 1_000_000) {

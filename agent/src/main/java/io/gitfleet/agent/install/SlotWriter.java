@@ -7,12 +7,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The disk side of the pipeline: a thread doing positional writes from a small ring of large reusable buffers,
- * so decompression on one core overlaps the writes on the other. Heap use is buffers × size, fixed.
+ * The disk side of the pipeline: a small pool of aligned direct buffers that the decompressor fills in place, and
+ * writer threads doing positional writes from them, so two writes are in flight while the next buffer is being
+ * decompressed. Nothing is copied between decompression and the disk; memory is buffers × size, outside the heap.
  *
  * <p>Writes bypass the page cache (O_DIRECT) where the slot allows it: an image is written once and not read
  * back, so caching it would only evict what the running system needs, and filling fresh page-cache pages is
@@ -21,7 +25,7 @@ import java.util.concurrent.BlockingQueue;
  * VerifySlotCommand}'s fsync makes both durable.
  */
 final class SlotWriter implements AutoCloseable {
-    private record Chunk(byte[] data, int length, long position) {
+    private record Chunk(ByteBuffer data, long position) {
     }
 
     /** The disk refused a write (I/O error, device gone); not the image's fault. */
@@ -31,17 +35,17 @@ final class SlotWriter implements AutoCloseable {
         }
     }
 
-    private static final Chunk DONE = new Chunk(new byte[0], 0, -1);
+    private static final Chunk DONE = new Chunk(ByteBuffer.allocate(0), -1);
     static final int ALIGNMENT = 4096;
+    static final int THREADS = 2;
 
     private final Path slot;
     private final long limit;
     private final FileChannel direct;
-    private final ByteBuffer aligned;
-    private FileChannel buffered;
-    private final BlockingQueue<byte[]> free;
+    private volatile FileChannel buffered;
+    private final BlockingQueue<ByteBuffer> free;
     private final BlockingQueue<Chunk> full;
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private volatile IOException failure;
 
     SlotWriter(Path slot, long limit, int buffers, int bufferSize) throws IOException {
@@ -51,55 +55,71 @@ final class SlotWriter implements AutoCloseable {
         this.slot = slot;
         this.limit = limit;
         this.direct = openDirect(slot);
-        this.aligned = direct == null ? null : ByteBuffer.allocateDirect(bufferSize + ALIGNMENT).alignedSlice(ALIGNMENT);
         if (direct == null) {
             buffered = FileChannel.open(slot, StandardOpenOption.WRITE);
         }
         this.free = new ArrayBlockingQueue<>(buffers);
-        this.full = new ArrayBlockingQueue<>(buffers + 1);
+        this.full = new ArrayBlockingQueue<>(buffers + THREADS);
         for (int i = 0; i < buffers; i++) {
-            free.add(new byte[bufferSize]);
+            free.add(ByteBuffer.allocateDirect(bufferSize + ALIGNMENT).alignedSlice(ALIGNMENT));
         }
-        this.thread = new Thread(this::run, "slot-writer");
-        thread.setDaemon(true);
-        thread.start();
+        for (int i = 0; i < THREADS; i++) {
+            Thread t = new Thread(this::run, "slot-writer-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
     }
 
-    boolean direct() {
-        return direct != null;
+    /** An empty buffer to fill; blocks while the disk is behind. */
+    ByteBuffer take() throws IOException, InterruptedException {
+        while (true) {
+            rethrow();
+            ByteBuffer buf = free.poll(100, TimeUnit.MILLISECONDS);
+            if (buf != null) {
+                rethrow();
+                return buf.clear();
+            }
+        }
     }
 
-    /** A free buffer to fill; blocks while the disk is behind. */
-    byte[] take() throws IOException, InterruptedException {
-        rethrow();
-        byte[] buf = free.take();
-        rethrow();
-        return buf;
+    /** Gives back a buffer that was taken but not filled. */
+    void release(ByteBuffer buf) {
+        free.add(buf);
     }
 
-    /** Queues {@code length} bytes of {@code data} for the slot at {@code position}. */
-    void write(byte[] data, int length, long position) throws IOException, InterruptedException {
-        if (position < 0 || position + length > limit) {
+    /** Queues the buffer's bytes (position 0 to its limit) for the slot at {@code position}. */
+    void write(ByteBuffer data, long position) throws IOException, InterruptedException {
+        if (position < 0 || position + data.remaining() > limit) {
             // The caller checks this first; this is the last line of defence for the slot's end.
-            throw new IOException("write of " + length + " bytes at " + position + " would pass the limit " + limit);
+            throw new IOException("write of " + data.remaining() + " bytes at " + position + " would pass the limit "
+                    + limit);
         }
         rethrow();
-        full.put(new Chunk(data, length, position));
+        full.put(new Chunk(data, position));
     }
 
     /** Waits until every queued write is done. */
     void finish() throws IOException, InterruptedException {
-        full.put(DONE);
-        thread.join();
+        for (int i = 0; i < THREADS; i++) {
+            full.put(DONE);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
         rethrow();
     }
 
     @Override
     public void close() throws IOException {
-        if (thread.isAlive()) {
-            thread.interrupt();
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                t.interrupt();
+            }
+        }
+        for (Thread t : threads) {
             try {
-                thread.join(5000);
+                t.join(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -126,6 +146,7 @@ final class SlotWriter implements AutoCloseable {
                         failure = e;
                     }
                 }
+                // After a failure the buffers still go back, so nobody waits for one forever.
                 free.put(c.data);
             }
         } catch (InterruptedException e) {
@@ -134,19 +155,22 @@ final class SlotWriter implements AutoCloseable {
     }
 
     private void put(Chunk c) throws IOException {
-        int alignedLength = direct == null || c.position % ALIGNMENT != 0 ? 0 : c.length & -ALIGNMENT;
+        ByteBuffer data = c.data;
+        int length = data.remaining();
+        int alignedLength = direct == null || c.position % ALIGNMENT != 0 ? 0 : length & -ALIGNMENT;
         if (alignedLength > 0) {
-            aligned.clear();
-            aligned.put(c.data, 0, alignedLength).flip();
-            writeFully(direct, aligned, c.position);
+            writeFully(direct, data.duplicate().limit(alignedLength), c.position);
         }
-        if (alignedLength < c.length) {
-            if (buffered == null) {
-                buffered = FileChannel.open(slot, StandardOpenOption.WRITE);
-            }
-            writeFully(buffered, ByteBuffer.wrap(c.data, alignedLength, c.length - alignedLength),
-                    c.position + alignedLength);
+        if (alignedLength < length) {
+            writeFully(bufferedChannel(), data.duplicate().position(alignedLength), c.position + alignedLength);
         }
+    }
+
+    private synchronized FileChannel bufferedChannel() throws IOException {
+        if (buffered == null) {
+            buffered = FileChannel.open(slot, StandardOpenOption.WRITE);
+        }
+        return buffered;
     }
 
     private static void writeFully(FileChannel channel, ByteBuffer buf, long position) throws IOException {

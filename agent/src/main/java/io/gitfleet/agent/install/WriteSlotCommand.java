@@ -1,24 +1,29 @@
 package io.gitfleet.agent.install;
 
-import com.github.luben.zstd.ZstdIOException;
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import io.gitfleet.agent.boot.DeviceIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Streams an image into the inactive slot: download (resumed by the source), SHA-256 of the compressed bytes,
- * zstd decompression, positional writes on a second thread. Never writes past the declared size (which must fit
- * the slot), never opens a slot that is the booted one or holds the running root. Does not fsync: that is
- * {@link VerifySlotCommand}'s step.
+ * Streams an image into the inactive slot as a pipeline of three stages that overlap: download and SHA-256 of the
+ * compressed bytes on the calling thread (which is also where the source reports its events), zstd decompression
+ * on a second ({@link Decompressor}) straight into aligned direct buffers, positional writes from those buffers on
+ * two more ({@link SlotWriter}). A zstd window larger than the cap is refused before it is allocated. Never writes
+ * past the declared size (which must fit the slot), never opens a slot that is the booted one or holds the running
+ * root. Does not fsync: that is {@link VerifySlotCommand}'s step.
  */
 public final class WriteSlotCommand {
-    /** {@code --long=31} windows: what {@code zstd --long} may produce; the window lives in native memory. */
-    public static final int LONG_WINDOW_LOG_MAX = 31;
+    /** Compressed bytes per hand-over to the decompressor (~4× that once expanded). */
+    static final int BLOCK_SIZE = 512 << 10;
+    static final int BLOCKS = 4;
+    /** The HTTP body is read in pieces of this size (its socket buffers are 128 KiB). */
+    static final int CHUNK_SIZE = 128 << 10;
 
     /** What was written: the digest and count of the compressed bytes, the expanded bytes, starts over. */
     public record Result(String sha256, long expandedBytes, long compressedBytes, int restarts) {
@@ -33,7 +38,8 @@ public final class WriteSlotCommand {
     private TransferListener listener = TransferListener.NONE;
     private BooleanSupplier cancelled = () -> false;
     private int bufferSize = 4 << 20;
-    private int buffers = 3;
+    private int buffers = 4;
+    private long maxWindow = ZstdWindow.DEFAULT_MAX;
     private int maxRestarts = DownloadSettings.DEFAULTS.maxRestarts();
 
     public WriteSlotCommand setSource(ImageSource source) {
@@ -80,6 +86,12 @@ public final class WriteSlotCommand {
         return this;
     }
 
+    /** The largest zstd window (decompression memory) accepted; a frame asking for more is refused. */
+    public WriteSlotCommand setMaxWindow(long maxWindow) {
+        this.maxWindow = maxWindow;
+        return this;
+    }
+
     public WriteSlotCommand setMaxRestarts(int maxRestarts) {
         this.maxRestarts = maxRestarts;
         return this;
@@ -113,42 +125,34 @@ public final class WriteSlotCommand {
         HashingInputStream hashed = null;
         try (InputStream raw = source.open();
              HashingInputStream in = new HashingInputStream(raw);
-             ZstdInputStreamNoFinalizer zstd = new ZstdInputStreamNoFinalizer(in).setLongMax(LONG_WINDOW_LOG_MAX);
-             SlotWriter writer = new SlotWriter(slot, declaredSize, buffers, bufferSize)) {
+             SlotWriter writer = new SlotWriter(slot, declaredSize, buffers, bufferSize);
+             Decompressor zstd = new Decompressor(writer, declaredSize, maxWindow, BLOCKS, BLOCK_SIZE)) {
             hashed = in;
-            long written = 0;
+            byte[] chunk = new byte[CHUNK_SIZE];
+            boolean first = true;
             while (true) {
                 if (cancelled.getAsBoolean()) {
                     throw new CancelledException();
                 }
-                byte[] buf = writer.take();
-                int n = fill(zstd, buf);
-                if (n > 0) {
-                    if (written + n > declaredSize) {
-                        throw new ImageTooLargeException(declaredSize);
-                    }
-                    writer.write(buf, n, written);
-                    written += n;
-                    listener.progress(written, declaredSize);
+                ByteBuffer block = zstd.take();
+                boolean more = fill(in, chunk, block);
+                if (first) {
+                    guardWindow(block);
+                    first = false;
                 }
-                if (n < buf.length) {
+                zstd.put(block.flip());
+                listener.progress(zstd.written(), declaredSize);
+                if (!more) {
                     break;
                 }
             }
-            writer.finish();
+            long written = zstd.finish();
+            listener.progress(written, declaredSize);
             return new Result(in.hex(), written, in.count(), restarts);
         } catch (TransferException e) {
             throw e.failure();
-        } catch (RestartFromZeroException e) {
+        } catch (RestartFromZeroException | InstallException | InterruptedException e) {
             throw e;
-        } catch (ZstdIOException e) {
-            long at = hashed == null ? 0 : hashed.count();
-            String msg = String.valueOf(e.getMessage());
-            if (msg.toLowerCase(java.util.Locale.ROOT).contains("truncated")) {
-                throw new CorruptImageException("truncated image: the zstd stream ends in the middle of a frame after "
-                        + at + " compressed bytes", e);
-            }
-            throw new CorruptImageException("corrupt image: zstd: " + msg + " (after " + at + " compressed bytes)", e);
         } catch (InterruptedIOException e) {
             // The agent is stopping (service restart, shutdown): not the image's fault. The task resumes later.
             InterruptedException stop = new InterruptedException("interrupted while installing");
@@ -158,19 +162,32 @@ public final class WriteSlotCommand {
             throw new InstallException("cannot write slot " + slotName + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new DownloadFailedException("download failed: " + e, e);
+        } catch (Exception e) {
+            long at = hashed == null ? 0 : hashed.count();
+            throw new InstallException("install failed after " + at + " compressed bytes: " + e, e);
         }
     }
 
-    private static int fill(InputStream in, byte[] buf) throws IOException {
-        int off = 0;
-        while (off < buf.length) {
-            int n = in.read(buf, off, buf.length - off);
+    /** Reads (and so hashes) compressed bytes into the block until it is full; false at the end of the image. */
+    private static boolean fill(InputStream in, byte[] chunk, ByteBuffer block) throws IOException {
+        while (block.hasRemaining()) {
+            int n = in.read(chunk, 0, Math.min(chunk.length, block.remaining()));
             if (n < 0) {
-                break;
+                return false;
             }
-            off += n;
+            block.put(chunk, 0, n);
         }
-        return off;
+        return true;
+    }
+
+    /** The first frame's window, from its header, before the decompressor allocates it. */
+    private void guardWindow(ByteBuffer block) throws WindowTooLargeException {
+        byte[] head = new byte[Math.min(ZstdWindow.MAX_HEADER, block.position())];
+        block.get(0, head);
+        OptionalLong window = ZstdWindow.declared(head, head.length);
+        if (window.isPresent() && window.getAsLong() > maxWindow) {
+            throw ZstdWindow.refused(window.getAsLong(), maxWindow);
+        }
     }
 
     private void guardBootedSlot() throws InstallException {

@@ -38,7 +38,7 @@ class GrubEnvBootloaderIT {
                 return d + "/grub-editenv";
             }
         }
-        return fail("grub-editenv is not installed (Debian: apt-get install grub-common; .ci/run installs it)");
+        return fail("grub-editenv is not installed (Debian: apt-get install grub-common; ./test installs it)");
     }
 
     @Test
@@ -50,6 +50,40 @@ class GrubEnvBootloaderIT {
         assertNull(e.tryOnce());
         assertEquals(Slot.A, e.booted());
         assertEquals("11111111-2222", e.bootId());
+        assertEquals(SlotState.GOOD, e.a(), "the running slot of a node without a block is the one that boots");
+    }
+
+    @Test
+    void aLostBlockIsRecreatedWithTheRunningSlotAsPrimary() throws Exception {
+        booted = Slot.B;
+        BootEnv e = grub.read();
+        assertEquals(Slot.B, e.primary());
+        assertEquals(SlotState.GOOD, e.b());
+        assertEquals(SlotState.UNKNOWN, e.a());
+    }
+
+    @Test
+    void aCorruptBlockIsRecreatedWithTheRunningSlotAsPrimaryAndKeptAside() throws Exception {
+        Files.write(env, new byte[1024]);   // a torn write: zeros where the header was
+        booted = Slot.B;
+        BootEnv e = grub.read();
+        assertEquals(Slot.B, e.primary());
+        assertEquals(SlotState.GOOD, e.b());
+        assertNull(e.tryOnce());
+        assertEquals(1024, Files.size(env));
+        assertEquals(1024, Files.size(dir.resolve("grubenv.corrupt")), "the broken block is kept for a person");
+        assertEquals(Slot.B, grub.read().primary(), "a sound block is left alone");
+    }
+
+    @Test
+    void aCorruptBlockWithNoKnownBootedSlotIsOneSentence() throws Exception {
+        Files.writeString(env, "garbage");
+        GrubEnvBootloader unknown = new GrubEnvBootloader(editenv(), env, Optional::empty, bootId);
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                unknown::read);
+        assertEquals("the GRUB environment block " + env + " is corrupt and the booted slot is unknown; recreate it"
+                + " with: grub-editenv " + env + " create", e.getMessage());
+        assertEquals("garbage", Files.readString(env), "nothing is changed without knowing the running slot");
     }
 
     @Test

@@ -56,10 +56,43 @@ class ZstdImagesIT {
         Path slotA = RootfsImage.partition(dir.resolve(zst.getFileName() + ".a"), 6 << 20, (byte) 0xAA);
         Path slotB = RootfsImage.partition(dir.resolve(zst.getFileName() + ".b"), 6 << 20, (byte) 0);
         WriteSlotCommand.Result r = new WriteSlotCommand().setSource(ImageSource.file(zst)).setSlot("b", slotB)
-                .setBootedSlot(slotA).setDeclaredSize(IMAGE_BYTES).setBuffers(2, 1 << 20).call();
+                .setBootedSlot(slotA).setDeclaredSize(IMAGE_BYTES).setBuffers(2, 1 << 20).setMaxWindow(1L << 31).call();
         new VerifySlotCommand(slotB, RootfsImage.sha256(zst), IMAGE_BYTES).call(r);
         assertEquals(Files.size(zst), r.compressedBytes());
         assertArrayEquals(Files.readAllBytes(raw), Arrays.copyOf(Files.readAllBytes(slotB), (int) IMAGE_BYTES));
+    }
+
+    @Test
+    void aFirstFrameWhoseWindowPassesTheCapIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path zst = ZstdCli.compress(raw, dir.resolve("over-cap.zst"), "-3", "--long=31");
+        Path slotA = RootfsImage.partition(dir.resolve("over-cap.a"), 6 << 20, (byte) 0xAA);
+        Path slotB = RootfsImage.partition(dir.resolve("over-cap.b"), 6 << 20, (byte) 0x55);
+        var e = assertThrows(WindowTooLargeException.class, () -> new WriteSlotCommand()
+                .setSource(ImageSource.file(zst)).setSlot("b", slotB).setBootedSlot(slotA).setDeclaredSize(IMAGE_BYTES)
+                .call());
+        assertEquals("zstd window too large: the image needs a zstd window of 2 GiB, more than this agent's maxWindow "
+                + "of 128 MiB (recompress with --long=27 or less, or raise maxWindow)", e.reason());
+        byte[] untouched = new byte[6 << 20];
+        Arrays.fill(untouched, (byte) 0x55);
+        assertArrayEquals(untouched, Files.readAllBytes(slotB));
+    }
+
+    @Test
+    void aLaterFrameWhoseWindowPassesTheCapIsRefusedByZstd() throws Exception {
+        byte[] all = Files.readAllBytes(raw);
+        Path first = Files.write(dir.resolve("first.raw"), Arrays.copyOf(all, all.length / 2));
+        Path second = Files.write(dir.resolve("second.raw"), Arrays.copyOfRange(all, all.length / 2, all.length));
+        Path zst = dir.resolve("later-frame.zst");
+        Files.write(zst, Files.readAllBytes(ZstdCli.compress(first, dir.resolve("first.zst"), "-3")));
+        Files.write(zst, Files.readAllBytes(ZstdCli.compress(second, dir.resolve("second.zst"), "-3", "--long=29")),
+                java.nio.file.StandardOpenOption.APPEND);
+        Path slotA = RootfsImage.partition(dir.resolve("later.a"), 6 << 20, (byte) 0xAA);
+        Path slotB = RootfsImage.partition(dir.resolve("later.b"), 6 << 20, (byte) 0);
+        var e = assertThrows(WindowTooLargeException.class, () -> new WriteSlotCommand()
+                .setSource(ImageSource.file(zst)).setSlot("b", slotB).setBootedSlot(slotA).setDeclaredSize(IMAGE_BYTES)
+                .setMaxWindow(256L << 20).call());
+        assertEquals("zstd window too large: a frame of the image needs a zstd window larger than this agent's "
+                + "maxWindow of 256 MiB (recompress with --long=28 or less, or raise maxWindow)", e.reason());
     }
 
     @Test

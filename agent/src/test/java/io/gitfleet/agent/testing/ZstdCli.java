@@ -52,6 +52,6 @@ public final class ZstdCli {
                 return candidate.toString();
             }
         }
-        return fail("the zstd command line tool is not installed (Debian: apt-get install zstd; .ci/run installs it)");
+        return fail("the zstd command line tool is not installed (Debian: apt-get install zstd; ./test installs it)");
     }
 }

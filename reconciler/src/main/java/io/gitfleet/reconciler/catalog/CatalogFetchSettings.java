@@ -7,11 +7,17 @@ import java.util.Locale;
 /**
  * The rules every {@code url} catalog fetch follows, redirects included.
  *
- * @param allowedHosts host names a catalog may come from (compared case-insensitively); empty allows any host
+ * @param allowedHosts host names a catalog may come from (compared case-insensitively)
  * @param maxBytes     the largest body accepted, counted while it streams in
  * @param timeout      connecting, and then the whole answer, must each fit in this
+ * @param anyHost      whether any host is allowed (then {@code allowedHosts} is empty)
  */
-public record CatalogFetchSettings(List<String> allowedHosts, long maxBytes, Duration timeout) {
+public record CatalogFetchSettings(List<String> allowedHosts, long maxBytes, Duration timeout, boolean anyHost) {
+    /** Settings for code and tests: an empty host list allows any host. */
+    public CatalogFetchSettings(List<String> allowedHosts, long maxBytes, Duration timeout) {
+        this(allowedHosts, maxBytes, timeout, allowedHosts == null || allowedHosts.isEmpty());
+    }
+
     public static final long DEFAULT_MAX_BYTES = 4L << 20;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final CatalogFetchSettings DEFAULTS = new CatalogFetchSettings(List.of(), DEFAULT_MAX_BYTES,
@@ -25,7 +31,7 @@ public record CatalogFetchSettings(List<String> allowedHosts, long maxBytes, Dur
     }
 
     boolean allows(String host) {
-        return allowedHosts.isEmpty() || allowedHosts.contains(host.toLowerCase(Locale.ROOT));
+        return anyHost || allowedHosts.contains(host.toLowerCase(Locale.ROOT));
     }
 
     /** {@code 4 MiB}, {@code 64 KiB} or {@code 1000 bytes}: the cap as the refusal sentence says it. */

@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.catalog;
 
+import io.gitfleet.approval.CatalogPin;
 import io.gitfleet.schema.Catalog;
 import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.LoadedFleet;
@@ -10,15 +11,22 @@ import io.gitfleet.version.CatalogRules;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -36,6 +44,13 @@ public final class CatalogSources {
     private final CatalogFetchSettings settings;
     private final HttpClient client;
     private final Map<String, Outcome> last = new HashMap<>();
+    /** Fetches under way in the background, by URL (only with {@link #inBackground}). */
+    private final Map<String, CompletableFuture<Outcome>> inFlight = new HashMap<>();
+    private Executor background;
+    private Runnable onFetched = () -> { };
+    private Duration firstWait = Duration.ofMillis(500);
+    /** The pin each URL's last outcome was got under: a new pin is a new approval, never answered by the old. */
+    private final Map<String, String> lastPins = new HashMap<>();
 
     public CatalogSources(CatalogCache cache, CatalogFetchSettings settings) {
         this.cache = cache;
@@ -48,6 +63,24 @@ public final class CatalogSources {
         return new CatalogSources(new CatalogCache(dataDir.resolve("catalogs")), settings);
     }
 
+    /**
+     * Fetches on {@code executor} instead of the caller's thread: a pass waits at most a short while for them (a
+     * fast server answers within it), then plans with the copy it has (the previous outcome, or the cached copy),
+     * and {@code onFetched} asks for another pass when a late fetch completes. So a slow catalog server never holds
+     * a pass up for its whole timeout.
+     */
+    public CatalogSources inBackground(Executor executor, Runnable onFetched) {
+        this.background = executor;
+        this.onFetched = onFetched;
+        return this;
+    }
+
+    /** How long a pass waits for background fetches before it plans with the copies it has (default 500 ms). */
+    public CatalogSources setFirstWait(Duration wait) {
+        this.firstWait = wait;
+        return this;
+    }
+
     public RemoteCatalogs fetch(LoadedFleet fleet, Instant now) {
         return fetch(fleet, now, true);
     }
@@ -57,10 +90,29 @@ public final class CatalogSources {
         Map<String, Catalog.Spec> catalogs = new HashMap<>();
         SortedMap<String, String> errors = new TreeMap<>();
         SortedMap<String, String> warnings = new TreeMap<>();
-        SortedSet<String> urls = urls(fleet);
+        SortedMap<String, SortedSet<String>> pinned = pins(fleet);
+        SortedSet<String> urls = new TreeSet<>(pinned.keySet());
+        Map<String, CompletableFuture<Outcome>> started = new HashMap<>();
+        if (background != null) {
+            for (String url : urls) {
+                String pin = pinned.get(url).isEmpty() ? null : pinned.get(url).first();
+                if (pinned.get(url).size() <= 1 && (refresh || !last.containsKey(url) || !sameKey(url, pin))) {
+                    started.put(url, start(url, pin, now));
+                }
+            }
+        }
+        long deadline = System.nanoTime() + firstWait.toNanos();
         for (String url : urls) {
-            Outcome o = !refresh && last.containsKey(url) ? last.get(url) : fetchOne(url, now);
+            SortedSet<String> pins = pinned.get(url);
+            String pin = pins.isEmpty() ? null : pins.first();
+            Outcome o = pins.size() > 1 ? new Outcome(null, label(url) + ": upgrades pin it to different sha256 "
+                    + "values (" + String.join(", ", pins) + "); one URL serves one content, use one URL per content",
+                    null)
+                    : started.containsKey(url) ? await(url, pin, started.get(url), deadline)
+                    : !refresh && last.containsKey(url) && sameKey(url, pin) ? last.get(url)
+                    : fetchOne(url, pin, now);
             last.put(url, o);
+            lastPins.put(url, pin);
             if (o.catalog() != null) {
                 catalogs.put(url, o.catalog());
             }
@@ -72,22 +124,92 @@ public final class CatalogSources {
             }
         }
         last.keySet().retainAll(urls);
+        lastPins.keySet().retainAll(urls);
         return new RemoteCatalogs(catalogs, errors, warnings);
     }
 
+    /** The fetch of {@code url} under way, or a new one; its outcome becomes the URL's last one when it lands. */
+    private CompletableFuture<Outcome> start(String url, String pin, Instant now) {
+        String key = url + "#" + pin;
+        CompletableFuture<Outcome> f = inFlight.get(key);
+        if (f == null) {
+            f = CompletableFuture.supplyAsync(() -> fetchOne(url, pin, now), background);
+            inFlight.put(key, f);
+            f.whenComplete((o, e) -> landed(url, pin, o, e));
+        }
+        return f;
+    }
+
+    private void landed(String url, String pin, Outcome o, Throwable e) {
+        boolean late;
+        synchronized (this) {
+            inFlight.remove(url + "#" + pin);
+            // a fetch under an older pin never stands in for the current one
+            boolean current = last.containsKey(url) && sameKey(url, pin);
+            late = o != null && current && !o.equals(last.get(url));
+            if (o != null && current) {
+                last.put(url, o);
+            }
+        }
+        if (e != null) {
+            LOG.log(Level.WARNING, "fetching catalog " + url + " failed", e);
+        }
+        if (late) {
+            onFetched.run();
+        }
+    }
+
+    /** The fetch's outcome if it lands before the deadline, else what this source has meanwhile. */
+    private Outcome await(String url, String pin, CompletableFuture<Outcome> f, long deadline) {
+        try {
+            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (last.containsKey(url) && sameKey(url, pin)) {
+                return last.get(url);
+            }
+            Good good = goodCopy(url, pin);
+            if (good != null) {
+                return new Outcome(good.catalog(), null, null);
+            }
+            return new Outcome(null, label(url) + ": still being fetched (no copy yet)", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(null, label(url) + ": fetch interrupted", null);
+        } catch (ExecutionException e) {
+            return new Outcome(null, label(url) + ": fetch failed (" + e.getCause() + ")", null);
+        }
+    }
+
     static SortedSet<String> urls(LoadedFleet fleet) {
-        SortedSet<String> out = new TreeSet<>();
+        return new TreeSet<>(pins(fleet).keySet());
+    }
+
+    /** Every {@code url} catalog of the fleet with the sha256 values its upgrades pin it to (none: unpinned). */
+    static SortedMap<String, SortedSet<String>> pins(LoadedFleet fleet) {
+        SortedMap<String, SortedSet<String>> out = new TreeMap<>();
         for (Upgrade u : fleet.upgrades().values()) {
             Upgrade.CatalogSource source = u.spec().catalog();
             if (source != null && source.url() != null) {
-                out.add(source.url());
+                SortedSet<String> pins = out.computeIfAbsent(source.url(), k -> new TreeSet<>());
+                if (source.sha256() != null) {
+                    pins.add(source.sha256());
+                }
             }
         }
         return out;
     }
 
-    private Outcome fetchOne(String url, Instant now) {
-        Good good = goodCopy(url);
+    /** A previous outcome may stand in only for the same pin: a new pin is a new approval. */
+    private boolean sameKey(String url, String pin) {
+        return java.util.Objects.equals(lastPins.get(url), pin);
+    }
+
+    private Outcome fetchOne(String url, String pin, Instant now) {
+        Good good = goodCopy(url, pin);
+        if (pin != null && good != null) {
+            // pinned content cannot change without a new pin: the matching copy is the approved catalog
+            return new Outcome(good.catalog(), null, null);
+        }
         try {
             FetchResult r = new FetchCatalogCommand(client).setUrl(url).setSettings(settings)
                     .setEtag(good == null ? null : good.copy().etag()).call();
@@ -97,6 +219,10 @@ public final class CatalogSources {
                 return new Outcome(good.catalog(), null, null);
             }
             FetchResult.Fetched f = (FetchResult.Fetched) r;
+            Optional<String> mismatch = CatalogPin.mismatch(f.body(), pin);
+            if (mismatch.isPresent()) {
+                return failed(url, mismatch.get(), label(url) + ": fetch refused (" + mismatch.get() + ")", good);
+            }
             ReadResult<Catalog> doc = read(url, f.body());
             if (!doc.ok()) {
                 String reason = "not a valid catalog: " + doc.problems().stream()
@@ -120,9 +246,9 @@ public final class CatalogSources {
     }
 
     /** The cached copy when it still reads as a valid catalog: only such a copy may stand in, or earn a 304. */
-    private Good goodCopy(String url) {
+    private Good goodCopy(String url, String pin) {
         try {
-            return cache.read(url).map(c -> {
+            return cache.read(url).filter(c -> CatalogPin.mismatch(c.body(), pin).isEmpty()).map(c -> {
                 ReadResult<Catalog> doc = read(url, c.body());
                 return doc.ok() ? new Good(c, doc.document().spec()) : null;
             }).orElse(null);

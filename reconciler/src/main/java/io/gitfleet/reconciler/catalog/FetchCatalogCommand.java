@@ -174,6 +174,10 @@ public final class FetchCatalogCommand {
         if (from != null && from.getScheme().equalsIgnoreCase("https") && scheme.equals("http")) {
             throw new CatalogRefusedException(where + "a redirect from https to plain http is not followed");
         }
+        if (!settings.allows(uri.getHost()) && settings.allowedHosts().isEmpty()) {
+            throw new CatalogRefusedException(where + "url catalogs are fetched only from the hosts listed in "
+                    + "--catalog-allowed-hosts, and none is listed (host " + uri.getHost() + ")");
+        }
         if (!settings.allows(uri.getHost())) {
             throw new CatalogRefusedException(where + "host " + uri.getHost() + " is not one of the allowed hosts ("
                     + String.join(", ", settings.allowedHosts()) + ")");

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** How {@code catalog: {url: …}} sources are fetched: shared by {@code serve} and {@code reconcile}. */
 final class CatalogOptions {
     @Option(names = "--catalog-allowed-hosts", paramLabel = "HOST", split = ",",
-            description = "hosts url catalogs may be fetched from, redirects included (comma list; default: any)")
+            description = "hosts url catalogs may be fetched from, redirects included (comma list; '*' for any; "
+                    + "default: none, so url catalogs are refused)")
     List<String> allowedHosts = List.of();
 
     @Option(names = "--catalog-max-bytes", paramLabel = "BYTES",
@@ -18,6 +19,10 @@ final class CatalogOptions {
         if (maxBytes <= 0) {
             throw new UsageException("--catalog-max-bytes " + maxBytes + ": give a number of bytes above 0");
         }
-        return new CatalogFetchSettings(allowedHosts, maxBytes, CatalogFetchSettings.DEFAULT_TIMEOUT);
+        // a url catalog is outside the approval: whoever serves it chooses the images, so no host is trusted
+        // unless the operator names it (or says '*')
+        boolean any = allowedHosts.contains("*");
+        return new CatalogFetchSettings(any ? List.of() : allowedHosts, maxBytes, CatalogFetchSettings.DEFAULT_TIMEOUT,
+                any);
     }
 }

@@ -11,8 +11,11 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "gitfleet", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "gitfleet 0.1.0",
         description = "Upgrades the operating system of a fleet of machines through Git.",
-        subcommands = {DemoCommand.class, ValidateCommand.class, PlanCommand.class, ServeCommand.class,
-                ReconcileCommand.class, StatusCommand.class, GetCommand.class, NodesCommand.class, HistoryCommand.class, IntentCommand.Pause.class,
+        footer = "%nThe whole loop on one machine: ./gitfleet demo (from the project folder; its own jar).",
+        subcommands = {ValidateCommand.class, PlanCommand.class, ServeCommand.class,
+                ReconcileCommand.class, StatusCommand.class, GetCommand.class, DescribeCommand.class, NodesCommand.class,
+                HistoryCommand.class, WaitCommand.class, VersionCommand.class, CompletionCommand.class,
+                IntentCommand.Pause.class,
                 IntentCommand.Resume.class, IntentCommand.Promote.class, IntentCommand.Cancel.class,
                 IntentCommand.Rollback.class, IntentCommand.Retry.class})
 public final class GitfleetCommand implements Runnable {
@@ -31,9 +34,22 @@ public final class GitfleetCommand implements Runnable {
 
     /** Runs one command line; never lets a stack trace reach the user. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new GitfleetCommand());
+        return execute(new CommandLine(new GitfleetCommand()), args, out, err);
+    }
+
+    /**
+     * Runs {@code cli} with the exit codes and error lines of every gitfleet command; public for commands shipped in
+     * jars of their own ({@code gitfleet demo}).
+     */
+    public static int execute(CommandLine cli, String[] args, PrintWriter out, PrintWriter err) {
         cli.setOut(out);
         cli.setErr(err);
+        try {
+            cli.setDefaultValueProvider(ConfigDefaults.fromEnvironment());
+        } catch (UsageException e) {
+            err.println("gitfleet: " + e.getMessage());
+            return 2;
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UsageException) {
                 err.println("gitfleet: " + e.getMessage());

@@ -44,37 +44,10 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (StatusSource.Opened opened = source.open()) {
-            opened.requireBranch();
-            List<Map<String, Object>> entries = new ArrayList<>();
-            try (RevWalk walk = new RevWalk(opened.repo())) {
-                walk.markStart(walk.parseCommit(opened.store().head()));
-                if (name != null) {
-                    walk.setTreeFilter(AndTreeFilter.create(PathFilter.create(StatusPaths.upgrade(name)),
-                            TreeFilter.ANY_DIFF));
-                }
-                walk.setRevFilter(RevFilter.ALL);
-                for (RevCommit c : walk) {
-                    if (entries.size() >= max) {
-                        break;
-                    }
-                    if (CommitMessage.isLeaseRenewal(c.getFullMessage())) {
-                        continue;
-                    }
-                    List<String> events = events(c.getFullMessage());
-                    if (name != null) {
-                        events.removeIf(e -> !e.startsWith(name + ":"));
-                    }
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("commit", c.name());
-                    e.put("time", Instant.ofEpochSecond(c.getCommitTime()).toString());
-                    e.put("fleetCommit", CommitMessage.fleetCommitOf(c.getFullMessage()));
-                    e.put("events", events.isEmpty() ? List.of(c.getShortMessage()) : events);
-                    entries.add(e);
-                }
-            }
+            List<Map<String, Object>> entries = entries(opened.repo(), opened.requireBranch(), name, max);
             PrintWriter out = spec.commandLine().getOut();
             if (source.output != OutputFormat.table) {
-                out.print(source.output == OutputFormat.json ? Documents.toJson(entries) + "\n"
+                out.print(source.output == OutputFormat.json ? Documents.toJson(Render.items(entries)) + "\n"
                         : Documents.toYaml(entries));
                 return 0;
             }
@@ -90,6 +63,39 @@ final class HistoryCommand implements Callable<Integer> {
             out.print(t.size() == 0 ? "no history" + (name == null ? "" : " for " + name) + "\n" : t.render());
             return 0;
         }
+    }
+
+    /** The status branch's rollout events, newest first, lease renewals left out; only {@code name}'s if given. */
+    static List<Map<String, Object>> entries(org.eclipse.jgit.lib.Repository repo, org.eclipse.jgit.lib.ObjectId head,
+                                             String name, int max) throws java.io.IOException {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        try (RevWalk walk = new RevWalk(repo)) {
+            walk.markStart(walk.parseCommit(head));
+            if (name != null) {
+                walk.setTreeFilter(AndTreeFilter.create(PathFilter.create(StatusPaths.upgrade(name)),
+                        TreeFilter.ANY_DIFF));
+            }
+            walk.setRevFilter(RevFilter.ALL);
+            for (RevCommit c : walk) {
+                if (entries.size() >= max) {
+                    break;
+                }
+                if (CommitMessage.isLeaseRenewal(c.getFullMessage())) {
+                    continue;
+                }
+                List<String> events = events(c.getFullMessage());
+                if (name != null) {
+                    events.removeIf(e -> !e.startsWith(name + ":"));
+                }
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("commit", c.name());
+                e.put("time", Instant.ofEpochSecond(c.getCommitTime()).toString());
+                e.put("fleetCommit", CommitMessage.fleetCommitOf(c.getFullMessage()));
+                e.put("events", events.isEmpty() ? List.of(c.getShortMessage()) : events);
+                entries.add(e);
+            }
+        }
+        return entries;
     }
 
     /** The event lines of a status commit: the subject alone, or the body's lines before the trailer. */

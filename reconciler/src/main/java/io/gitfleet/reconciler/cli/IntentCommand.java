@@ -85,6 +85,9 @@ abstract class IntentCommand implements Callable<Integer> {
             String path = "upgrades/" + name + ".yaml";
             byte[] before = FleetReader.file(repo, head, path).orElseThrow(() ->
                     new UsageException("no upgrade named " + name + " (" + path + ") on " + approved));
+            if (node() != null) {
+                requireSelected(repo, head, path, before);
+            }
             String edited;
             try {
                 edited = edit(new String(before, StandardCharsets.UTF_8), now.format(STAMP));
@@ -113,12 +116,43 @@ abstract class IntentCommand implements Callable<Integer> {
                 pushBranch(repo, mirror, branch, commit);
             }
             spec.commandLine().getOut().println(branch);
+            nextStep(repo, mirror, branch);
             return 0;
         } finally {
             if (mirror != null) {
                 mirror.close();
             }
         }
+    }
+
+    /** A retry names a node the upgrade selects: anything else is bad input (exit 2), not a commit. */
+    private void requireSelected(Repository repo, ObjectId head, String path, byte[] manifest) throws Exception {
+        ReadResult<Upgrade> upgrade = DocumentReader.read(path, manifest, Upgrade.class, name);
+        if (!upgrade.ok()) {
+            return; // the edit's own check names the problem
+        }
+        String nodePath = "nodes/" + node() + ".yaml";
+        byte[] nodeFile = FleetReader.file(repo, head, nodePath).orElseThrow(() -> new UsageException("no node named "
+                + node() + " (" + nodePath + ") on " + approved));
+        ReadResult<io.gitfleet.schema.Node> n = DocumentReader.read(nodePath, nodeFile, io.gitfleet.schema.Node.class,
+                node());
+        if (n.ok() && !io.gitfleet.reconciler.plan.Selectors.matches(upgrade.document().spec().selector(),
+                n.document())) {
+            throw new UsageException("node " + node() + " is not in upgrade " + name + ": its selector does not "
+                    + "select it");
+        }
+    }
+
+    /** What to do with the new branch: push it (unless pushed), then open a pull request, at a URL when known. */
+    private void nextStep(Repository repo, FleetMirror mirror, String branch) {
+        String url = mirror != null ? mirror.url() : repo.getConfig().getString("remote", "origin", "url");
+        String compare = url == null ? null : ForgeUrls.compare(url, approved, branch);
+        var err = spec.commandLine().getErr();
+        if (!push) {
+            err.println("next: git push origin " + branch + (mirror != null ? " (or run again with --push)" : ""));
+        }
+        err.println(compare != null ? "then open the pull request: " + compare
+                : "then open a pull request from " + branch + " into " + approved);
     }
 
     private void pushBranch(Repository repo, FleetMirror mirror, String branch, ObjectId commit) throws Exception {

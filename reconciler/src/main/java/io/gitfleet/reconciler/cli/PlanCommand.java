@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gitfleet plan DIR}: which nodes would move, in what order, to what, and what would be refused. */
 @Command(name = "plan", description = "Dry-run plan of a fleet directory against what the nodes run.")
-final class PlanCommand implements Callable<Integer> {
+public final class PlanCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "the fleet repo's directory")
     Path dir;
 
@@ -59,7 +59,8 @@ final class PlanCommand implements Callable<Integer> {
         return plan.ok() ? 0 : 1;
     }
 
-    static String render(Plan.State plan) {
+    /** The plan as {@code gitfleet plan} prints it; public for the demo, which shows a pull request's plan so. */
+    public static String render(Plan.State plan) {
         Table summary = new Table("UPGRADE", "PHASE", "TARGET", "MOVE", "SKIP", "BLOCKED", "MESSAGE");
         java.util.Map<String, int[]> counts = new java.util.LinkedHashMap<>();
         java.util.Map<String, Plan.Row> first = new java.util.LinkedHashMap<>();

@@ -65,8 +65,21 @@ final class ReconcileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Instant at = instant();
-        Path dataDir = remote.dataDir != null ? remote.dataDir : Files.createTempDirectory("gitfleet-once");
+        // without --data-dir the mirror lives only as long as this run: a CI job running it every minute must not
+        // fill the disk with mirrors
+        boolean scratch = remote.dataDir == null;
+        Path dataDir = scratch ? Files.createTempDirectory("gitfleet-once") : remote.dataDir;
         remote.dataDir = dataDir;
+        try {
+            return pass(at, dataDir);
+        } finally {
+            if (scratch) {
+                deleteTree(dataDir);
+            }
+        }
+    }
+
+    private int pass(Instant at, Path dataDir) throws Exception {
         try (FleetMirror mirror = remote.mirror()) {
             StatusStore store = new StatusStore(mirror.repository(), statusBranch, mirror);
             StatusWriter writer = new StatusWriter(store, Duration.ZERO, Clock.systemUTC());
@@ -76,6 +89,14 @@ final class ReconcileCommand implements Callable<Integer> {
                     sources, options).run(at);
             print(result);
             return result.completed() && !result.stalled() ? 0 : 1;
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("gitfleet: could not remove " + dir + ": " + e.getMessage());
         }
     }
 

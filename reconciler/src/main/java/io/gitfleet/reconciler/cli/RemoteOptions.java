@@ -2,6 +2,7 @@ package io.gitfleet.reconciler.cli;
 
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.GitAuth;
+import io.gitfleet.reconciler.git.GitUrls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +15,17 @@ import picocli.CommandLine.Option;
  * or the environment (never from the repo), and the folder that keeps the local mirror.
  */
 final class RemoteOptions {
+    /** The fleet repo as given, less any password in it (which becomes the https credentials). */
+    String repo = ".";
+    private GitUrls.Split given = new GitUrls.Split(".", null, null);
+
     @Option(names = "--repo", paramLabel = "URL", defaultValue = ".",
-            description = "the fleet repo: a path or a URL (default: the current directory)")
-    String repo;
+            description = "the fleet repo: a path or a URL (default: $GITFLEET_REPO, else the repository the current "
+                    + "directory is in); prefer --token-file to a password in the URL")
+    void repo(String value) {
+        given = GitUrls.split(value);
+        repo = given.url(); // the password never reaches logs, conditions or the mirror's key
+    }
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "where the local mirror is kept (default: ~/.cache/gitfleet/mirrors/<hash of the URL>)")
@@ -51,7 +60,13 @@ final class RemoteOptions {
             throw new UsageException("--ssh-known-hosts " + knownHosts + ": cannot be read");
         }
         Duration timeout = UsageException.duration("--git-timeout", gitTimeout);
-        GitAuth auth = GitAuth.from(username, tokenFile, sshKey, knownHosts);
+        GitAuth auth = GitAuth.from(username, null, sshKey, knownHosts);
+        if (tokenFile != null) {
+            auth = new GitAuth(username, SecretFiles.read("--token-file", tokenFile), sshKey, knownHosts, null);
+        } else if (given.password() != null) {
+            auth = new GitAuth(username != null ? username : given.user(), given.password(), sshKey, knownHosts,
+                    null);
+        }
         try {
             return auth.withTimeout(timeout); // GitAuth holds the bound (at least 1s)
         } catch (IllegalArgumentException e) {
@@ -64,14 +79,17 @@ final class RemoteOptions {
         if (repo.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             return null;
         }
-        Path p = Path.of(repo);
-        if (Files.isDirectory(p.resolve(".git"))) {
-            return p.resolve(".git");
-        }
+        Path p = Path.of(repo).toAbsolutePath().normalize();
         if (Files.isRegularFile(p.resolve("HEAD")) && Files.isDirectory(p.resolve("objects"))) {
             return p;
         }
-        throw new UsageException("--repo " + repo + ": not a Git repository");
+        // like git itself: the repository this folder is in, however deep
+        for (Path dir = p; dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve(".git"))) {
+                return dir.resolve(".git");
+            }
+        }
+        throw new UsageException("--repo " + repo + ": not a Git repository (nor inside one)");
     }
 
     FleetMirror mirror() throws IOException {

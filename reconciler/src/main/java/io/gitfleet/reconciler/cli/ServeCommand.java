@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -72,12 +74,38 @@ final class ServeCommand implements Callable<Integer> {
     String replicaId;
 
     @Option(names = "--advertise-url", paramLabel = "URL",
-            description = "where other replicas forward agents to this one (default: http://HOST:PORT as it listens)")
+            description = "the URL this replica writes into its lease, for people reading the status branch (default: "
+                    + "http://HOST:PORT as it listens); never used to forward agents")
     String advertiseUrl;
 
+    @Option(names = "--peer", paramLabel = "NAME=URL",
+            description = "another replica and where to forward agents while it holds the lease (repeat per replica); "
+                    + "a lease holder that is not listed here is never forwarded to")
+    Map<String, String> peers = new LinkedHashMap<>();
+
+    @Option(names = "--peer-secret-file", paramLabel = "FILE",
+            description = "the secret replicas present to each other when forwarding (the same file on every replica; "
+                    + "agents' tokens are never forwarded)")
+    Path peerSecretFile;
+
     @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "15s",
-            description = "the acting replica's lease on the status branch, renewed every third of it (default 15s)")
+            description = "the acting replica's lease (refs/gitfleet/lease), renewed every third of it (default 15s)")
     String lease;
+
+    @Option(names = "--commit-url", paramLabel = "TEMPLATE",
+            description = "the dashboard links commits here, {sha} filled in, e.g. "
+                    + "https://github.com/ops/fleet/commit/{sha}")
+    String commitUrl;
+
+    @Option(names = "--pull-request-url", paramLabel = "TEMPLATE",
+            description = "the dashboard links pull requests here, {number} filled in, e.g. "
+                    + "https://github.com/ops/fleet/pull/{number}")
+    String pullRequestUrl;
+
+    @Option(names = "--accept-history", paramLabel = "SHA",
+            description = "before serving, accept this head of the approved branch (and the status branch as it is) "
+                    + "after a history rewrite, a rewound status branch or a refused signature")
+    String acceptHistory;
 
     @Spec
     CommandSpec spec;
@@ -98,13 +126,25 @@ final class ServeCommand implements Callable<Integer> {
                 "share", "gitfleet");
         Files.createDirectories(dataDir);
         remote.dataDir = dataDir;
-        WebhookSecrets secrets = webhookSecretFile != null ? WebhookSecrets.sharedFromFile(webhookSecretFile)
+        WebhookSecrets secrets = webhookSecretFile != null
+                ? WebhookSecrets.shared(SecretFiles.read("--webhook-secret-file", webhookSecretFile))
                 : WebhookSecrets.fromEnvironment(System.getenv());
+        if (acceptHistory != null) {
+            spec.commandLine().getOut().println(HistoryAcceptance.accept(remote.mirror(), statusBranch, branch,
+                    acceptHistory));
+        }
         ServerSettings settings = new ServerSettings(remote.repo, remote.auth(), dataDir, listen.substring(0, colon),
                 port, branch, statusBranch, UsageException.duration("--poll", poll),
                 UsageException.duration("--status-interval", statusInterval),
                 secrets, forgeClient(), publicUrl, catalogs.settings(), replica());
+        for (String[] t : new String[][] {{"--commit-url", commitUrl, "{sha}"},
+            {"--pull-request-url", pullRequestUrl, "{number}"}}) {
+            if (t[1] != null && (!t[1].matches("^https?://.+") || !t[1].contains(t[2]))) {
+                throw new UsageException(t[0] + " " + t[1] + ": give an http(s) URL containing " + t[2]);
+            }
+        }
         ReconcilerServer server = new ReconcilerServer(settings, Clock.systemUTC());
+        server.state().setLinks(commitUrl, pullRequestUrl);
         int actual = server.start();
         spec.commandLine().getOut().println("gitfleet serving " + remote.repo + " on http://" + listen.substring(0, colon)
                 + ":" + actual + "/ (dashboard), agents at /api/v1/nodes/NAME/report");
@@ -124,9 +164,16 @@ final class ServeCommand implements Callable<Integer> {
 
     private ReplicaSettings replica() {
         try {
-            return new ReplicaSettings(replicaId, advertiseUrl, UsageException.duration("--lease", lease));
+            for (Map.Entry<String, String> p : peers.entrySet()) {
+                URI uri = URI.create(p.getValue());
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new UsageException("--peer " + p.getKey() + "=" + p.getValue() + ": give an http(s) URL");
+                }
+            }
+            return new ReplicaSettings(replicaId, advertiseUrl, UsageException.duration("--lease", lease), peers,
+                    peerSecretFile == null ? null : SecretFiles.read("--peer-secret-file", peerSecretFile).strip());
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--lease " + lease + ": " + e.getMessage());
+            throw new UsageException("replica settings: " + e.getMessage());
         }
     }
 
@@ -143,6 +190,6 @@ final class ServeCommand implements Callable<Integer> {
         if (forgeUrl == null || forgeTokenFile == null) {
             throw new UsageException("--forge needs --forge-url and --forge-token-file");
         }
-        return ForgeClient.create(f, forgeUrl, Files.readString(forgeTokenFile).strip(), Duration.ofSeconds(10));
+        return ForgeClient.create(f, forgeUrl, SecretFiles.read("--forge-token-file", forgeTokenFile).strip(), Duration.ofSeconds(10));
     }
 }

@@ -17,7 +17,9 @@ public final class Table {
         String[] r = new String[columns];
         for (int i = 0; i < columns; i++) {
             Object c = i < cells.length ? cells[i] : null;
-            r[i] = c == null || c.toString().isEmpty() ? "-" : c.toString();
+            // cells carry text nodes report (failure reasons): no line breaks or terminal escapes reach the terminal
+            r[i] = c == null || c.toString().isEmpty() ? "-" : io.gitfleet.reconciler.store.CommitMessage.oneLine(
+                    c.toString());
         }
         rows.add(r);
         return this;

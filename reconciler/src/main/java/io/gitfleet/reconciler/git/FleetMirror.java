@@ -85,6 +85,14 @@ public final class FleetMirror implements StatusRemote, AutoCloseable {
         }
         u.setNewObjectId(remote);
         RefUpdate.Result r = u.update();
+        // the lease's thread and the loop's may both set the branch at once: the loser of the ref's lock tries again
+        for (int attempt = 1; r == RefUpdate.Result.LOCK_FAILURE && attempt < 20; attempt++) {
+            Thread.onSpinWait();
+            u = repo.updateRef(Constants.R_HEADS + branch);
+            u.setForceUpdate(true);
+            u.setNewObjectId(remote);
+            r = u.update();
+        }
         if (r == RefUpdate.Result.LOCK_FAILURE || r == RefUpdate.Result.IO_FAILURE) {
             throw new IOException("cannot set " + branch + " to the remote's " + remote.name() + ": " + r);
         }
@@ -92,8 +100,30 @@ public final class FleetMirror implements StatusRemote, AutoCloseable {
     }
 
     @Override
+    public ObjectId refreshRef(String ref) throws IOException {
+        // a wildcard over the ref's folder: an exact spec fails outright when the remote has no such ref yet
+        String folder = ref.substring(0, ref.lastIndexOf('/'));
+        try (org.eclipse.jgit.transport.Transport t = org.eclipse.jgit.transport.Transport.open(repo, url)) {
+            auth.configure(t);
+            t.setTagOpt(org.eclipse.jgit.transport.TagOpt.NO_TAGS);
+            t.setRemoveDeletedRefs(true);
+            t.fetch(org.eclipse.jgit.lib.NullProgressMonitor.INSTANCE,
+                    java.util.List.of(new org.eclipse.jgit.transport.RefSpec("+" + folder + "/*:" + folder + "/*")));
+        } catch (java.net.URISyntaxException | org.eclipse.jgit.errors.TransportException e) {
+            throw new FetchFailedException(url, e);
+        }
+        Ref local = repo.exactRef(ref);
+        return local == null ? null : local.getObjectId();
+    }
+
+    @Override
     public RefResult push(String branch, ObjectId expectedOld, ObjectId newId) throws IOException {
-        return new PushRefCommand(repo).setUrl(url).setAuth(auth).setBranch(branch).setExpectedOld(expectedOld)
+        return pushRef(Constants.R_HEADS + branch, expectedOld, newId);
+    }
+
+    @Override
+    public RefResult pushRef(String ref, ObjectId expectedOld, ObjectId newId) throws IOException {
+        return new PushRefCommand(repo).setUrl(url).setAuth(auth).setRef(ref).setExpectedOld(expectedOld)
                 .setNewId(newId).call();
     }
 

@@ -1,83 +1,32 @@
 package io.gitfleet.reconciler.git;
 
-import io.gitfleet.schema.FleetLoader;
+import io.gitfleet.approval.CommitFiles;
 import io.gitfleet.schema.LoadedFleet;
-import io.gitfleet.schema.SafeYaml;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.TreeWalk;
 
-/** Reads a fleet (or one file) at a commit straight from the object database: no checkout, no work tree. */
+/**
+ * Reads a fleet (or one file) at a commit straight from the object database. The reading itself is
+ * {@link CommitFiles}, shared with the agent's verification, so both read an approved commit the same way.
+ */
 public final class FleetReader {
-    /** Fleet documents are small; a huge blob is refused rather than loaded. */
-    static final int MAX_FILE = 4 * 1024 * 1024;
-
     private FleetReader() {
     }
 
     public static LoadedFleet load(Repository repo, ObjectId commit) throws IOException {
-        Map<String, Long> tooLarge = new TreeMap<>();
-        return FleetLoader.load(files(repo, commit, tooLarge), tooLarge);
+        return CommitFiles.load(repo, commit);
     }
 
-    /** The files gitfleet reads ({@link FleetLoader#isFleetPath}) at {@code commit}, path → bytes. */
+    /** The files gitfleet reads at {@code commit}, path → bytes. */
     public static Map<String, byte[]> files(Repository repo, ObjectId commit) throws IOException {
-        return files(repo, commit, new TreeMap<>());
-    }
-
-    /**
-     * Like {@link #files(Repository, ObjectId)}; a file larger than a document may be is left unread and put in
-     * {@code tooLarge} (path → size), so that it is refused as one bad document instead of failing the pass.
-     */
-    public static Map<String, byte[]> files(Repository repo, ObjectId commit, Map<String, Long> tooLarge)
-            throws IOException {
-        Map<String, byte[]> files = new TreeMap<>();
-        try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(reader);
-             TreeWalk tw = new TreeWalk(reader)) {
-            RevCommit c = walk.parseCommit(commit);
-            tw.addTree(c.getTree());
-            tw.setRecursive(false);
-            while (tw.next()) {
-                String path = tw.getPathString();
-                if (tw.isSubtree()) {
-                    // only the top level and the three document folders matter; skip the rest unread
-                    if (path.equals("nodes") || path.equals("catalogs") || path.equals("upgrades")) {
-                        tw.enterSubtree();
-                    }
-                    continue;
-                }
-                if (FleetLoader.isFleetPath(path) && tw.getFileMode(0) != FileMode.GITLINK) {
-                    long size = reader.getObjectSize(tw.getObjectId(0), Constants.OBJ_BLOB);
-                    if (size > SafeYaml.MAX_BYTES) {
-                        tooLarge.put(path, size);
-                    } else {
-                        files.put(path, reader.open(tw.getObjectId(0), Constants.OBJ_BLOB).getCachedBytes(MAX_FILE));
-                    }
-                }
-            }
-        }
-        return files;
+        return CommitFiles.files(repo, commit);
     }
 
     /** One file at a commit, or empty. */
     public static Optional<byte[]> file(Repository repo, ObjectId commit, String path) throws IOException {
-        try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(reader)) {
-            RevCommit c = walk.parseCommit(commit);
-            try (TreeWalk tw = TreeWalk.forPath(reader, path, c.getTree())) {
-                if (tw == null || tw.getFileMode(0).getObjectType() != Constants.OBJ_BLOB) {
-                    return Optional.empty();
-                }
-                return Optional.of(reader.open(tw.getObjectId(0), Constants.OBJ_BLOB).getCachedBytes(MAX_FILE));
-            }
-        }
+        return CommitFiles.file(repo, commit, path);
     }
 }

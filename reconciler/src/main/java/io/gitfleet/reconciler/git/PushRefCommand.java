@@ -12,14 +12,14 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.Transport;
 
 /**
- * Pushes one commit to one branch of the remote by compare-and-swap: the remote takes it only if its branch is
+ * Pushes one commit to one ref of the remote by compare-and-swap: the remote takes it only if its branch is
  * still at the expected old commit (or absent, when none is expected). A refusal for that reason is a lost race.
  */
 public final class PushRefCommand {
     private final Repository repo;
     private String url;
     private GitAuth auth = GitAuth.NONE;
-    private String branch;
+    private String ref;
     private ObjectId newId;
     private ObjectId expectedOld;
 
@@ -38,7 +38,13 @@ public final class PushRefCommand {
     }
 
     public PushRefCommand setBranch(String branch) {
-        this.branch = branch;
+        this.ref = Constants.R_HEADS + branch;
+        return this;
+    }
+
+    /** A full ref name, for refs outside the branches (the lease's {@code refs/gitfleet/lease}). */
+    public PushRefCommand setRef(String ref) {
+        this.ref = ref;
         return this;
     }
 
@@ -63,7 +69,6 @@ public final class PushRefCommand {
     }
 
     public RefResult call() throws IOException {
-        String ref = Constants.R_HEADS + branch;
         try (Transport t = Transport.open(repo, url)) {
             auth.configure(t);
             RemoteRefUpdate update = new RemoteRefUpdate(repo, null, newId, ref, true, null,

@@ -1,17 +1,21 @@
 package io.gitfleet.reconciler.pass;
 
-import io.gitfleet.schema.LoadedFleet;
-import io.gitfleet.reconciler.git.ApprovalCheck;
-import io.gitfleet.reconciler.git.ApprovalVerdict;
+import io.gitfleet.approval.ApprovalCheck;
+import io.gitfleet.approval.ApprovalVerdict;
+import io.gitfleet.approval.Freshness;
+import io.gitfleet.approval.SignatureCheck;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.FleetReader;
-import io.gitfleet.reconciler.git.SignatureCheck;
+import io.gitfleet.schema.Fleet;
+import io.gitfleet.schema.LoadedFleet;
+import io.gitfleet.reconciler.git.TrustAnchors;
 import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * Runs the approval checks on the approved branch's head and reads the fleet at the commit they accept, straight
- * from the object database. When the head is refused (history rewritten, a bad signature) the pass goes on with
- * the last accepted commit's fleet, holding every new start, so that nodes already in flight are still tracked.
+ * from the object database. When the head is refused (history rewritten, a bad signature), or the newest accepted
+ * commit is older than {@code approval.maxAge}, the pass goes on with the last accepted commit's fleet, holding
+ * every new start, so that nodes already in flight are still tracked.
  */
 final class LoadStep implements Step {
     private final FleetMirror mirror;
@@ -42,8 +46,14 @@ final class LoadStep implements Step {
             }
         }
         SignatureCheck signatures = new SignatureCheck(mirror.repository(), s.options.keyDir());
-        s.verdict = new ApprovalCheck(mirror.repository(), signatures).check(lastAccepted, s.head, acknowledged);
+        // the base is what this reconciler checked itself; the status branch's record is only a claim
+        TrustAnchors anchors = new TrustAnchors(mirror.repository());
+        ApprovalCheck approvals = new ApprovalCheck(mirror.repository(), signatures);
+        s.verdict = approvals.check(anchors.approved(), lastAccepted, s.head, acknowledged);
         s.accepted = s.verdict.accepted();
+        if (s.accepted != null) {
+            anchors.approve(s.accepted);
+        }
         if (s.verdict instanceof ApprovalVerdict.HistoryRewritten h) {
             hold(s, "HistoryRewritten", h.message(s.approvedBranch));
         } else if (s.verdict instanceof ApprovalVerdict.Refused r) {
@@ -58,6 +68,11 @@ final class LoadStep implements Step {
             cachedCommit = s.accepted.copy();
         }
         s.writtenFleet = cachedFleet;
+        // approval.maxAge: a branch frozen in the past (replayed, withheld) starts nothing new; agents check the same
+        Fleet.Approval policy = cachedFleet.fleet().map(f -> f.spec().approval())
+                .orElse(Fleet.defaults().spec().approval());
+        Freshness.stale(policy, s.accepted.name(), approvals.committedAt(s.accepted), s.now)
+                .ifPresent(why -> hold(s, "ApprovalExpired", why));
         s.fleet = s.holdNewStarts ? HeldFleet.pauseAll(s.writtenFleet) : s.writtenFleet;
     }
 

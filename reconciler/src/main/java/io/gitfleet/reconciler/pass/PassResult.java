@@ -18,10 +18,11 @@ import java.util.SortedMap;
  * @param written      the status write (null when batched and not yet due, or when recording failed)
  * @param timings      how long each step took, in the order they ran
  * @param failures     every problem met, in order; the last one stopped the pass if {@code completed} is false
+ * @param plans        how many times the planner ran: 1, more only when another writer moved the status under it
  */
 public record PassResult(FleetStatus status, LoadedFleet fleet, PlanResult plan, SortedMap<String, Instruction> instructions,
                          WriteResult written, List<PassFailure> failures, boolean completed,
-                         java.util.Map<String, java.time.Duration> timings) {
+                         java.util.Map<String, java.time.Duration> timings, int plans) {
     public boolean stalled() {
         return failures.stream().anyMatch(f -> f.kind() == FailureKind.STALL);
     }

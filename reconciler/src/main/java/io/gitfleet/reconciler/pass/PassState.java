@@ -1,7 +1,7 @@
 package io.gitfleet.reconciler.pass;
 
+import io.gitfleet.approval.ApprovalVerdict;
 import io.gitfleet.reconciler.catalog.RemoteCatalogs;
-import io.gitfleet.reconciler.git.ApprovalVerdict;
 import io.gitfleet.reconciler.plan.Observation;
 import io.gitfleet.reconciler.plan.PlanResult;
 import io.gitfleet.reconciler.store.StatusView;
@@ -47,6 +47,10 @@ public final class PassState {
     Instant listeningSince;
     Set<String> inFlightBefore = Set.of();
     PlanResult plan;
+    /** The status the plan was computed from ({@code StatusView.contentKey} of {@code upgrades/}). */
+    Object plannedOn;
+    /** How many times the planner ran in this pass: once, unless another writer moved the status under it. */
+    int plans;
     WriteResult written;
     SortedMap<String, Instruction> instructions;
     FleetStatus fleetStatus;

@@ -3,6 +3,7 @@ package io.gitfleet.reconciler.pass;
 import io.gitfleet.reconciler.plan.FleetPlanner;
 import io.gitfleet.reconciler.plan.FleetSnapshot;
 import io.gitfleet.reconciler.plan.PlanResult;
+import io.gitfleet.reconciler.store.StatusPaths;
 import io.gitfleet.reconciler.store.StatusView;
 import io.gitfleet.schema.UpgradeStatus;
 import java.io.IOException;
@@ -11,8 +12,8 @@ import java.util.TreeSet;
 
 /**
  * Runs the planner on the accepted fleet (with the {@code url} catalogs fetched for it), the reports and the
- * previous status. {@link #plan} is also what the record step calls again when it lost a race and must recompute
- * against the status as the winner left it.
+ * previous status: once per pass. {@link #planOn} gives the record step that plan again for free while the status
+ * it is written on holds the same upgrade statuses, and plans anew only when another writer changed them.
  */
 final class PlanStep implements Step {
     @Override
@@ -23,10 +24,21 @@ final class PlanStep implements Step {
     @Override
     public void run(PassState s) throws Exception {
         s.inFlightBefore = inFlight(s.status);
-        s.plan = plan(s, s.status);
+        planOn(s, s.status);
     }
 
-    static PlanResult plan(PassState s, StatusView previous) throws IOException {
+    /** The plan for the status {@code previous}: the one already computed when the upgrade statuses are the same. */
+    static PlanResult planOn(PassState s, StatusView previous) throws IOException {
+        Object key = previous.contentKey(StatusPaths.UPGRADES);
+        if (s.plan == null || !key.equals(s.plannedOn)) {
+            s.plan = plan(s, previous);
+            s.plannedOn = key;
+            s.plans++;
+        }
+        return s.plan;
+    }
+
+    private static PlanResult plan(PassState s, StatusView previous) throws IOException {
         FleetSnapshot snapshot = new FleetSnapshot(s.accepted.name(), s.fleet, s.catalogs.catalogs(),
                 s.catalogs.errors());
         PlanResult plan = FleetPlanner.plan(snapshot, s.observed, previous.upgrades(), s.now,

@@ -71,6 +71,6 @@ public final class ReconcilePass {
 
     private static PassResult result(PassState s, boolean completed) {
         return new PassResult(s.fleetStatus, s.writtenFleet, s.plan, s.instructions == null ? new TreeMap<>() : s.instructions,
-                s.written, List.copyOf(s.issues), completed, new java.util.LinkedHashMap<>(s.timings));
+                s.written, List.copyOf(s.issues), completed, new java.util.LinkedHashMap<>(s.timings), s.plans);
     }
 }

@@ -8,7 +8,8 @@ import io.gitfleet.schema.FleetStatus;
 
 /**
  * Records the pass on the status branch: the planned upgrade statuses and the fleet status, as one mutation the
- * store recomputes (re-plans) if another writer got there first. A plan that starts a node is committed at once,
+ * store recomputes if another writer got there first (re-planning only then: on the status it planned from, the
+ * pass's one plan is reused). A plan that starts a node is committed at once,
  * before any instruction leaves, so that two replicas can never both start work; the rest is batched.
  */
 final class RecordStatusStep implements Step {
@@ -29,8 +30,7 @@ final class RecordStatusStep implements Step {
         StatusMutation mutation = view -> {
             StatusUpdate u = new StatusUpdate();
             if (planned) {
-                PlanResult plan = PlanStep.plan(s, view);
-                s.plan = plan;
+                PlanResult plan = PlanStep.planOn(s, view);
                 u.putAll(plan.upgrades().values()).events(plan.events());
             }
             FleetStatus fleet = PassStatus.summarize(s, view.fleet().orElse(null));

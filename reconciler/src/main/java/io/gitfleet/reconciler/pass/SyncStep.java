@@ -2,8 +2,10 @@ package io.gitfleet.reconciler.pass;
 
 import io.gitfleet.reconciler.git.FetchFailedException;
 import io.gitfleet.reconciler.git.FleetMirror;
+import io.gitfleet.reconciler.git.TrustAnchors;
 import io.gitfleet.reconciler.store.StatusWriter;
 import io.gitfleet.schema.FleetStatus;
+import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * Fetches the fleet repo (and the shared status branch) into the mirror, then finds the approved branch's head.
@@ -41,6 +43,33 @@ final class SyncStep implements Step {
         if (s.head == null) {
             throw new BranchMissingException(s.approvedBranch);
         }
+        checkStatusHistory(s);
+    }
+
+    /**
+     * The status branch must descend from the last status commit this reconciler saw: someone else rewinding it
+     * (or deleting it) would erase rows, failures and budgets silently. Until an operator accepts it
+     * ({@code --accept-history}), no new node starts and the fleet is Stalled/StatusRewound.
+     */
+    private void checkStatusHistory(PassState s) throws java.io.IOException {
+        TrustAnchors anchors = new TrustAnchors(mirror.repository());
+        ObjectId seen = anchors.statusSeen();
+        ObjectId now = writer.store().head();
+        String accept = s.options.acceptHistory();
+        boolean acknowledged = accept != null && s.head.equals(mirror.repository().resolve(accept + "^{commit}"));
+        if (seen == null || seen.equals(now) || anchors.descends(seen, now) || acknowledged) {
+            anchors.sawStatus(now);
+            return;
+        }
+        String branch = writer.store().branch();
+        String message = (now == null ? "the status branch " + branch + " was deleted"
+                : "the status branch " + branch + " moved to " + now.name() + ", which does not descend from "
+                + seen.name()) + ", the last status commit this reconciler saw: someone else rewrote it, so what it "
+                + "recorded (rows, failures) may be gone; no new node starts until an operator accepts it with "
+                + "--accept-history " + s.head.name();
+        s.holdNewStarts = true;
+        s.holdReason = message;
+        s.issues.add(new PassFailure(name(), FailureKind.STALL, "StatusRewound", message));
     }
 
     static String lastApplied(FleetStatus previous) {

@@ -150,10 +150,26 @@ final class RolloutStep {
                 row.failureReason(null);
                 row.message("the target changed to " + to);
             }
+            if (row.phase == NodePhase.Skipped && !stillAtTarget(row.node)) {
+                // a report is the node's word for one moment: one claim of the target must not end its rollout
+                row.moveTo(NodePhase.Pending, ctx.now);
+                row.message("no longer reports " + spec.component() + " " + to + ": planned again");
+            }
             if (row.phase == NodePhase.Pending || row.phase == NodePhase.Blocked) {
                 judge(row, to, retry);
             }
         }
+    }
+
+    /** Whether a Skipped node's latest report still shows the target (no report: nothing new, it stays). */
+    private boolean stillAtTarget(String node) {
+        Observation o = ctx.observation(node);
+        if (o == null) {
+            return true;
+        }
+        Map<String, String> components = o.report().components();
+        return verdicts.computeIfAbsent(verdictKey(components), k -> CatalogRules.judge(catalog, spec.component(),
+                target, components, spec.allowDowngrade())) instanceof NodeVerdict.AtTarget;
     }
 
     private void judge(WorkRow row, String to, String retry) {
@@ -183,6 +199,11 @@ final class RolloutStep {
             block(row, r.message());
             return;
         }
+        String memory = windowTooLarge(report, to);
+        if (memory != null) {
+            block(row, memory);
+            return;
+        }
         if (report.fellBackFrom(spec.component(), to) && retry == null) {
             block(row, "the bootloader fell back from " + spec.component() + " " + to + " on this node before; "
                     + "set spec.retry." + row.node + " to try again");
@@ -190,6 +211,27 @@ final class RolloutStep {
         }
         row.moveTo(NodePhase.Pending, ctx.now);
         row.eligible = true;
+    }
+
+    /**
+     * The image's declared zstd window against the memory cap the node's agent reports: the agent would refuse the
+     * image anyway, so it is not instructed. A node (or image) that says nothing proceeds.
+     */
+    private String windowTooLarge(Report.Status report, String to) {
+        Long needs = target.image() == null ? null : target.image().window();
+        Long cap = report.maxWindow();
+        if (needs == null || cap == null || needs <= cap) {
+            return null;
+        }
+        return spec.component() + " " + to + " needs a zstd window of " + mib(needs) + "; this node's agent allows "
+                + mib(cap) + " (maxWindow in its config): raise it or recompress the image with a smaller --long";
+    }
+
+    private static String mib(long bytes) {
+        if (bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + " GiB";
+        }
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 
     private void block(WorkRow row, String why) {

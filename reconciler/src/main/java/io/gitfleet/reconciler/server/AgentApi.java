@@ -6,8 +6,11 @@ import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.Problem;
 import io.gitfleet.schema.ReadResult;
 import io.gitfleet.schema.Report;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,6 +31,8 @@ public final class AgentApi {
     private final Runnable triggerPass;
     private final ServerMetrics metrics;
     private final Clock clock;
+    private ReplicaSettings peers = ReplicaSettings.DEFAULTS;
+    private java.util.function.BooleanSupplier ready = () -> true;
 
     public AgentApi(Supplier<NodeTokens> tokens, ReportBook reports, InstructionBoard board, Runnable triggerPass,
                     ServerMetrics metrics, Clock clock) {
@@ -39,9 +44,24 @@ public final class AgentApi {
         this.clock = clock;
     }
 
+    /**
+     * Whether the server has loaded the fleet (and so its nodes' tokens): before that an agent is told to come back
+     * ({@code 503 not_ready}), not that its token is wrong.
+     */
+    public AgentApi setReady(java.util.function.BooleanSupplier ready) {
+        this.ready = ready;
+        return this;
+    }
+
+    /** The replicas whose forwarded round trips this one accepts (with their shared secret). */
+    public AgentApi setPeers(ReplicaSettings peers) {
+        this.peers = peers;
+        return this;
+    }
+
     public void report(RoutingContext ctx) {
         String node = ctx.pathParam("node");
-        authenticate(ctx, node);
+        authenticate(ctx);
         Duration wait = waitParam(ctx);
         Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
@@ -59,7 +79,9 @@ public final class AgentApi {
         if (reports.record(node, report.status(), clock.instant())) {
             triggerPass.run();
         }
-        board.next(node, report.status().task(), wait).onComplete(done -> {
+        Promise<Void> gone = Promise.promise();
+        ctx.response().closeHandler(v -> gone.tryComplete());
+        board.next(node, report.status().task(), wait, gone.future()).onComplete(done -> {
             if (ctx.response().closed()) {
                 return;
             }
@@ -79,13 +101,34 @@ public final class AgentApi {
         });
     }
 
-    private void authenticate(RoutingContext ctx, String node) {
+    /**
+     * Lets in the node named in the path by its own token, or a round trip forwarded by a configured peer that
+     * checked the node's token itself and presents the replicas' shared secret instead.
+     */
+    void authenticate(RoutingContext ctx) {
+        if (!ready.getAsBoolean()) {
+            metrics.agentRequest(503);
+            throw ApiError.notReady("the server has not loaded the fleet yet; retry shortly", 5);
+        }
+        String node = ctx.pathParam("node");
         String header = ctx.request().getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             metrics.agentRequest(401);
             throw ApiError.unauthenticated("send the node's token as 'Authorization: Bearer TOKEN'");
         }
-        switch (tokens.get().check(node, header.substring(7).strip())) {
+        String presented = header.substring(7).strip();
+        String forwardedBy = ctx.request().getHeader(AgentForwarder.FORWARDED_BY);
+        if (forwardedBy != null) {
+            String secret = peers.peerSecret();
+            if (!peers.peers().containsKey(forwardedBy) || secret == null || !MessageDigest.isEqual(
+                    secret.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
+                metrics.agentRequest(401);
+                throw ApiError.unauthenticated("a forwarded round trip must come from a configured peer "
+                        + "(--peer) with the peer secret");
+            }
+            return;
+        }
+        switch (tokens.get().check(node, presented)) {
             case OK -> {
             }
             case OTHER_NODE -> {

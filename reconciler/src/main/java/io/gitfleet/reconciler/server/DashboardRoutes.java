@@ -37,6 +37,8 @@ public final class DashboardRoutes {
         FILES.forEach((name, type) -> assets.put(name, Asset.load(name, type)));
         Asset index = assets.get("index.html");
         router.get("/").handler(ctx -> serve(ctx, index));
+        // browsers ask for it on every page: no icon, and no 404 in every operator's console
+        router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());
         router.get("/dashboard/*").handler(ctx -> {
             String name = ctx.pathParam("*");
             Asset asset = assets.get(name == null || name.isEmpty() ? "index.html" : name);

@@ -70,6 +70,14 @@ public final class InstructionBoard implements InstructionSink {
      * {@code wait} is zero), otherwise when its instruction changes or {@code wait} runs out. Call on an event loop.
      */
     public Future<Optional<Instruction>> next(String node, Report.Task agentTask, Duration wait) {
+        return next(node, agentTask, wait, Promise.<Void>promise().future());
+    }
+
+    /**
+     * As {@link #next(String, Report.Task, Duration)}; when {@code abandoned} completes (the agent's connection
+     * closed or was reset) the waiter is dropped at once instead of when its wait runs out.
+     */
+    public Future<Optional<Instruction>> next(String node, Report.Task agentTask, Duration wait, Future<?> abandoned) {
         Instruction now = current.get(node);
         boolean news = now != null && (agentTask == null || !now.spec().upgrade().equals(agentTask.upgrade())
                 || now.spec().attempt() != agentTask.attempt());
@@ -82,6 +90,7 @@ public final class InstructionBoard implements InstructionSink {
         waiters.computeIfAbsent(node, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(waiter);
         waiting.incrementAndGet();
         long timer = vertx.setTimer(Math.max(1, wait.toMillis()), t -> waiter.answer(current(node)));
+        abandoned.onComplete(gone -> waiter.answer(Optional.empty()));
         return promise.future().onComplete(done -> {
             vertx.cancelTimer(timer);
             List<Waiter> list = waiters.get(node);

@@ -6,6 +6,7 @@ import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.FleetReader;
 import io.gitfleet.reconciler.plan.DryRun;
 import io.gitfleet.reconciler.plan.FleetSnapshot;
+import io.gitfleet.reconciler.store.NotLeaseHolderException;
 import io.gitfleet.reconciler.store.StatusUpdate;
 import io.gitfleet.reconciler.store.StatusWriter;
 import io.gitfleet.schema.LoadedFleet;
@@ -46,29 +47,81 @@ public final class PullRequestPlans {
         this.publicUrl = publicUrl;
     }
 
-    /** Plans one pull request; runs on the pass thread, never on an event loop. */
-    public Plan plan(WebhookEvent.PlanPullRequest pr, Map<String, UpgradeStatus> live, Instant now) {
-        try {
-            ObjectId head = resolveHead(pr);
-            LoadedFleet fleet = FleetReader.load(mirror.repository(), head);
-            Plan.State dry = DryRun.plan(FleetSnapshot.of(head.name(), fleet), reports.all(), live, now);
-            ObjectId base = pr.baseRef() == null ? null
-                    : mirror.repository().resolve(FetchFleetCommand.TRACKING + pr.baseRef());
-            Plan plan = Plan.of("pr-" + pr.number(), new Plan.State(pr.number(), head.name(),
-                    base == null ? null : base.name(), dry.ok(), dry.problems(), dry.rows()));
-            writer.submit(view -> new StatusUpdate().put(plan)
-                    .events(List.of("plans/pr-" + pr.number() + ": planned at " + head.name().substring(0, 12)
-                            + (plan.status().ok() ? ", ok" : ", would be rejected"))));
-            writer.flush();
-            post(pr, plan.status());
-            return plan;
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "plan of pull request " + pr.number() + " failed", e);
-            Plan failed = Plan.of("pr-" + pr.number(), new Plan.State(pr.number(), pr.headSha(), null, false,
-                    List.of(new Problem("-", "/", "the plan could not be computed: " + e.getMessage())), List.of()));
-            post(pr, failed.status());
-            return failed;
+    /** How planning one pull request ended. */
+    public enum Outcome {
+        /** {@code plans/pr-N.yaml} is on the status branch (and posted to the forge). */
+        WRITTEN,
+        /** The plan could not be computed or written; the forge was told why. */
+        FAILED,
+        /** This replica no longer holds the lease: plan it again once it does. */
+        LATER
+    }
+
+    /** What planning one pull request has learned so far; each step reads what the steps before it wrote. */
+    private static final class PlanState {
+        final WebhookEvent.PlanPullRequest pr;
+        final Map<String, UpgradeStatus> live;
+        final Instant now;
+        ObjectId head;
+        LoadedFleet fleet;
+        Plan plan;
+
+        PlanState(WebhookEvent.PlanPullRequest pr, Map<String, UpgradeStatus> live, Instant now) {
+            this.pr = pr;
+            this.live = live;
+            this.now = now;
         }
+    }
+
+    private interface PlanStep {
+        void run(PlanState s) throws IOException;
+    }
+
+    /**
+     * The plan of one pull request as named steps: head (fetch it when the mirror lacks it) → load → plan (the dry
+     * run against the live fleet) → record ({@code plans/pr-N.yaml}, committed at once) → post (commit status and
+     * comment). Runs on the loop's thread, never on an event loop.
+     */
+    public Outcome plan(WebhookEvent.PlanPullRequest pr, Map<String, UpgradeStatus> live, Instant now) {
+        PlanState s = new PlanState(pr, live, now);
+        Map<String, PlanStep> steps = new java.util.LinkedHashMap<>();
+        steps.put("head", st -> st.head = resolveHead(st.pr));
+        steps.put("load", st -> st.fleet = FleetReader.load(mirror.repository(), st.head));
+        steps.put("plan", this::dryRun);
+        steps.put("record", this::record);
+        steps.put("post", st -> post(st.pr, st.plan.status()));
+        for (Map.Entry<String, PlanStep> step : steps.entrySet()) {
+            try {
+                step.getValue().run(s);
+            } catch (NotLeaseHolderException e) {
+                LOG.info(() -> "plan of pull request " + pr.number() + " not written: " + e.getMessage());
+                return Outcome.LATER;
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "plan of pull request " + pr.number() + " failed at " + step.getKey(), e);
+                Plan failed = Plan.of("pr-" + pr.number(), new Plan.State(pr.number(), pr.headSha(), null, false,
+                        List.of(new Problem("-", "/", "the plan could not be computed: " + e.getMessage())),
+                        List.of()));
+                post(pr, failed.status());
+                return Outcome.FAILED;
+            }
+        }
+        return Outcome.WRITTEN;
+    }
+
+    private void dryRun(PlanState s) throws IOException {
+        Plan.State dry = DryRun.plan(FleetSnapshot.of(s.head.name(), s.fleet), reports.all(), s.live, s.now);
+        ObjectId base = s.pr.baseRef() == null ? null
+                : mirror.repository().resolve(FetchFleetCommand.TRACKING + s.pr.baseRef());
+        s.plan = Plan.of("pr-" + s.pr.number(), new Plan.State(s.pr.number(), s.head.name(),
+                base == null ? null : base.name(), dry.ok(), dry.problems(), dry.rows()));
+    }
+
+    private void record(PlanState s) throws IOException {
+        Plan plan = s.plan;
+        writer.submit(view -> new StatusUpdate().put(plan)
+                .events(List.of("plans/pr-" + s.pr.number() + ": planned at " + s.head.name().substring(0, 12)
+                        + (plan.status().ok() ? ", ok" : ", would be rejected"))));
+        writer.flush();
     }
 
     private ObjectId resolveHead(WebhookEvent.PlanPullRequest pr) throws IOException {

@@ -2,20 +2,11 @@ package io.gitfleet.reconciler.server;
 
 import io.gitfleet.reconciler.catalog.CatalogSources;
 import io.gitfleet.reconciler.git.FleetMirror;
-import io.gitfleet.reconciler.git.FleetReader;
 import io.gitfleet.reconciler.pass.PassOptions;
-import io.gitfleet.reconciler.pass.PassResult;
 import io.gitfleet.reconciler.pass.ReconcilePass;
-import io.gitfleet.reconciler.pass.RecordedObservations;
-import io.gitfleet.reconciler.plan.Observation;
-import io.gitfleet.reconciler.store.CommitStatusView;
 import io.gitfleet.reconciler.store.StatusStore;
-import io.gitfleet.reconciler.store.StatusUpdate;
 import io.gitfleet.reconciler.store.StatusWriter;
-import io.gitfleet.schema.FleetStatus;
-import io.gitfleet.schema.LoadedFleet;
-import io.gitfleet.schema.NodeStatus;
-import io.gitfleet.webhooks.SyncCoalescer;
+import io.gitfleet.schema.Backoff;
 import io.gitfleet.webhooks.WebhookEvent;
 import io.gitfleet.webhooks.WebhookFilter;
 import io.gitfleet.webhooks.WebhookSettings;
@@ -26,26 +17,25 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.jgit.lib.ObjectId;
 
 /**
- * {@code gitfleet serve}: one process with the reconcile loop, the agent API, webhooks, the read API, the dashboard
- * and metrics. Passes run one at a time on one thread; webhooks, changed reports and the poll timer only trigger
- * them (bursts coalesce). Event loops never touch Git. Several replicas may serve one fleet repo: only the one
- * holding the lease on the status branch runs passes; the others serve reads and forward agents to it
+ * {@code gitfleet serve}: wires and runs one process with the reconcile loop ({@link ReconcileLoop}, which owns
+ * every trigger and runs the passes), the lease on a thread of its own ({@link Replica}), the agent API, webhooks,
+ * the read API, the dashboard and metrics. Event loops never touch Git. Several replicas may serve one fleet repo:
+ * only the one holding the lease runs passes; the others serve reads and forward agents to it
  * ({@code docs/replicas.md}).
  */
 public final class ReconcilerServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcilerServer.class.getName());
-    private static final Duration SLOW_PASS = Duration.ofMillis(Long.getLong("gitfleet.slowPassMs", 500));
 
     private final ServerSettings settings;
     private final Clock clock;
@@ -55,29 +45,33 @@ public final class ReconcilerServer implements AutoCloseable {
     private final ReportBook reports = new ReportBook();
     private final InstructionBoard board;
     private final ServerMetrics metrics;
-    private final ReconcilePass pass;
     private final ServerState state;
-    private final PullRequestPlans plans;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "gitfleet-pass");
+    private final LeaseKeeper lease;
+    private final Replica replica;
+    private final ReconcileLoop loop;
+    /** The loop's thread: passes, pull-request plans, status flushes, a standby's looks. */
+    private final ScheduledExecutorService loopThread = thread("gitfleet-pass");
+    /** The lease's own thread: a long pass never delays a renewal. */
+    private final ScheduledExecutorService leaseThread = thread("gitfleet-lease");
+    /** Fetches of {@code url} catalogs, so that a slow catalog server never holds a pass up. */
+    private final ExecutorService catalogThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "gitfleet-catalog");
         t.setDaemon(true);
         return t;
     });
-    private final SyncCoalescer passes;
-    private final AtomicBoolean fetchRequested = new AtomicBoolean(true);
-    private final LeaseKeeper lease;
-    private final Replica replica;
-    private AgentForwarder forwarder;
+    private final Health health;
     private HttpServer http;
-    /** What a standby last showed: the status commit, and the fleet at the commit the holder acted on. */
-    private ObjectId standbyHead;
-    private LoadedFleet standbyFleet;
-    private String standbyFleetCommit;
-    /** The node reports a standby last read, and the {@code nodes/} tree they came from. */
-    private Map<String, Observation> standbyReports = Map.of();
-    private ObjectId standbyNodesTree;
 
     public ReconcilerServer(ServerSettings settings, Clock clock) throws IOException {
+        this(settings, clock, new Hooks());
+    }
+
+    /** Test hooks: a step run at the start of every pass (to hold it busy). */
+    static final class Hooks {
+        Runnable beforePass = () -> { };
+    }
+
+    ReconcilerServer(ServerSettings settings, Clock clock, Hooks hooks) throws IOException {
         this.settings = settings;
         this.clock = clock;
         this.vertx = Vertx.vertx();
@@ -86,15 +80,44 @@ public final class ReconcilerServer implements AutoCloseable {
         this.lease = new LeaseKeeper(store, clock).setDuration(settings.replica().lease());
         this.writer = new StatusWriter(store, settings.statusInterval(), clock).setGuard(lease);
         this.board = new InstructionBoard(vertx);
-        this.replica = new Replica(lease, board, writer, vertx, clock, this::onAcquired);
         this.metrics = new ServerMetrics(board);
-        this.pass = new ReconcilePass(mirror, writer, reports, replica,
-                CatalogSources.inDataDir(settings.dataDir(), settings.catalogs()),
-                new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")));
         this.state = new ServerState(settings, mirror.repository(), reports);
-        this.plans = new PullRequestPlans(mirror, writer, reports, settings.forge(), settings.publicUrl());
-        this.passes = new SyncCoalescer(this::runPass, Duration.ofMillis(50), SyncCoalescer.Scheduler.of(loop),
-                System::nanoTime, e -> LOG.log(Level.WARNING, "reconcile pass failed", e));
+        ReconcileLoop[] self = new ReconcileLoop[1];
+        this.replica = new Replica(lease, board, writer, vertx, clock, () -> {
+            // before acting: what is forgotten here must not include a report taken once acting
+            reports.reset(clock.instant());
+            writer.discard();
+        }).onActing(() -> self[0].sync());
+        CatalogSources catalogs = CatalogSources.inDataDir(settings.dataDir(), settings.catalogs())
+                .inBackground(catalogThreads, () -> self[0].report());
+        ReconcilePass pass = new ReconcilePass(mirror, writer, reports, replica, catalogs,
+                new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")));
+        PullRequestPlans plans = new PullRequestPlans(mirror, writer, reports, settings.forge(), settings.publicUrl());
+        StandbyView standby = new StandbyView(store, mirror, state);
+        // the loop turns every second; stuck: no turn for a lease plus three Git timeouts
+        this.health = new Health(clock, settings.replica().lease().plus(settings.auth().timeout().multipliedBy(3)),
+                replica::acting);
+        this.loop = new ReconcileLoop(new ServerLoopParts(replica, standby, reports, writer, pass, hooks.beforePass,
+                state, metrics, plans, health), clock, (task, nanos) -> {
+            try {
+                loopThread.schedule(task, nanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down: nothing more runs
+            }
+        }, System::nanoTime,
+                new Backoff(Duration.ofSeconds(1), settings.poll(), new java.util.Random()));
+        self[0] = loop;
+    }
+
+    /** One thread; timers not yet due are dropped at shutdown instead of being waited for. */
+    private static ScheduledExecutorService thread(String name) {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return e;
     }
 
     /**
@@ -102,30 +125,39 @@ public final class ReconcilerServer implements AutoCloseable {
      * others stand by. Returns the port it listens on.
      */
     public int start() throws Exception {
-        AgentApi agents = new AgentApi(state::tokens, reports, board, passes::trigger, metrics, clock);
-        forwarder = new AgentForwarder(vertx, replica::id, replica::holderUrl);
-        AgentForwarder standby = forwarder;
+        metrics.setHolder(replica::acting);
+        AgentApi agents = new AgentApi(state::tokens, reports, board, loop::report, metrics, clock)
+                .setPeers(settings.replica()).setReady(state::ready);
+        AgentForwarder standby = new AgentForwarder(vertx, replica::id, replica::holder, settings.replica());
         Handler<RoutingContext> report = ctx -> {
             if (replica.acting()) {
                 agents.report(ctx);
             } else {
+                // the standby checks the agent's token itself: the token is never handed on
+                agents.authenticate(ctx);
                 standby.forward(ctx);
             }
         };
-        http = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(0))
-                .requestHandler(HttpApi.router(vertx, report, new StatusApi(state), metrics,
-                        WebhookSettings.defaults(settings.secrets()), this::onWebhook))
+        io.vertx.ext.web.Router router = HttpApi.router(vertx, HttpLimits.DEFAULTS, health, agents, report,
+                new StatusApi(state), metrics, WebhookSettings.defaults(settings.secrets()), this::onWebhook);
+        HttpApi.readiness(router, this::readiness);
+        http = HttpApi.server(vertx, HttpLimits.DEFAULTS, router)
                 .listen(settings.port(), settings.host()).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         int port = http.actualPort();
         String host = settings.host().equals("0.0.0.0") || settings.host().equals("::") ? hostname() : settings.host();
         lease.setReplica(settings.replica().id() != null ? settings.replica().id() : hostname() + ":" + port)
                 .setUrl(settings.replica().url() != null ? settings.replica().url() : "http://" + host + ":" + port);
-        long renew = settings.replica().renewEvery().toMillis();
-        loop.scheduleAtFixedRate(this::leaseTick, 0, renew, TimeUnit.MILLISECONDS);
-        long poll = settings.poll().toMillis();
-        loop.scheduleWithFixedDelay(this::requestSync, poll, poll, TimeUnit.MILLISECONDS);
-        loop.scheduleWithFixedDelay(this::flushDue, 1, 1, TimeUnit.SECONDS);
+        Duration renew = settings.replica().renewEvery();
+        Runnable leaseTick = () -> {
+            replica.tick();
+            state.lease(replica.seen());
+        };
+        // the first look at the lease comes before the loop's first turn: a replica that gets it starts acting
+        // before it shows or plans anything
+        leaseThread.submit(leaseTick).get();
+        leaseThread.scheduleAtFixedRate(leaseTick, renew.toMillis(), renew.toMillis(), TimeUnit.MILLISECONDS);
+        loop.start(settings.poll(), Duration.ofSeconds(1), renew);
         return port;
     }
 
@@ -146,116 +178,34 @@ public final class ReconcilerServer implements AutoCloseable {
         return replica.acting();
     }
 
-    /** A standby looks at the shared branch first, so that it decides (and shows) what is there now. */
-    private void leaseTick() {
-        if (!replica.acting()) {
-            try {
-                writer.store().refresh();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "standby fetch failed", e);
-            }
+    /**
+     * {@code /readyz}: ready once the fleet is loaded; the role tells the lease holder (acts) from a standby (serves
+     * reads, forwards agents), so a load balancer can send agents to any ready replica.
+     */
+    Map<String, Object> readiness() {
+        Map<String, Object> r = new java.util.LinkedHashMap<>();
+        java.util.Optional<String> problem = health.problem();
+        r.put("ready", state.ready() && problem.isEmpty());
+        problem.ifPresent(p -> r.put("reason", io.gitfleet.reconciler.git.GitUrls.redact(p)));
+        if (!state.ready()) {
+            r.put("reason", "the fleet is not loaded yet: the first pass has not completed");
         }
-        replica.tick();
-        if (!replica.acting()) {
-            showStandby();
-        }
-    }
-
-    /** On the pass thread: a replica that (re)gains the lease starts from the status branch, then plans. */
-    private void onAcquired() {
-        reports.reset(clock.instant());
-        writer.discard();
-        requestSync();
-    }
-
-    /** The read API of a standby: the status branch as the holder wrote it, and the fleet it acted on. */
-    private void showStandby() {
-        try {
-            ObjectId head = writer.store().head();
-            if (head == null || head.equals(standbyHead)) {
-                return;
-            }
-            CommitStatusView view = writer.store().read();
-            FleetStatus fs = view.fleet().orElse(null);
-            String applied = fs == null ? null : fs.status().lastAppliedCommit();
-            if (applied != null && !applied.equals(standbyFleetCommit)) {
-                standbyFleet = FleetReader.load(mirror.repository(), ObjectId.fromString(applied));
-                standbyFleetCommit = applied;
-            }
-            // the holder's lease renewals move the branch every third of the lease without touching nodes/:
-            // node files are parsed again only when their tree changed
-            ObjectId nodesTree = view.subtree("nodes");
-            if (nodesTree == null || !nodesTree.equals(standbyNodesTree)) {
-                standbyReports = Map.copyOf(new RecordedObservations().observations(view));
-                standbyNodesTree = nodesTree;
-            }
-            state.standby(fs, view.upgrades(), standbyFleet, standbyReports);
-            standbyHead = head.copy();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "standby: cannot read the status branch", e);
-        }
+        r.put("role", replica.acting() ? "holder" : "standby");
+        r.put("replica", replica.id());
+        r.put("holder", replica.acting() ? replica.id() : replica.holder());
+        return r;
     }
 
     /** Fetch the fleet repo, then plan: what a webhook for the approved branch and the poll timer ask for. */
     public void requestSync() {
-        fetchRequested.set(true);
-        passes.trigger();
+        loop.sync();
     }
 
     private void onWebhook(WebhookEvent event) {
         if (WebhookFilter.isApprovedBranchPush(event, state.approvedBranch())) {
             requestSync();
         } else if (event instanceof WebhookEvent.PlanPullRequest pr) {
-            loop.execute(() -> {
-                if (replica.acting()) {
-                    plans.plan(pr, state.upgrades(), clock.instant());
-                }
-            });
-        }
-    }
-
-    private void runPass() {
-        if (!replica.acting()) {
-            // a standby only fetches (webhooks and the poll still trigger it) and shows what the holder wrote
-            if (fetchRequested.getAndSet(false)) {
-                try {
-                    writer.store().refresh();
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.WARNING, "standby fetch failed", e);
-                }
-            }
-            showStandby();
-            return;
-        }
-        long start = System.nanoTime();
-        try {
-            List<NodeStatus> changed = reports.drainChanged();
-            if (!changed.isEmpty()) {
-                writer.submit(view -> new StatusUpdate().putAll(changed));
-            }
-            PassResult result = pass.run(clock.instant(), fetchRequested.getAndSet(false));
-            state.update(result);
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            if (took.compareTo(SLOW_PASS) > 0) {
-                LOG.info(() -> "slow pass: " + took.toMillis() + " ms (" + String.join(", ", result.timings().entrySet()
-                        .stream().map(e -> e.getKey() + " " + e.getValue().toMillis() + " ms").toList()) + ")");
-            }
-            metrics.pass(Duration.ofNanos(System.nanoTime() - start), result.completed());
-            metrics.statuses(state.upgrades().values());
-        } catch (IOException | RuntimeException e) {
-            metrics.pass(Duration.ofNanos(System.nanoTime() - start), false);
-            LOG.log(Level.WARNING, "reconcile pass failed", e);
-        }
-    }
-
-    private void flushDue() {
-        if (!replica.acting()) {
-            return;
-        }
-        try {
-            writer.flushIfDue();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "status flush failed; it is retried", e);
+            loop.planPullRequest(pr);
         }
     }
 
@@ -263,16 +213,26 @@ public final class ReconcilerServer implements AutoCloseable {
         return state;
     }
 
+    /** The loop, for tests: retries, turns, plan requests waiting. */
+    ReconcileLoop loop() {
+        return loop;
+    }
+
     /** Stops cleanly: the pending status is committed and the lease released, so another replica acts at once. */
     @Override
     public void close() throws Exception {
-        loop.shutdown();
-        loop.awaitTermination(30, TimeUnit.SECONDS);
+        // the loop ends first, while the lease thread still keeps the lease: the last flush needs it
+        loop.stop();
+        loopThread.shutdown();
+        loopThread.awaitTermination(30, TimeUnit.SECONDS);
+        catalogThreads.shutdownNow();
         try {
             if (replica.acting()) {
                 writer.flush();
             }
         } finally {
+            leaseThread.shutdown();
+            leaseThread.awaitTermination(30, TimeUnit.SECONDS);
             try {
                 if (lease.replica() != null) {
                     lease.release();
@@ -291,8 +251,12 @@ public final class ReconcilerServer implements AutoCloseable {
      * released (it runs out by itself).
      */
     void crash() throws Exception {
-        loop.shutdownNow();
-        loop.awaitTermination(30, TimeUnit.SECONDS);
+        loop.stop();
+        leaseThread.shutdownNow();
+        loopThread.shutdownNow();
+        catalogThreads.shutdownNow();
+        loopThread.awaitTermination(30, TimeUnit.SECONDS);
+        leaseThread.awaitTermination(30, TimeUnit.SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         mirror.close();
     }

@@ -28,6 +28,7 @@ final class Replica implements InstructionSink {
     private final Vertx vertx;
     private final Clock clock;
     private final Runnable onAcquired;
+    private Runnable onActing = () -> { };
     /** When our lease runs out; null while standing by. */
     private volatile Instant actsUntil;
     /** The lease as last read from the branch (ours or another replica's). */
@@ -53,18 +54,26 @@ final class Replica implements InstructionSink {
         return keeper.replica();
     }
 
-    /** The URL of the replica holding a lease that has not run out, when it is not this one; else null. */
-    String holderUrl() {
+    /**
+     * The name of the replica holding a lease that has not run out, when it is not this one; else null. Only the
+     * name: where that replica is comes from this replica's configuration, never from the branch.
+     */
+    /** The lease as last seen on its ref (ours or another replica's), or null. */
+    Lease seen() {
+        return seen;
+    }
+
+    String holder() {
         Lease l = seen;
         if (l == null || keeper.replica().equals(l.holder()) || LeaseRules.expired(l, clock.instant())) {
             return null;
         }
-        return l.url();
+        return l.holder();
     }
 
     /**
-     * One turn of the lease, on the pass thread (so that it never races a pass's own status write): acquire or
-     * renew, or learn who holds it. A Git error changes nothing here: if it lasts, the lease runs out by the clock.
+     * One turn of the lease, on the lease's own thread (a long pass never delays it): acquire or renew, or learn
+     * who holds it. A Git error changes nothing here: if it lasts, the lease runs out by the clock.
      */
     void tick() {
         LeaseRules.Decision d;
@@ -79,6 +88,12 @@ final class Replica implements InstructionSink {
         if (d.holds()) {
             boolean was = acting();
             Instant until = LeaseRules.expiresAt(d.lease());
+            if (!was && !until.isAfter(clock.instant())) {
+                // the write took longer than the lease itself: acting now would end at once; the next tick renews
+                LOG.warning(() -> "lease: " + keeper.replica() + " got it, but only after it had run out at " + until
+                        + "; a lease this short is too short for this Git server");
+                return;
+            }
             if (!was) {
                 // before acting: what is forgotten here must not include a report taken once acting
                 onAcquired.run();
@@ -88,6 +103,8 @@ final class Replica implements InstructionSink {
                 scheduleExpiry(until);
             }
             if (!was) {
+                // after acting() turned true: the pass this asks for must find the replica acting
+                onActing.run();
                 LOG.info(() -> "lease: " + keeper.replica() + switch (d.kind()) {
                     case ACQUIRE -> " acquired it";
                     case TAKE_OVER -> " took it over";
@@ -97,6 +114,12 @@ final class Replica implements InstructionSink {
         } else if (actsUntil != null) {
             lose("lease: " + d.lease().holder() + " holds the lease now");
         }
+    }
+
+    /** Runs each time this replica starts acting, once {@link #acting()} says so (e.g. ask for a pass). */
+    Replica onActing(Runnable task) {
+        this.onActing = task;
+        return this;
     }
 
     /** Stops acting at once: every instruction is withdrawn (waiting agents get 204), pending status dropped. */

@@ -31,6 +31,10 @@ public final class ServerState implements StatusApi.Source {
     private volatile Map<String, UpgradeStatus> upgrades = Map.of();
     /** The node reports as the status branch holds them, while this replica stands by (else null). */
     private volatile Map<String, Observation> recordedReports;
+    private volatile FleetStatus.Lease lease;
+
+    /** Where the dashboard links commits and pull requests: templates with {sha} and {number}, or none. */
+    private volatile Map<String, String> links = Map.of();
 
     ServerState(ServerSettings settings, Repository repo, ReportBook reports) {
         this.settings = settings;
@@ -62,6 +66,41 @@ public final class ServerState implements StatusApi.Source {
         fleetStatus = status;
         this.upgrades = new TreeMap<>(upgrades);
         recordedReports = Map.copyOf(recorded);
+    }
+
+    /**
+     * @param commit      e.g. {@code https://github.com/ops/fleet/commit/{sha}}, or null
+     * @param pullRequest e.g. {@code https://github.com/ops/fleet/pull/{number}}, or null
+     */
+    public void setLinks(String commit, String pullRequest) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (commit != null) {
+            m.put("commit", commit);
+        }
+        if (pullRequest != null) {
+            m.put("pullRequest", pullRequest);
+        }
+        links = Map.copyOf(m);
+    }
+
+    @Override
+    public Map<String, String> links() {
+        return links;
+    }
+
+    /** The lease as the lease thread last read or wrote it. */
+    void lease(FleetStatus.Lease lease) {
+        this.lease = lease;
+    }
+
+    @Override
+    public FleetStatus.Lease lease() {
+        return lease;
+    }
+
+    /** Whether a pass (or, on a standby, a look at the status branch) has loaded the fleet and its nodes' tokens. */
+    public boolean ready() {
+        return fleet != null;
     }
 
     NodeTokens tokens() {
@@ -127,6 +166,7 @@ public final class ServerState implements StatusApi.Source {
                     e.put("sha", c.name());
                     e.put("message", c.getFullMessage());
                     e.put("time", Instant.ofEpochSecond(c.getCommitTime()).toString());
+                    e.put("fleetCommit", CommitMessage.fleetCommitOf(c.getFullMessage()));
                     out.add(e);
                 }
             }

@@ -35,8 +35,18 @@ public final class StatusApi {
 
         Map<String, Observation> reports();
 
+        /** The lease as last read from its ref (live, renewed there); null: the one the status branch names. */
+        default FleetStatus.Lease lease() {
+            return null;
+        }
+
         /** The last status commits, newest first, each {@code {sha, message, time, url?}}. */
         List<Map<String, Object>> history(int limit);
+
+        /** The dashboard's link templates ({@code commit}, {@code pullRequest}); empty when none is configured. */
+        default Map<String, String> links() {
+            return Map.of();
+        }
     }
 
     private final Source source;
@@ -54,7 +64,9 @@ public final class StatusApi {
         doc.put("statusBranch", source.statusBranch());
         doc.put("conditions", fs == null ? List.of() : fs.status().conditions());
         doc.put("problems", fs == null ? List.of() : fs.status().problems());
-        doc.put("lease", fs == null ? null : fs.status().lease());
+        FleetStatus.Lease live = source.lease();
+        doc.put("lease", live != null ? live : fs == null ? null : fs.status().lease());
+        doc.put("links", source.links());
         doc.put("generatedAt", Instant.now().toString());
         json(ctx, doc);
     }
@@ -71,6 +83,7 @@ public final class StatusApi {
             n.put("name", name);
             n.put("role", node.role());
             n.put("datacenter", node.spec().datacenter());
+            n.put("labels", node.spec().labels());
             Observation o = reports.get(name);
             if (o != null) {
                 n.put("lastSeen", o.receivedAt().equals(Instant.EPOCH) ? null : o.receivedAt());

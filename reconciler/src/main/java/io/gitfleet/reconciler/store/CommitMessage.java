@@ -30,6 +30,8 @@ public final class CommitMessage {
      * @param fallback the summary when there is no event (e.g. "3 node reports", "fleet: Stalled")
      */
     public static String of(List<String> events, String fleetCommit, String fallback) {
+        events = events.stream().map(CommitMessage::oneLine).toList();
+        fallback = oneLine(fallback);
         StringBuilder b = new StringBuilder();
         if (events.size() == 1) {
             b.append(events.get(0)).append('\n');
@@ -48,6 +50,31 @@ public final class CommitMessage {
     }
 
     private static final int SUBJECT = 140;
+    /** An event line longer than this is cut: a node's failure reason is free text of the node's choosing. */
+    static final int MAX_LINE = 300;
+
+    /**
+     * One event as one printable line. Event lines carry text that nodes report (failure reasons): a line break
+     * there could forge a {@code Fleet-Commit:} trailer or fake events, and terminal escapes would reach whoever
+     * runs {@code git log}. Line breaks and tabs become spaces; other control characters (C0, DEL, C1) and
+     * bidirectional overrides are dropped.
+     */
+    public static String oneLine(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(Math.min(text.length(), MAX_LINE + 1));
+        text.codePoints().forEach(c -> {
+            if (c == '\n' || c == '\r' || c == '\t') {
+                b.append(' ');
+            } else if (!(c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
+                    || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029)) {
+                b.appendCodePoint(c);
+            }
+        });
+        String line = b.toString().strip();
+        return line.length() > MAX_LINE ? line.substring(0, MAX_LINE - 1) + "…" : line;
+    }
     private static final Pattern PROGRESS = Pattern.compile(" \\((\\d+/\\d+)\\)");
 
     /**

@@ -78,6 +78,13 @@ public final class CommitStatusView implements StatusView {
         }
     }
 
+    /** The folder's tree id: equal ids, equal contents. */
+    @Override
+    public Object contentKey(String folder) throws IOException {
+        ObjectId id = subtree(folder);
+        return id == null ? ObjectId.zeroId() : id;
+    }
+
     @Override
     public List<String> list(String folder) throws IOException {
         List<String> out = new ArrayList<>();

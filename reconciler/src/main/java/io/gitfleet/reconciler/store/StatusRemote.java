@@ -5,7 +5,7 @@ import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * The shared copy of the status branch (the fleet repo's remote), when there is one. Implemented by the Git
- * mirror; the store only needs these two gestures.
+ * mirror; the store only needs these gestures.
  */
 public interface StatusRemote {
     /**
@@ -21,4 +21,15 @@ public interface StatusRemote {
      * @return COMMITTED, or LOCK_FAILURE when the remote branch was not at {@code expectedOld}
      */
     RefResult push(String branch, ObjectId expectedOld, ObjectId newId) throws IOException;
+
+    /**
+     * Fetches {@code ref}, a ref outside the branches (e.g. {@code refs/gitfleet/lease}), and sets the local
+     * {@code ref} to it.
+     *
+     * @return the remote's object, or null when the remote has no such ref
+     */
+    ObjectId refreshRef(String ref) throws IOException;
+
+    /** Pushes {@code ref} (a full ref name) from {@code expectedOld} (null: must not exist) to {@code newId}. */
+    RefResult pushRef(String ref, ObjectId expectedOld, ObjectId newId) throws IOException;
 }

@@ -1,11 +1,11 @@
 package io.gitfleet.reconciler.store;
 
+import io.gitfleet.schema.Backoff;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
-import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -62,6 +62,11 @@ public final class StatusStore {
         return repo;
     }
 
+    /** The shared copy, or null when this repository is the only one. */
+    public StatusRemote remote() {
+        return remote;
+    }
+
     /** The branch head in the local repository, or null. */
     public ObjectId head() throws IOException {
         Ref ref = repo.exactRef(ref());
@@ -80,6 +85,7 @@ public final class StatusStore {
     }
 
     public WriteResult update(StatusMutation mutation) throws IOException {
+        Backoff wait = new Backoff(backoff, Duration.ofSeconds(1), new java.util.Random());
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             ObjectId head = head();
             CommitStatusView view = CommitStatusView.of(repo, head);
@@ -103,16 +109,14 @@ public final class StatusStore {
                 // the remote moved: our local commit is not shared; take the remote's branch and recompute
                 remote.refresh(branch);
             }
-            pause(attempt);
+            pause(wait.next());
         }
         throw new StatusRaceLostException(branch, maxAttempts);
     }
 
-    private void pause(int attempt) throws IOException {
-        long base = backoff.toMillis() << Math.min(attempt - 1, 6);
-        long millis = Math.min(1000, base) + ThreadLocalRandom.current().nextLong(backoff.toMillis() + 1);
+    private static void pause(Duration wait) throws IOException {
         try {
-            Thread.sleep(millis);
+            Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while retrying a status write");

@@ -68,6 +68,12 @@ public interface StatusView {
         return out;
     }
 
+    /**
+     * A value equal for two views whose {@code folder} holds the same files (equal keys: equal contents; unequal
+     * keys may still hold equal contents). Lets a writer skip recomputing what it computed from the same input.
+     */
+    Object contentKey(String folder) throws IOException;
+
     /** This view with {@code changes} (path → bytes, null = deleted) laid over it. */
     default StatusView with(Map<String, byte[]> changes) {
         return new OverlayStatusView(this, changes);

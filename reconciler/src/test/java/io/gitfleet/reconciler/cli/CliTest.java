@@ -177,4 +177,41 @@ class CliTest {
         assertEquals(2, bad.exit);
         assertEquals("gitfleet: " + observed + ": /worker-1/os: must be a version string; quote it\n", bad.err);
     }
+
+    /** A password in --repo never reaches the output, the conditions or the logs: it is used, not shown. */
+    @Test
+    void aPasswordInTheRepoUrlIsNeverPrinted() {
+        Run r = gitfleet("reconcile", "--once", "--repo", "http://ops:S3CRET@127.0.0.1:1/fleet.git", "--data-dir",
+                tmp.resolve("data").toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue((r.out() + r.err()).contains("cannot fetch http://ops@127.0.0.1:1/fleet.git"), r.out() + r.err());
+        assertFalse((r.out() + r.err()).contains("S3CRET"), r.out() + r.err());
+    }
+
+    /** A token file with a line break inside is refused by its name; the token itself is never printed. */
+    @Test
+    void aTokenFileWithALineBreakIsRefusedWithoutPrintingIt() throws IOException {
+        Path token = tmp.resolve("token");
+        Files.writeString(token, "ghp_S3CRETPART1\nS3CRETPART2\n");
+        Run r = gitfleet("reconcile", "--once", "--repo", "http://127.0.0.1:1/fleet.git", "--token-file",
+                token.toString(), "--data-dir", tmp.resolve("data").toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("--token-file " + token + ": must hold the secret on one line"), r.err());
+        assertFalse((r.out() + r.err()).contains("S3CRET"), r.out() + r.err());
+    }
+
+    /** validate and plan read only what is inside the fleet directory: a symbolic link out of it is refused. */
+    @Test
+    void aSymbolicLinkOutOfTheFleetDirectoryIsRefused() throws IOException {
+        Path dir = copy();
+        Path outside = tmp.resolve("outside.yaml");
+        Files.writeString(outside, "root:S3CRET-HASH:19000:0:99999:7:::\n");
+        Files.createSymbolicLink(dir.resolve("nodes/leak.yaml"), outside);
+        for (String command : List.of("validate", "plan")) {
+            Run r = gitfleet(command, dir.toString());
+            assertEquals(2, r.exit(), command + ": " + r.out() + r.err());
+            assertTrue(r.err().contains("nodes/leak.yaml is a symbolic link"), r.err());
+            assertFalse((r.out() + r.err()).contains("S3CRET"), r.out() + r.err());
+        }
+    }
 }

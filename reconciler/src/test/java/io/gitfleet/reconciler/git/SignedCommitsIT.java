@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gitfleet.approval.ApprovalCheck;
+import io.gitfleet.approval.ApprovalVerdict;
+import io.gitfleet.approval.SignatureCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

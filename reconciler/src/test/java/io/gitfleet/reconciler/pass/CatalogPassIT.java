@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.gitfleet.approval.CatalogPin;
 import io.gitfleet.reconciler.catalog.CatalogFetchSettings;
 import io.gitfleet.reconciler.catalog.CatalogSources;
 import io.gitfleet.reconciler.git.FleetMirror;
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An upgrade whose catalog is a {@code url}, planned through whole passes ({@code reconcile --once} with a kept
- * data dir): rejected while the catalog was never fetched, instructed once it is, and still instructed from the
- * last good copy when the server fails again, with the fleet status saying so.
+ * data dir): rejected while the catalog was never fetched, instructed once it is, and then planned from the cached
+ * copy whose digest is the pinned one, without asking the server again. Pins decide which content is acceptable.
  */
 class CatalogPassIT {
     static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
@@ -68,7 +69,8 @@ class CatalogPassIT {
         FleetRepos repos = FleetRepos.create(tmp);
         String url = "http://127.0.0.1:" + server.port() + "/catalogs/os.yaml";
         repos.mergeChange("url-catalog", "upgrades/os-1-35.yaml", repos.read("upgrades/os-1-35.yaml")
-                .replace("ref: catalogs/os.yaml", "url: " + url));
+                .replace("ref: catalogs/os.yaml", "url: " + url + "\n    sha256: " + CatalogPin.sha256(
+                        Files.readAllBytes(FleetRepos.exampleFleet().resolve("catalogs/os.yaml")))));
         Reports.seed(repos.bare, T0);
         String repo = repos.bare.toString();
         Path data = tmp.resolve("data");
@@ -93,12 +95,54 @@ class CatalogPassIT {
         assertEquals("v1.35.1", fetched.instructions().get("worker-1").spec().version());
         assertEquals(FleetStatus.ConditionType.Ready, fetched.status().status().conditions().get(0).type());
 
+        // pinned content cannot change: the cached copy with the pinned digest is used without asking the server
+        int fetches = server.getAllServeEvents().size();
         server.stubFor(get("/catalogs/os.yaml").willReturn(aResponse().withStatus(503)));
-        PassResult stale = pass(repo, data, T0.plusSeconds(3));
-        assertEquals(Set.of("worker-1"), stale.instructions().keySet(), "planned from the last good copy");
-        FleetStatus.Condition waiting = stale.status().status().conditions().get(0);
-        assertEquals(FleetStatus.ConditionType.Waiting, waiting.type());
-        assertEquals("CatalogFetchFailed", waiting.reason());
-        assertEquals(fetchFailed.replace(")", "); using the copy fetched at 2026-03-02T10:00:02Z"), waiting.message());
+        PassResult cached = pass(repo, data, T0.plusSeconds(3));
+        assertEquals(Set.of("worker-1"), cached.instructions().keySet(), "planned from the pinned copy");
+        assertEquals(FleetStatus.ConditionType.Ready, cached.status().status().conditions().get(0).type());
+        assertEquals(fetches, server.getAllServeEvents().size());
+    }
+
+    @Test
+    void aPinnedCatalogIsUsedOnlyWithItsDigestAndPlainHttpNeedsAPin() throws Exception {
+        FleetRepos repos = FleetRepos.create(tmp);
+        String url = "http://127.0.0.1:" + server.port() + "/catalogs/os.yaml";
+        String body = Files.readString(FleetRepos.exampleFleet().resolve("catalogs/os.yaml"));
+        String pinned = CatalogPin.sha256(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String manifest = repos.read("upgrades/os-1-35.yaml");
+        repos.mergeChange("unpinned", "upgrades/os-1-35.yaml", manifest.replace("ref: catalogs/os.yaml", "url: " + url));
+        Reports.seed(repos.bare, T0);
+        Path data = tmp.resolve("data");
+        server.stubFor(get("/catalogs/os.yaml").willReturn(aResponse().withStatus(200).withBody(body)));
+
+        PassResult unpinned = pass(repos.bare.toString(), data, T0.plusSeconds(1));
+        assertEquals(Set.of(), unpinned.instructions().keySet(), "plain http without a pin is not approved content");
+        assertEquals(UpgradePhase.Rejected, unpinned.plan().upgrades().get("os-1-35").status().phase());
+        assertTrue(unpinned.plan().upgrades().get("os-1-35").status().message().contains("sha256"),
+                unpinned.plan().upgrades().get("os-1-35").status().message());
+        assertEquals(0, server.getAllServeEvents().size(), "not even fetched");
+
+        // pinned to other content: whoever serves the URL cannot change what was approved
+        String other = "f".repeat(64);
+        repos.mergeChange("pinned-other", "upgrades/os-1-35.yaml", manifest.replace("ref: catalogs/os.yaml",
+                "url: " + url + "\n    sha256: " + other));
+        PassResult mismatch = pass(repos.bare.toString(), data, T0.plusSeconds(2));
+        UpgradeStatus.State os = mismatch.plan().upgrades().get("os-1-35").status();
+        assertEquals(UpgradePhase.Rejected, os.phase());
+        assertEquals("CatalogUnavailable", os.reason());
+        assertEquals("catalog " + url + ": fetch refused (content sha256 " + pinned
+                + " does not match the pinned sha256 " + other + ")", os.message());
+        assertEquals(Set.of(), mismatch.instructions().keySet());
+
+        repos.mergeChange("pinned", "upgrades/os-1-35.yaml", manifest.replace("ref: catalogs/os.yaml",
+                "url: " + url + "\n    sha256: " + pinned));
+        PassResult good = pass(repos.bare.toString(), data, T0.plusSeconds(3));
+        assertEquals(Set.of("worker-1"), good.instructions().keySet(), "the canary starts");
+        int fetches = server.getAllServeEvents().size();
+        server.stubFor(get("/catalogs/os.yaml").willReturn(aResponse().withStatus(200).withBody(body + "# changed\n")));
+        PassResult kept = pass(repos.bare.toString(), data, T0.plusSeconds(4));
+        assertEquals(Set.of("worker-1"), kept.instructions().keySet());
+        assertEquals(fetches, server.getAllServeEvents().size(), "the cached copy with the pinned digest is used");
     }
 }

@@ -61,6 +61,7 @@ class ReconcilePassIT {
             PassResult first = pass(url, data, null, T0.plusSeconds(1));
             assertTrue(first.completed(), first.failures().toString());
             assertEquals(Set.of("worker-1"), first.instructions().keySet(), "the canary starts");
+            assertEquals(1, first.plans(), "planned once: the record step and the flush reuse the pass's plan");
             assertEquals(m1, first.instructions().get("worker-1").spec().approvedCommit());
             assertEquals(RefResult.COMMITTED, first.written().result());
             assertTrue(bare.run("log", "-1", "--format=%B", "gitfleet/status").lines()

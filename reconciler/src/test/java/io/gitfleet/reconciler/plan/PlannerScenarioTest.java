@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitfleet.schema.Action;
+import io.gitfleet.schema.Catalog;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.Problem;
+import io.gitfleet.schema.Report;
 import io.gitfleet.schema.Role;
 import io.gitfleet.schema.Strategy;
 import io.gitfleet.schema.Upgrade;
@@ -115,6 +117,20 @@ class PlannerScenarioTest {
     }
 
     @Test
+    void aNodeWhoseAgentAllowsASmallerZstdWindowThanTheImageIsBlocked() {
+        s.fleet.catalog = new Catalog.Spec("os", Map.of("stable", "v1.35.1"), s.fleet.catalog.images().stream()
+                .map(i -> !i.version().equals("v1.35.1") ? i : new Catalog.Image(i.version(), i.url(), i.sha256(),
+                        i.size(), i.requires(), i.payload(), 2L << 30)).toList(), List.of(), null);
+        Report.Status w1 = s.observed.get("w-1").report();
+        s.observed.put("w-1", new Observation(new Report.Status(w1.agentVersion(), w1.components(), w1.slots(),
+                w1.health(), null, w1.failedVersions(), w1.digests(), 128L << 20), s.now));
+        s.upgrade("os", SimFleet.spec("stable", ONE_BY_ONE)).pass().expectInstructed("w-2");
+        assertEquals(NodePhase.Blocked, s.row("os", "w-1").phase());
+        assertEquals("os v1.35.1 needs a zstd window of 2 GiB; this node's agent allows 128 MiB (maxWindow in its "
+                + "config): raise it or recompress the image with a smaller --long", s.row("os", "w-1").message());
+    }
+
+    @Test
     void controllersWaitWhileAnyControllerIsUnhealthyOrSilent() {
         Upgrade.Spec controllers = new Upgrade.Spec("os", "stable", new Upgrade.CatalogSource(SimFleet.CATALOG, null,
                 null), new Upgrade.Selector(null, List.of(Role.CONTROLLER), null, null),
@@ -209,6 +225,19 @@ class PlannerScenarioTest {
         assertEquals(NodePhase.Skipped, s.row("os", "w-1").phase());
         assertEquals("already at v1.35.1", s.row("os", "w-1").message());
         assertNull(s.row("os", "w-2").from());
+    }
+
+    /** One report claiming the target must not end the node's rollout: its next true report plans it again. */
+    @Test
+    void aSkippedNodeThatReportsAnotherVersionLaterIsPlannedAgain() {
+        s.report("w-1", "v1.35.1");
+        Strategy wide = new Strategy(Strategy.Order.WORKERS_FIRST, 0, null, null, true, 0);
+        s.fleet.budget(null);
+        s.upgrade("os", SimFleet.spec("stable", wide)).pass();
+        assertEquals(NodePhase.Skipped, s.row("os", "w-1").phase());
+        s.report("w-1", "v1.34.1").pass();
+        assertTrue(s.instructed().contains("w-1"), s.instructed().toString());
+        assertEquals(NodePhase.Instructed, s.row("os", "w-1").phase());
     }
 
     @Test

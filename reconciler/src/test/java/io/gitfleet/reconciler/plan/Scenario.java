@@ -49,14 +49,14 @@ final class Scenario {
         Observation before = observed.get(node);
         Map<String, List<String>> failed = before == null ? Map.of() : before.report().failedVersions();
         observed.put(node, new Observation(new Report.Status("test", Map.of("os", os), new Report.Slots("a", "a", null,
-                null, null), new Report.Health(true, null), null, failed, Map.of("os", digest)), now));
+                null, null), new Report.Health(true, null), null, failed, Map.of("os", digest), null), now));
         return this;
     }
 
     /** The node reports two components, without digests. */
     Scenario runsBoth(String node, String os, String kubernetes) {
         observed.put(node, new Observation(new Report.Status("test", Map.of("os", os, "kubernetes", kubernetes),
-                new Report.Slots("a", "a", null, null, null), new Report.Health(true, null), null, Map.of()), now));
+                new Report.Slots("a", "a", null, null, null), new Report.Health(true, null), null, Map.of(), null, null), now));
         return this;
     }
 
@@ -91,7 +91,7 @@ final class Scenario {
         Report.Task task = new Report.Task(i.spec().upgrade(), i.spec().attempt(), i.spec().action(),
                 i.spec().version(), phase, null, null, null, failure);
         observed.put(node, new Observation(new Report.Status("test", components, o.report().slots(),
-                o.report().health(), task, failed, digests), now));
+                o.report().health(), task, failed, digests, o.report().maxWindow()), now));
         return this;
     }
 

@@ -131,6 +131,6 @@ final class SimAgent {
         Map<String, List<String>> failed = new HashMap<>();
         failedVersions.forEach((k, v) -> failed.put(k, List.copyOf(v)));
         return new Report.Status("sim", Map.copyOf(components), new Report.Slots(booted, booted, null, null, null),
-                new Report.Health(healthy, healthy ? null : "etcd member unhealthy"), task, failed, Map.copyOf(digests));
+                new Report.Health(healthy, healthy ? null : "etcd member unhealthy"), task, failed, Map.copyOf(digests), null);
     }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -66,11 +67,29 @@ class ReplicasIT {
         }
     }
 
+    static final String PEER_SECRET = "replicas-share-this-secret";
+    /** Ports chosen before either replica starts, so that each can name the other as a peer. */
+    private final int portA = freePort();
+    private final int portB = freePort();
+
     ReconcilerServer replica(String id, String url) throws Exception {
-        ServerSettings settings = new ServerSettings(url, GitAuth.NONE, tmp.resolve("data-" + id), "127.0.0.1", 0,
-                "main", "gitfleet/status", Duration.ofHours(1), Duration.ofMillis(200), WebhookSecrets.shared("s"),
-                null, null).withReplica(new ReplicaSettings(id, null, LEASE));
+        Map<String, String> peers = new LinkedHashMap<>();
+        peers.put("replica-a", "http://127.0.0.1:" + portA);
+        peers.put("replica-b", "http://127.0.0.1:" + portB);
+        peers.remove(id);
+        ServerSettings settings = new ServerSettings(url, GitAuth.NONE, tmp.resolve("data-" + id), "127.0.0.1",
+                id.equals("replica-a") ? portA : portB, "main", "gitfleet/status", Duration.ofHours(1),
+                Duration.ofMillis(200), WebhookSecrets.shared("s"), null, null)
+                .withReplica(new ReplicaSettings(id, null, LEASE, peers, PEER_SECRET));
         return new ReconcilerServer(settings, Clock.systemUTC());
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The example fleet served by git daemon, and replica-a started on it and holding the lease; its port. */
@@ -182,7 +201,7 @@ class ReplicasIT {
         Duration noticed = Duration.ofNanos(System.nanoTime() - seized);
         assertTrue(noticed.compareTo(RENEW.plus(SLACK)) <= 0, "replica-a noticed after " + noticed.toMillis() + " ms");
 
-        // replica-c advertised no URL: agents reaching replica-a are told to back off, not served by it
+        // replica-c is not one of replica-a's peers: agents reaching replica-a are told to back off, not forwarded
         canary.phase(NodePhase.Downloading);
         assertThrows(HttpAgent.Unavailable.class, () -> canary.report(0));
         GitCli git = new GitCli(repos.bare);
@@ -208,6 +227,9 @@ class ReplicasIT {
         git.run("fsck", "--strict");
         String log = git.run("log", "--format=%s", "gitfleet/status");
         assertTrue(log.contains("lease: replica-b took over from replica-a"), log);
+        assertEquals(List.of("lease: replica-a acquired", "lease: replica-b took over from replica-a"),
+                log.lines().filter(l -> l.startsWith("lease: ")).sorted().toList(),
+                "one commit per change of leader; renewals stay on refs/gitfleet/lease");
         int commits = 0;
         try (Repository repo = new FileRepositoryBuilder().setGitDir(bare.toFile()).setBare().build();
              RevWalk walk = new RevWalk(repo)) {

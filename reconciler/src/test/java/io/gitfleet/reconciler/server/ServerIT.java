@@ -81,6 +81,33 @@ class ServerIT {
         forge.stop();
     }
 
+    /** /healthz and /readyz say when the server cannot act: here, its fleet repo cannot be reached. */
+    @Test
+    void healthFailsWhileTheFleetRepoCannotBeReached() throws Exception {
+        HttpRequest healthz = HttpRequest.newBuilder(URI.create(base + "/healthz")).build();
+        assertEquals(200, http.send(healthz, HttpResponse.BodyHandlers.ofString()).statusCode());
+        Path moved = tmp.resolve("moved.git");
+        java.nio.file.Files.move(repos.bare, moved);
+        server.requestSync();
+        eventually("healthz fails", () -> statusOf(healthz) == 503);
+        HttpResponse<String> failing = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, failing.statusCode());
+        assertTrue(failing.body().contains("\"status\":\"failing\"") && failing.body().contains("FetchFailed"),
+                failing.body());
+        java.nio.file.Files.move(moved, repos.bare);
+        server.requestSync();
+        eventually("healthz recovers", () -> statusOf(healthz) == 200);
+    }
+
+    private int statusOf(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void mergeToCanaryToPromotionOverWebhooks() throws Exception {
         for (HttpAgent a : agents.values()) {

@@ -1,0 +1,103 @@
+package io.gitfleet.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+/** A synthetic fleet repo made with the git CLI: N worker nodes with bench tokens, one OS catalog. */
+final class BenchFleet {
+    final Path bare;
+    final Path work;
+    final int nodes;
+
+    private BenchFleet(Path bare, Path work, int nodes) {
+        this.bare = bare;
+        this.work = work;
+        this.nodes = nodes;
+    }
+
+    static String name(int i) {
+        return String.format("node-%05d", i);
+    }
+
+    static String token(String node) {
+        return "bench-token-" + node;
+    }
+
+    static BenchFleet create(Path root, int nodes) throws Exception {
+        Path work = root.resolve("work");
+        Path bare = root.resolve("fleet.git");
+        Files.createDirectories(work.resolve("nodes"));
+        Files.createDirectories(work.resolve("catalogs"));
+        Files.createDirectories(work.resolve("upgrades"));
+        write(work.resolve("fleet.yaml"), """
+                apiVersion: gitfleet.io/v1
+                kind: Fleet
+                metadata: {name: fleet}
+                spec:
+                  nodeTimeout: 30m
+                  silentAfter: 10m
+                """);
+        write(work.resolve("catalogs/os.yaml"), """
+                apiVersion: gitfleet.io/v1
+                kind: Catalog
+                metadata: {name: os}
+                spec:
+                  component: os
+                  channels: {stable: v1.35.1}
+                  images:
+                    - {version: v1.34.1, url: "http://127.0.0.1/os-v1.34.1.img.zst", sha256: %s, size: 1073741824}
+                    - {version: v1.35.1, url: "http://127.0.0.1/os-v1.35.1.img.zst", sha256: %s, size: 1073741824}
+                """.formatted("ab".repeat(32), "cd".repeat(32)));
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (int i = 0; i < nodes; i++) {
+            String n = name(i);
+            String digest = HexFormat.of().formatHex(sha.digest(token(n).getBytes(StandardCharsets.UTF_8)));
+            write(work.resolve("nodes/" + n + ".yaml"), "apiVersion: gitfleet.io/v1\nkind: Node\nmetadata: {name: " + n
+                    + "}\nspec: {role: worker, datacenter: dc" + (i % 4) + ", tokenSha256: " + digest + "}\n");
+        }
+        git(root, "init", "-q", "--bare", "-b", "main", bare.toString());
+        git(work, "init", "-q", "-b", "main");
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "A fleet of " + nodes + " nodes");
+        git(work, "push", "-q", bare.toString(), "main");
+        return new BenchFleet(bare, work, nodes);
+    }
+
+    /** Commits an upgrade of every node to v1.35.1 with no disruption limit; returns the new head. */
+    String mergeUpgrade() throws Exception {
+        write(work.resolve("upgrades/os-all.yaml"), """
+                apiVersion: gitfleet.io/v1
+                kind: Upgrade
+                metadata: {name: os-all}
+                spec:
+                  version: stable
+                  catalog: {ref: catalogs/os.yaml}
+                  strategy: {maxUnavailable: 0}
+                """);
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "Upgrade every node to the stable OS");
+        git(work, "push", "-q", bare.toString(), "main");
+        return git(work, "rev-parse", "HEAD").strip();
+    }
+
+    private static void write(Path p, String text) throws IOException {
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+
+    static String git(Path dir, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-c", "user.name=bench", "-c",
+                "user.email=bench@localhost"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("git " + String.join(" ", args) + ": " + out);
+        }
+        return out;
+    }
+}
