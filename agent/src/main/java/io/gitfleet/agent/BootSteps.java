@@ -92,7 +92,8 @@ final class BootSteps {
         if (task.target() != null) {
             ctx.node().bootloader().markGood(task.target());
         } else {
-            ctx.machine().update(s -> s.withInstalled(task.spec().component(), task.spec().version()));
+            String digest = task.spec().image() == null ? null : task.spec().image().sha256();
+            ctx.machine().update(s -> s.withInstalledImage(task.spec().component(), task.spec().version(), digest));
         }
         return Step.of(Event.HEALTHY, "health checks passed" + (task.target() == null ? ""
                 : "; slot " + task.target().wire() + " marked good"));

@@ -176,7 +176,7 @@ final class InstallSteps {
         } catch (InstallException e) {
             return Step.of(Event.FAIL, e.reason());
         }
-        ctx.machine().update(s -> s.withSlotVersion(task.target().wire(), task.spec().version()));
+        ctx.machine().update(s -> s.withSlotImage(task.target().wire(), task.spec().version(), image.sha256()));
         return Step.of(Event.VERIFIED, "sha256 and size match; slot " + task.target().wire() + " synced");
     }
 

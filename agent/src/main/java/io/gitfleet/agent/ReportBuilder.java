@@ -34,7 +34,20 @@ final class ReportBuilder {
         }
         Long maxWindow = config.installerKind() == TaskPlanner.Installer.AB_IMAGE ? config.maxWindowBytes() : null;
         return Report.of(config.node(), new Report.Status(AGENT_VERSION, versions(config, state, boot), slots, health,
-                task, state.failedVersions(), maxWindow));
+                task, state.failedVersions(), digests(config, state, boot), maxWindow));
+    }
+
+    /** The sha256 of the image the installer's component runs, when the agent installed it (see {@link #versions}). */
+    static Map<String, String> digests(AgentConfig config, AgentState state, BootEnv boot) {
+        String digest = null;
+        if (config.installerKind() == TaskPlanner.Installer.AB_IMAGE) {
+            if (boot != null && boot.booted() != null) {
+                digest = state.slotDigests().get(boot.booted().wire());
+            }
+        } else {
+            digest = state.installedDigests().get(config.component());
+        }
+        return digest == null ? Map.of() : Map.of(config.component(), digest);
     }
 
     /** What runs now: static config values, then the installer's component from the booted slot's record. */

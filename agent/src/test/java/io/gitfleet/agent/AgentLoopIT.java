@@ -87,6 +87,7 @@ class AgentLoopIT {
         Report idle = reconciler.await(r -> r.status().slots() != null, T);
         assertEquals("v1.0.0", idle.status().components().get("os"));
         assertEquals("v1.34.1", idle.status().components().get("kubernetes"));
+        assertEquals(Map.of(), idle.status().digests(), "slot a was not written by this agent: no digest");
         reconciler.instruct(v2());
         Report done = reconciler.awaitPhase(NodePhase.Completed, T);
         assertEquals(List.of(NodePhase.Instructed, NodePhase.Downloading, NodePhase.Writing, NodePhase.Verifying,
@@ -98,6 +99,7 @@ class AgentLoopIT {
         assertEquals(new Report.Slot("v2.0.0", SlotState.GOOD), slots.b());
         assertEquals(new Report.Slot("v1.0.0", SlotState.GOOD), slots.a());
         assertEquals("v2.0.0", done.status().components().get("os"));
+        assertEquals(Map.of("os", sha), done.status().digests(), "the digest of the image the node now runs");
         assertEquals("os-2", done.status().task().upgrade());
         assertEquals(IMAGE_BYTES, done.status().task().bytesDone());
         node.assertBootedSlotUntouched(node.slotA, (byte) 0xAA);

@@ -2,6 +2,7 @@ package io.gitfleet.approval;
 
 import io.gitfleet.schema.FleetLoader;
 import io.gitfleet.schema.LoadedFleet;
+import io.gitfleet.schema.SafeYaml;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -24,11 +25,21 @@ public final class CommitFiles {
     }
 
     public static LoadedFleet load(Repository repo, ObjectId commit) throws IOException {
-        return FleetLoader.load(files(repo, commit));
+        Map<String, Long> tooLarge = new TreeMap<>();
+        return FleetLoader.load(files(repo, commit, tooLarge), tooLarge);
     }
 
     /** The files gitfleet reads ({@link FleetLoader#isFleetPath}) at {@code commit}, path → bytes. */
     public static Map<String, byte[]> files(Repository repo, ObjectId commit) throws IOException {
+        return files(repo, commit, new TreeMap<>());
+    }
+
+    /**
+     * Like {@link #files(Repository, ObjectId)}; a file larger than a document may be is left unread and put in
+     * {@code tooLarge} (path → size), so that it is refused as one bad document instead of failing the pass.
+     */
+    public static Map<String, byte[]> files(Repository repo, ObjectId commit, Map<String, Long> tooLarge)
+            throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(reader);
              TreeWalk tw = new TreeWalk(reader)) {
@@ -45,7 +56,12 @@ public final class CommitFiles {
                     continue;
                 }
                 if (FleetLoader.isFleetPath(path) && tw.getFileMode(0) != FileMode.GITLINK) {
-                    files.put(path, reader.open(tw.getObjectId(0), Constants.OBJ_BLOB).getCachedBytes(MAX_FILE));
+                    long size = reader.getObjectSize(tw.getObjectId(0), Constants.OBJ_BLOB);
+                    if (size > SafeYaml.MAX_BYTES) {
+                        tooLarge.put(path, size);
+                    } else {
+                        files.put(path, reader.open(tw.getObjectId(0), Constants.OBJ_BLOB).getCachedBytes(MAX_FILE));
+                    }
                 }
             }
         }

@@ -10,7 +10,7 @@ import io.gitfleet.schema.Upgrade;
 import io.gitfleet.version.CatalogRules;
 import io.gitfleet.version.Rejection;
 import io.gitfleet.version.TargetResolution;
-import io.gitfleet.version.Version;
+import io.gitfleet.version.VersionScheme;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -106,7 +106,13 @@ public final class InstructionCheck {
             return refused("not approved: " + path + at + ": " + r.message());
         }
         TargetResolution.Target target = (TargetResolution.Target) resolution;
-        if (!Version.tryParse(spec.version()).map(target.version()::sameAs).orElse(false)) {
+        // the same comparison as the reconciler's: the catalog's version scheme, which the instruction must name too
+        VersionScheme scheme = VersionScheme.of(catalog);
+        if (!scheme.wire().equals(VersionScheme.named(spec.versionScheme()).wire())) {
+            return refused("disagrees with Git: the approved catalog" + at + " orders versions as " + scheme.wire()
+                    + ", the instruction as " + VersionScheme.named(spec.versionScheme()).wire());
+        }
+        if (!scheme.same(target.version(), spec.version())) {
             return refused("disagrees with Git: " + path + at + " targets " + target.version() + ", the instruction "
                     + spec.version());
         }

@@ -1,5 +1,6 @@
 package io.gitfleet.schema;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.List;
 import java.util.Map;
 
@@ -7,14 +8,26 @@ import java.util.Map;
 public record Catalog(String apiVersion, String kind, Metadata metadata, Spec spec) implements Document {
     public static final String KIND = "Catalog";
 
+    /**
+     * {@code versionScheme} says how the versions are ordered: {@code semver} (the default), {@code dotted},
+     * {@code debian} or {@code list} (see {@code io.gitfleet.version.VersionScheme}).
+     */
     public record Spec(String component, Map<String, String> channels, List<Image> images, List<String> blocked,
-                       Policy policy) {
+                       Policy policy, String versionScheme) {
+        @JsonCreator
         public Spec {
             component = component == null ? "os" : component;
+            versionScheme = versionScheme == null ? "semver" : versionScheme;
             channels = channels == null ? Map.of() : Map.copyOf(channels);
             images = images == null ? List.of() : List.copyOf(images);
             blocked = blocked == null ? List.of() : List.copyOf(blocked);
             policy = policy == null ? new Policy(null) : policy;
+        }
+
+        /** A semver catalog. */
+        public Spec(String component, Map<String, String> channels, List<Image> images, List<String> blocked,
+                    Policy policy) {
+            this(component, channels, images, blocked, policy, null);
         }
     }
 

@@ -49,8 +49,29 @@ public final class DocumentReader {
         try {
             return ReadResult.valid(Documents.fromTree(tree, type));
         } catch (JacksonException e) {
-            return ReadResult.invalid(List.of(new Problem(file, "/", "cannot be read: " + e.getOriginalMessage())));
+            return ReadResult.invalid(List.of(unreadable(file, tree, parsed, e)));
         }
+    }
+
+    /**
+     * A value the schema allows but the record cannot hold (a whole number past the field's range): the problem
+     * names the field, from the path Jackson reports.
+     */
+    private static Problem unreadable(String file, JsonNode tree, SafeYaml.Parsed parsed, JacksonException e) {
+        StringBuilder pointer = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                pointer.append('/').append(SafeYaml.escape(ref.getPropertyName()));
+            } else if (ref.getIndex() >= 0) {
+                pointer.append('/').append(ref.getIndex());
+            }
+        }
+        String at = pointer.length() == 0 ? "/" : pointer.toString();
+        JsonNode value = at.equals("/") ? null : tree.at(at);
+        String sentence = value != null && value.isNumber()
+                ? value.asString() + " is too large for this field"
+                : "cannot be read: " + e.getOriginalMessage();
+        return new Problem(file, at, sentence + parsed.lineSuffix(at));
     }
 
     public static <T extends Document> ReadResult<T> read(String file, String text, Class<T> type,

@@ -3,16 +3,17 @@ package io.gitfleet.schema;
 import io.gitfleet.version.CatalogRules;
 import io.gitfleet.version.Rejection;
 import io.gitfleet.version.TargetResolution;
-import io.gitfleet.version.Version;
+import io.gitfleet.version.VersionScheme;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Rules that span files or that a schema cannot say: references between documents, versions that must
@@ -29,33 +30,66 @@ final class FleetRules {
                 problems.add(new Problem(FleetLoader.FLEET_FILE, "/spec/statusBranch",
                         "must differ from the approved branch"));
             }
+            duration(FleetLoader.FLEET_FILE, "/spec/nodeTimeout", f.spec().nodeTimeout(), problems);
+            duration(FleetLoader.FLEET_FILE, "/spec/silentAfter", f.spec().silentAfter(), problems);
         });
-        fleet.catalogs().forEach((path, catalog) -> checkCatalog(path, "/spec", catalog.spec(), problems));
+        Function<String, VersionScheme> schemeOf = CatalogRules.schemeOf(schemes(fleet, problems));
+        new TreeMap<>(fleet.catalogs()).forEach((path, catalog) ->
+                problems.addAll(CatalogRules.check(path, "/spec", catalog.spec(), schemeOf)));
         for (Upgrade upgrade : fleet.upgrades().values()) {
-            checkUpgrade(fleet, paths, upgrade, problems);
+            checkUpgrade(fleet, paths, upgrade, problems, schemeOf);
         }
         return problems;
     }
 
-    private static void checkCatalog(String file, String at, Catalog.Spec spec, List<Problem> problems) {
-        Set<Version> seen = new HashSet<>();
-        for (int i = 0; i < spec.images().size(); i++) {
-            Version v = Version.parse(spec.images().get(i).version());
-            if (!seen.add(v)) {
-                problems.add(new Problem(file, at + "/images/" + i + "/version", v + " appears twice in the catalog"));
-            }
-        }
-        for (Map.Entry<String, String> channel : spec.channels().entrySet()) {
-            Version v = Version.parse(channel.getValue());
-            if (!seen.contains(v)) {
-                problems.add(new Problem(file, at + "/channels/" + channel.getKey(),
-                        v + " is not one of the catalog's images"));
-            }
+    /** Pointers whose problem makes the whole document unusable: the planner could not act on it safely. */
+    static boolean refuses(Problem p) {
+        return p.pointer().startsWith("/spec/window/") || p.pointer().equals("/spec/nodeTimeout")
+                || p.pointer().equals("/spec/silentAfter");
+    }
+
+    /** A duration that the schema let through but that does not fit (far too large), as a problem. */
+    private static Duration duration(String file, String pointer, String text, List<Problem> problems) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem(file, pointer, e.getMessage()));
+            return null;
         }
     }
 
+    /**
+     * The scheme each component's versions are read in, from the repo's catalogs (in path order) and then the
+     * inline ones; a second catalog of a component that says another scheme is a problem: one component has one
+     * order.
+     */
+    static Map<String, VersionScheme> schemes(LoadedFleet fleet, List<Problem> problems) {
+        Map<String, VersionScheme> schemes = new HashMap<>();
+        Map<String, String> firstFile = new HashMap<>();
+        Map<String, Catalog.Spec> specs = new TreeMap<>();
+        fleet.catalogs().forEach((path, c) -> specs.put("0" + path, c.spec()));
+        fleet.upgrades().values().forEach(u -> {
+            if (u.spec().catalog().inline() != null) {
+                specs.put("1upgrades/" + u.name() + ".yaml", u.spec().catalog().inline());
+            }
+        });
+        specs.forEach((key, spec) -> {
+            String file = key.substring(1);
+            VersionScheme scheme = VersionScheme.of(spec);
+            VersionScheme first = schemes.putIfAbsent(spec.component(), scheme);
+            firstFile.putIfAbsent(spec.component(), file);
+            if (first != null && !first.wire().equals(scheme.wire())) {
+                problems.add(new Problem(file, key.startsWith("0") ? "/spec/versionScheme"
+                        : "/spec/catalog/inline/versionScheme", "is " + scheme.wire() + ", but "
+                        + firstFile.get(spec.component()) + " orders " + spec.component() + " versions as "
+                        + first.wire() + "; one component has one version scheme"));
+            }
+        });
+        return schemes;
+    }
+
     private static void checkUpgrade(LoadedFleet fleet, Collection<String> paths, Upgrade upgrade,
-                                     List<Problem> problems) {
+                                     List<Problem> problems, Function<String, VersionScheme> schemeOf) {
         String file = "upgrades/" + upgrade.name() + ".yaml";
         Upgrade.Spec spec = upgrade.spec();
         Upgrade.CatalogSource source = spec.catalog();
@@ -64,7 +98,7 @@ final class FleetRules {
                     ? source.ref() + " is not valid (see its own problems)" : source.ref() + " does not exist"));
         }
         if (source.inline() != null) {
-            checkCatalog(file, "/spec/catalog/inline", source.inline(), problems);
+            problems.addAll(CatalogRules.check(file, "/spec/catalog/inline", source.inline(), schemeOf));
         }
         fleet.localCatalog(upgrade).ifPresent(catalog -> {
             TargetResolution resolution = CatalogRules.resolve(catalog, spec.component(), spec.version());
@@ -93,8 +127,8 @@ final class FleetRules {
                 problems.add(new Problem(file, "/spec/window/timeZone", "'" + spec.window().timeZone()
                         + "' is not a time zone such as UTC or Europe/Berlin"));
             }
-            Duration d = Durations.parse(spec.window().duration());
-            if (d.isZero() || d.compareTo(Duration.ofDays(7)) > 0) {
+            Duration d = duration(file, "/spec/window/duration", spec.window().duration(), problems);
+            if (d != null && (d.isZero() || d.compareTo(Duration.ofDays(7)) > 0)) {
                 problems.add(new Problem(file, "/spec/window/duration", "must be more than 0 and at most 7d"));
             }
         }

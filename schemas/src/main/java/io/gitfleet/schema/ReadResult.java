@@ -16,7 +16,7 @@ public record ReadResult<T extends Document>(T document, List<Problem> problems)
         return new ReadResult<>(document, List.of());
     }
 
-    static <T extends Document> ReadResult<T> invalid(List<Problem> problems) {
+    public static <T extends Document> ReadResult<T> invalid(List<Problem> problems) {
         return new ReadResult<>(null, problems);
     }
 }

@@ -1,5 +1,6 @@
 package io.gitfleet.schema;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
@@ -18,17 +19,25 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
         return new Report(API_VERSION, KIND, Metadata.named(node), status);
     }
 
-    /** {@code maxWindow}: the largest zstd window in bytes the agent accepts (its memory cap for an image). */
+    /**
+     * {@code components}: the version of each component the node runs; {@code digests}: for the components whose
+     * image the agent installed, the sha256 of that image (as in the catalog), so that a re-spun image under the
+     * same version is told apart; {@code maxWindow}: the largest zstd window in bytes the agent accepts (its
+     * memory cap for an image).
+     */
     public record Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
-                         Map<String, List<String>> failedVersions, Long maxWindow) {
+                         Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow) {
+        @JsonCreator
         public Status {
             components = components == null ? Map.of() : Map.copyOf(components);
             failedVersions = failedVersions == null ? Map.of() : Map.copyOf(failedVersions);
+            digests = digests == null ? Map.of() : Map.copyOf(digests);
         }
 
+        /** A status without digests or a window cap (the node cannot tell what image it runs). */
         public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
                       Map<String, List<String>> failedVersions) {
-            this(agentVersion, components, slots, health, task, failedVersions, null);
+            this(agentVersion, components, slots, health, task, failedVersions, null, null);
         }
 
         /** Whether the bootloader fell back from this version of this component on this node before. */

@@ -35,9 +35,10 @@ public final class SchemaCheck {
                     + "starting and ending with a letter or digit",
             "component", "must be a component name: lower-case letters, digits and '-'",
             "version", "must be a SemVer 2.0 version such as v1.35.1 (a leading 'v' is optional)",
+            "anyVersion", "must be one version, without spaces or commas",
             "sha256", "must be a sha256 digest: 64 lower-case hex digits",
             "duration", "must be a duration such as 90s, 15m, 4h or 1h30m",
-            "constraint", "must be a version constraint such as '>=v1.12.0' or '>=v1.34.0,<v1.36'");
+            "constraint", "must be a version range such as '>=v1.12.0' or '>=v1.34.0,<v1.36'");
 
     private static final SchemaCheck INSTANCE = new SchemaCheck();
 

@@ -5,6 +5,7 @@ import io.gitfleet.agent.boot.Slot;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.Report.SlotState;
+import io.gitfleet.version.VersionScheme;
 import java.util.Map;
 
 /**
@@ -50,7 +51,8 @@ public final class TaskPlanner {
                     + spec.component());
         }
         String current = facts.versions().get(spec.component());
-        if (!Boolean.TRUE.equals(spec.force()) && current != null && sameVersion(current, spec.version())) {
+        if (!Boolean.TRUE.equals(spec.force()) && current != null
+                && VersionScheme.named(spec.versionScheme()).same(current, spec.version()) && sameImage(spec, facts)) {
             return new AtTarget(current);
         }
         if (facts.state().fellBackFrom(spec.component(), spec.version())) {
@@ -88,12 +90,18 @@ public final class TaskPlanner {
         return new RollBack(previous, facts.booted());
     }
 
-    /** v1.2.3 and 1.2.3 are the same version. */
-    public static boolean sameVersion(String a, String b) {
-        return strip(a).equals(strip(b));
-    }
-
-    private static String strip(String v) {
-        return v.startsWith("v") || v.startsWith("V") ? v.substring(1) : v;
+    /**
+     * Whether the image the node runs is the instruction's, as far as the agent knows: a re-spun image under the same
+     * version (another sha256) is installed, not skipped. Unknown on either side means the version decides.
+     */
+    static boolean sameImage(Instruction.Spec spec, Facts facts) {
+        String running = null;
+        if (facts.installer() == Installer.AB_IMAGE) {
+            running = facts.booted() == null ? null : facts.state().slotDigests().get(facts.booted().wire());
+        } else {
+            running = facts.state().installedDigests().get(spec.component());
+        }
+        String wanted = spec.image() == null ? null : spec.image().sha256();
+        return running == null || wanted == null || running.equalsIgnoreCase(wanted);
     }
 }

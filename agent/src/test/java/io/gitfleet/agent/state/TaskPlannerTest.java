@@ -36,6 +36,35 @@ class TaskPlannerTest {
     }
 
     @Test
+    void aReSpunImageUnderTheSameVersionIsWrittenNotSkipped() {
+        AgentState sameImage = AgentState.fresh().withSlotImage("a", "v1.0.0", SHA);
+        assertEquals(new TaskPlanner.AtTarget("v1.0.0"), plan(install("v1.0.0", null, null), Installer.AB_IMAGE,
+                Slot.A, sameImage));
+        AgentState olderBuild = AgentState.fresh().withSlotImage("a", "v1.0.0", "cd".repeat(32));
+        assertEquals(new TaskPlanner.WriteImage(Slot.B, Slot.A), plan(install("v1.0.0", null, null),
+                Installer.AB_IMAGE, Slot.A, olderBuild));
+        AgentState commandBuild = AgentState.fresh().withInstalledImage("os", "v1.0.0", "cd".repeat(32));
+        assertEquals(new TaskPlanner.RunCommand(), plan(install("v1.0.0", null, null), Installer.COMMAND, Slot.A,
+                commandBuild));
+    }
+
+    @Test
+    void sameVersionIsTheReconcilersRuleUnderTheInstructionsScheme() {
+        // the agent once stripped a 'v' and compared text, so 1.0.0+build1 was a new version to it and not to the
+        // reconciler
+        assertEquals(new TaskPlanner.AtTarget("v1.0.0"), plan(install("1.0.0+build1", null, null),
+                Installer.AB_IMAGE, Slot.A, state));
+        var dotted = new Instruction.Spec("up", 1, null, Action.INSTALL, "os", "12.5.0", "c",
+                new Instruction.ImageRef("http://x/i.zst", SHA, 10, Map.of()), null, null, "dotted");
+        assertEquals(new TaskPlanner.AtTarget("12.5"), TaskPlanner.plan(dotted, new TaskPlanner.Facts(
+                Installer.AB_IMAGE, "os", Map.of("os", "12.5"), boot, Slot.A, state)));
+        var debian = new Instruction.Spec("up", 1, null, Action.INSTALL, "os", "1.0-0", "c",
+                new Instruction.ImageRef("http://x/i.zst", SHA, 10, Map.of()), null, null, "debian");
+        assertEquals(new TaskPlanner.AtTarget("0:1.0"), TaskPlanner.plan(debian, new TaskPlanner.Facts(
+                Installer.AB_IMAGE, "os", Map.of("os", "0:1.0"), boot, Slot.A, state)));
+    }
+
+    @Test
     void theInactiveSlotIsTheTarget() {
         assertEquals(new TaskPlanner.WriteImage(Slot.A, Slot.B), plan(install("v2.0.0", null, null),
                 Installer.AB_IMAGE, Slot.B, state));

@@ -7,6 +7,7 @@ import io.gitfleet.schema.LoadedFleet;
 import io.gitfleet.schema.Problem;
 import io.gitfleet.schema.ReadResult;
 import io.gitfleet.schema.Upgrade;
+import io.gitfleet.version.CatalogRules;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -221,7 +223,7 @@ public final class CatalogSources {
             if (mismatch.isPresent()) {
                 return failed(url, mismatch.get(), label(url) + ": fetch refused (" + mismatch.get() + ")", good);
             }
-            ReadResult<Catalog> doc = DocumentReader.read(label(url), f.body(), Catalog.class, null);
+            ReadResult<Catalog> doc = read(url, f.body());
             if (!doc.ok()) {
                 String reason = "not a valid catalog: " + doc.problems().stream()
                         .map(p -> p.pointer() + ": " + p.message()).collect(Collectors.joining("; "));
@@ -247,13 +249,26 @@ public final class CatalogSources {
     private Good goodCopy(String url, String pin) {
         try {
             return cache.read(url).filter(c -> CatalogPin.mismatch(c.body(), pin).isEmpty()).map(c -> {
-                ReadResult<Catalog> doc = DocumentReader.read(label(url), c.body(), Catalog.class, null);
+                ReadResult<Catalog> doc = read(url, c.body());
                 return doc.ok() ? new Good(c, doc.document().spec()) : null;
             }).orElse(null);
         } catch (IOException e) {
             LOG.warn("cannot read the cached copy of catalog " + url + "; fetching it afresh", e);
             return null;
         }
+    }
+
+    /**
+     * The body as a catalog: the schema, then its versions under its own scheme (a body whose versions do not read
+     * is not a valid catalog, so it never replaces a good copy). Ranges on other components are the planner's.
+     */
+    private static ReadResult<Catalog> read(String url, byte[] body) {
+        ReadResult<Catalog> doc = DocumentReader.read(label(url), body, Catalog.class, null);
+        if (!doc.ok()) {
+            return doc;
+        }
+        List<Problem> problems = CatalogRules.check(label(url), "/spec", doc.document().spec(), null);
+        return problems.isEmpty() ? doc : ReadResult.invalid(problems);
     }
 
     /** A copy that cannot be saved is still used this pass; only the next restart loses it. */

@@ -8,6 +8,7 @@ import io.gitfleet.schema.SafeYaml;
 import io.gitfleet.schema.Upgrade;
 import io.gitfleet.schema.YamlException;
 import io.gitfleet.version.CatalogRules;
+import io.gitfleet.version.VersionScheme;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,9 +51,12 @@ final class ObservedVersions {
         Stream<Catalog.Spec> catalogs = Stream.concat(fleet.catalogs().values().stream().map(Catalog::spec),
                 fleet.upgrades().values().stream().map(Upgrade::spec).map(Upgrade.Spec::catalog)
                         .map(Upgrade.CatalogSource::inline).filter(c -> c != null));
-        catalogs.forEach(c -> CatalogRules.lowest(c).ifPresent(v -> lowest.merge(c.component(), v.toString(),
-                (a, b) -> io.gitfleet.version.Version.parse(a).compareTo(io.gitfleet.version.Version.parse(b)) <= 0
-                        ? a : b)));
+        // the lowest of several catalogs of one component, in the scheme of the catalog being merged in (the
+        // schemes of one component's catalogs agree, or validation says so)
+        catalogs.forEach(c -> CatalogRules.lowest(c).ifPresent(v -> lowest.merge(c.component(), v, (a, b) -> {
+            VersionScheme scheme = VersionScheme.of(c);
+            return !scheme.parses(a) || !scheme.parses(b) || scheme.compare(a, b) <= 0 ? a : b;
+        })));
         return lowest;
     }
 

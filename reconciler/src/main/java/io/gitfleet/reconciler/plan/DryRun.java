@@ -119,7 +119,7 @@ public final class DryRun {
         Report.Task task = new Report.Task(s.upgrade(), s.attempt(), s.action(), s.version(),
                 s.action() == Action.ROLLBACK ? NodePhase.RolledBack : NodePhase.Completed, null, null, null, null);
         return new Report.Status(r.agentVersion(), components, r.slots(), new Report.Health(true, null), task,
-                r.failedVersions(), r.maxWindow());
+                r.failedVersions(), r.digests(), r.maxWindow());
     }
 
     /** The fleet with every canary promoted and every window open, so the simulation runs to the end. */

@@ -13,7 +13,7 @@ import io.gitfleet.version.CatalogRules;
 import io.gitfleet.version.Reason;
 import io.gitfleet.version.Rejection;
 import io.gitfleet.version.TargetResolution;
-import io.gitfleet.version.Version;
+import io.gitfleet.version.VersionScheme;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,18 +115,36 @@ public final class FleetPlanner {
             reject(w, Reason.CatalogUnavailable, why);
             return;
         }
+        List<Problem> invalid = CatalogRules.check(catalogFile(upgrade), catalogPointer(upgrade), catalog,
+                ctx.schemeOf());
+        if (!invalid.isEmpty()) {
+            reject(w, Reason.InvalidCatalog, invalid.get(0).toString()
+                    + (invalid.size() > 1 ? " (and " + (invalid.size() - 1) + " more problems)" : ""));
+            return;
+        }
         TargetResolution resolution = CatalogRules.resolve(catalog, spec.component(), spec.version());
         if (resolution instanceof Rejection r) {
             reject(w, r.reason(), r.message());
             return;
         }
         TargetResolution.Target target = (TargetResolution.Target) resolution;
-        w.resolvedVersion = target.version().toString();
+        w.resolvedVersion = target.version();
         if (spec.rollback()) {
             new RollbackStep(w, upgrade, ctx, budget).run();
         } else {
             new RolloutStep(w, upgrade, catalog, target, ctx, budget).run();
         }
+    }
+
+    /** The file a catalog's problems are reported against: its ref, the manifest that carries it, or its URL. */
+    private static String catalogFile(Upgrade upgrade) {
+        Upgrade.CatalogSource source = upgrade.spec().catalog();
+        return source.ref() != null ? source.ref() : source.url() != null ? source.url()
+                : "upgrades/" + upgrade.name() + ".yaml";
+    }
+
+    private static String catalogPointer(Upgrade upgrade) {
+        return upgrade.spec().catalog().inline() != null ? "/spec/catalog/inline" : "/spec";
     }
 
     /** Why a {@code ref} catalog is unusable, naming the file's first problem with its pointer. */
@@ -139,7 +157,7 @@ public final class FleetPlanner {
         return "the catalog " + ref + " does not exist";
     }
 
-    private static Catalog.Spec catalogOf(Upgrade upgrade, FleetSnapshot snapshot) {
+    static Catalog.Spec catalogOf(Upgrade upgrade, FleetSnapshot snapshot) {
         String url = upgrade.spec().catalog().url();
         if (url != null) {
             return snapshot.remoteCatalogs().get(url);
@@ -173,6 +191,8 @@ public final class FleetPlanner {
                                  SortedMap<String, Instruction> out) {
         Upgrade.Spec spec = upgrade.spec();
         Catalog.Image image = null;
+        Catalog.Spec catalog = catalogOf(upgrade, snapshot);
+        VersionScheme scheme = VersionScheme.of(catalog);
         for (WorkRow r : w.rows) {
             if (!r.phase.inFlight() || r.deselected) {
                 continue;
@@ -183,17 +203,19 @@ public final class FleetPlanner {
                     continue;
                 }
                 if (image == null) {
-                    image = ((TargetResolution.Target) CatalogRules.resolve(catalogOf(upgrade, snapshot),
-                            spec.component(), spec.version())).image();
+                    image = ((TargetResolution.Target) CatalogRules.resolve(catalog, spec.component(),
+                            spec.version())).image();
                 }
                 ref = new Instruction.ImageRef(image.url(), image.sha256(), image.size(), image.payload());
             } else if (!spec.rollback()) {
                 continue;
             }
             // a rollback names the version it returns to only when the node had reported a valid one
-            String version = r.action == Action.INSTALL || Version.tryParse(r.to).isPresent() ? r.to : null;
+            String version = r.action == Action.INSTALL || scheme.parses(r.to) ? r.to : null;
+            // semver is left out, as before schemes existed: instructions to nodes on semver stay as they were
+            String schemeName = scheme == VersionScheme.SEMVER ? null : scheme.wire();
             Instruction instruction = Instruction.of(r.node, new Instruction.Spec(w.name, r.attempt, r.nonce, r.action,
-                    spec.component(), version, snapshot.commit(), ref, spec.install(), spec.force()));
+                    spec.component(), version, snapshot.commit(), ref, spec.install(), spec.force(), schemeName));
             Instruction clash = out.putIfAbsent(r.node, instruction);
             if (clash != null) {
                 throw new IllegalStateException("two instructions for " + r.node + ": " + clash.spec().upgrade()

@@ -6,7 +6,13 @@ import io.gitfleet.schema.Report;
 import io.gitfleet.schema.Role;
 import java.time.Duration;
 import java.time.Instant;
+import io.gitfleet.schema.Catalog;
+import io.gitfleet.version.CatalogRules;
+import io.gitfleet.version.VersionScheme;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.Map;
 
 /** Fleet-wide facts of one pass: the snapshot, what nodes reported, the clock, and the timeouts in force. */
@@ -21,6 +27,8 @@ final class PassContext {
     final Instant listeningSince;
     final Duration silentAfter;
     final List<Node> controllers;
+    /** The scheme of each component's versions, for {@code requires} ranges on it; built on first use. */
+    private Function<String, VersionScheme> schemeOf;
 
     PassContext(FleetSnapshot snapshot, Map<String, Observation> observed, Instant now, Instant listeningSince) {
         this.snapshot = snapshot;
@@ -33,6 +41,25 @@ final class PassContext {
         this.silentAfter = timing.silentAfterDuration();
         this.controllers = snapshot.fleet().nodes().values().stream().filter(n -> n.role() == Role.CONTROLLER)
                 .toList();
+    }
+
+    /**
+     * The scheme a {@code requires} range on a component is read in: that of the fleet's catalogs for the
+     * component (the repo's in path order, then inline ones by upgrade, then fetched ones by URL), semver if none.
+     */
+    Function<String, VersionScheme> schemeOf() {
+        if (schemeOf == null) {
+            List<Catalog.Spec> catalogs = new ArrayList<>();
+            new TreeMap<>(snapshot.fleet().catalogs()).values().forEach(c -> catalogs.add(c.spec()));
+            snapshot.fleet().upgrades().values().forEach(u -> {
+                if (u.spec().catalog().inline() != null) {
+                    catalogs.add(u.spec().catalog().inline());
+                }
+            });
+            new TreeMap<>(snapshot.remoteCatalogs()).values().forEach(catalogs::add);
+            schemeOf = CatalogRules.schemeOf(CatalogRules.schemes(catalogs));
+        }
+        return schemeOf;
     }
 
     Observation observation(String node) {

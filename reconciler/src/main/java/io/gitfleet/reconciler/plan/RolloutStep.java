@@ -50,9 +50,13 @@ final class RolloutStep {
         this.requiredComponents = List.copyOf(new java.util.TreeSet<>(target.image().requires().keySet()));
     }
 
-    /** What a verdict depends on: the upgraded component's version and those the image requires. */
-    private Object verdictKey(Map<String, String> components) {
-        String own = String.valueOf(components.get(spec.component()));
+    /**
+     * What a verdict depends on: the upgraded component's version and digest, and the versions of those the image
+     * requires.
+     */
+    private Object verdictKey(Map<String, String> components, String digest) {
+        String version = components.get(spec.component());
+        String own = digest == null ? String.valueOf(version) : version + "@" + digest;
         if (requiredComponents.isEmpty()) {
             return own;
         }
@@ -126,7 +130,7 @@ final class RolloutStep {
             }
         }
         work.rows = current;
-        String to = target.version().toString();
+        String to = target.version();
         for (WorkRow row : work.rows) {
             if (row.phase.inFlight() || row.deselected) {
                 continue;
@@ -179,8 +183,10 @@ final class RolloutStep {
         Report.Status report = o.report();
         row.from(report.components().get(spec.component()));
         row.to(to);
-        NodeVerdict verdict = verdicts.computeIfAbsent(verdictKey(report.components()),
-                k -> CatalogRules.judge(catalog, spec.component(), target, report.components(), spec.allowDowngrade()));
+        String digest = report.digests().get(spec.component());
+        NodeVerdict verdict = verdicts.computeIfAbsent(verdictKey(report.components(), digest),
+                k -> CatalogRules.judge(catalog, spec.component(), target, report.components(), digest,
+                        spec.allowDowngrade(), ctx.schemeOf()));
         if (verdict instanceof NodeVerdict.AtTarget && !spec.force()) {
             row.moveTo(NodePhase.Skipped, ctx.now);
             row.message("already at " + to);

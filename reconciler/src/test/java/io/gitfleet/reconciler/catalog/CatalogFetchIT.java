@@ -234,4 +234,28 @@ class CatalogFetchIT {
         assertEquals(Catalogs.GOOD, new String(new CatalogCache(tmp.resolve("catalogs")).read(url).orElseThrow().body(),
                 StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aBodyWhoseVersionsDoNotReadUnderItsSchemeNeverReplacesAGoodCopy() throws Exception {
+        String url = url("/os.yaml");
+        CatalogSources sources = sources(CatalogFetchSettings.DEFAULTS);
+        server.stubFor(get("/os.yaml").willReturn(aResponse().withStatus(200).withBody(Catalogs.GOOD)));
+        sources.fetch(Catalogs.naming(url), T0);
+        String dotted = Catalogs.GOOD.replace("v1.35.1", "40.20240616.3.0");
+        server.stubFor(get("/os.yaml").willReturn(aResponse().withStatus(200).withBody(dotted)));
+        RemoteCatalogs r = sources.fetch(Catalogs.naming(url), T0.plusSeconds(1));
+        assertEquals("v1.35.1", r.catalogs().get(url).channels().get("stable"));
+        assertEquals("catalog " + url + ": fetch failed (not a valid catalog: /spec/images/0/version: "
+                + "'40.20240616.3.0' is not a version under versionScheme semver (SemVer 2.0, such as v1.35.1 or "
+                + "1.36.0-rc.1); set spec.versionScheme: dotted to read it; /spec/channels/stable: '40.20240616.3.0' "
+                + "is not a version under versionScheme semver (SemVer 2.0, such as v1.35.1 or 1.36.0-rc.1); set "
+                + "spec.versionScheme: dotted to read it); using the copy fetched at 2026-03-02T10:00:00Z",
+                r.warnings().get(url));
+
+        server.stubFor(get("/os.yaml").willReturn(aResponse().withStatus(200).withBody(dotted.replace(
+                "component: os", "component: os\n  versionScheme: dotted"))));
+        RemoteCatalogs fixed = sources.fetch(Catalogs.naming(url), T0.plusSeconds(2));
+        assertEquals("40.20240616.3.0", fixed.catalogs().get(url).channels().get("stable"));
+        assertEquals("dotted", fixed.catalogs().get(url).versionScheme());
+    }
 }

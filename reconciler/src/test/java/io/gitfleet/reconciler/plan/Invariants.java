@@ -13,7 +13,7 @@ import io.gitfleet.schema.UpgradePhase;
 import io.gitfleet.schema.UpgradeStatus;
 import io.gitfleet.version.CatalogRules;
 import io.gitfleet.version.TargetResolution;
-import io.gitfleet.version.Version;
+import io.gitfleet.version.VersionScheme;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,6 +23,7 @@ import java.util.Set;
 
 /** The eight invariants of DESIGN.md §4 (and a few more), checked on one planner step. */
 final class Invariants {
+    private static final VersionScheme SEMVER = VersionScheme.SEMVER;
     private Invariants() {
     }
 
@@ -46,7 +47,7 @@ final class Invariants {
             if (s.action() == Action.INSTALL) {
                 Catalog.Spec cat = snap.fleet().localCatalog(u).orElseThrow();
                 TargetResolution.Target t = (TargetResolution.Target) CatalogRules.resolve(cat, "os", u.spec().version());
-                require(Version.parse(s.version()).equals(t.version()), "instruction version is not the target");
+                require(VersionScheme.of(cat).same(s.version(), t.version()), "instruction version is not the target");
                 require(!cat.blocked().contains(s.version()), "blocked version targeted");
                 require(s.image().sha256().equals(t.image().sha256()), "image digest differs from the catalog");
                 require(!u.spec().rollback(), "install instruction during a rollback");
@@ -104,11 +105,16 @@ final class Invariants {
                         && !(o != null && o.report().task() != null && name.equals(o.report().task().upgrade())
                         && o.report().task().attempt() == r.attempt() && o.report().task().phase() == NodePhase.Skipped);
                 if (plannerSkipped) {
-                    // 6: skip only when the reported version is known and equal
+                    // 6: skip only when the reported version is known and equal, and so is the digest when the
+                    // node reports one: a re-spun image under the same version is an upgrade
                     String reported = o == null ? null : o.report().components().get("os");
-                    require(reported != null && Version.tryParse(reported).isPresent()
-                            && Version.parse(reported).equals(Version.parse(st.status().resolvedVersion())),
+                    require(reported != null && SEMVER.parses(reported)
+                            && SEMVER.same(reported, st.status().resolvedVersion()),
                             r.node() + " skipped without a known equal version: " + reported);
+                    String digest = o.report().digests().get("os");
+                    String wanted = targetSha(snap, u);
+                    require(digest == null || digest.equals(wanted), r.node() + " skipped while it runs image "
+                            + digest + " and the catalog's " + reported + " is " + wanted);
                     require(!u.spec().force(), "skipped despite force");
                 }
             }
@@ -143,15 +149,19 @@ final class Invariants {
         if (r.action() == Action.INSTALL) {
             require(Windows.isOpen(u.spec().window(), now), "started outside the window");
             String reported = o.report().components().get("os");
-            Version target = Version.parse(st.status().resolvedVersion());
-            // 6: not already at the target (unless force); no version the bootloader fell back from
-            if (reported != null && Version.tryParse(reported).isPresent()) {
-                Version from = Version.parse(reported);
-                require(u.spec().force() || !from.equals(target), "started a node already at the target");
+            String target = st.status().resolvedVersion();
+            // 6: not already at the target (unless force, or the image under that version changed); no version
+            // the bootloader fell back from
+            if (reported != null && SEMVER.parses(reported)) {
+                String digest = o.report().digests().get("os");
+                boolean respun = digest != null && !digest.equals(targetSha(snap, u));
+                require(u.spec().force() || respun || !SEMVER.same(reported, target),
+                        "started a node already at the target");
                 // 4: no unapproved downgrade
-                require(u.spec().allowDowngrade() || from.compareTo(target) <= 0, "downgrade without allowDowngrade");
+                require(u.spec().allowDowngrade() || SEMVER.compare(reported, target) <= 0,
+                        "downgrade without allowDowngrade");
             }
-            require(!o.report().fellBackFrom("os", target.toString()) || u.spec().retry().containsKey(r.node()),
+            require(!o.report().fellBackFrom("os", target) || u.spec().retry().containsKey(r.node()),
                     "retried a fell-back version without a nonce on " + r.node());
             if (strategy.canary() != null && !r.isCanary()) {
                 require(canariesDone && canaries >= Math.min(1, strategy.canary().nodes()),
@@ -173,6 +183,11 @@ final class Invariants {
                 require(h == null || h.healthy(), "controller started while " + c.name() + " is unhealthy");
             }
         }
+    }
+
+    private static String targetSha(FleetSnapshot snap, Upgrade u) {
+        Catalog.Spec cat = snap.fleet().localCatalog(u).orElseThrow();
+        return ((TargetResolution.Target) CatalogRules.resolve(cat, "os", u.spec().version())).image().sha256();
     }
 
     /** The previous status already had more in flight than the current limit allows. */

@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.plan;
 
+import io.gitfleet.schema.Catalog;
 import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.Documents;
 import io.gitfleet.schema.Instruction;
@@ -70,7 +71,14 @@ class PlannerPropertyTest {
             String name = (controller ? "cp-" : "w-") + i;
             fleet.node(name, controller ? Role.CONTROLLER : Role.WORKER, "dc" + (1 + rnd.nextInt(2)),
                     Map.of("zone", rnd.nextBoolean() ? "a" : "b"));
-            SimAgent agent = new SimAgent(name, controller, VERSIONS[rnd.nextInt(VERSIONS.length)]);
+            String version = VERSIONS[rnd.nextInt(VERSIONS.length)];
+            SimAgent agent = new SimAgent(name, controller, version);
+            // what image the node runs: the catalog's, an older build of the same version, or unknown
+            switch (version == null ? 2 : rnd.nextInt(3)) {
+                case 0 -> agent.digests.put("os", SimFleet.image(version).sha256());
+                case 1 -> agent.digests.put("os", String.format("%064x", rnd.nextLong() & Long.MAX_VALUE));
+                default -> { }
+            }
             if (rnd.nextInt(10) == 0) {
                 agent.failedVersions.put("os", new ArrayList<>(List.of("v1.35.1")));
             }
@@ -159,13 +167,17 @@ class PlannerPropertyTest {
         boolean paused = s.paused();
         boolean promoted = s.promoted();
         boolean rollback = s.rollback();
-        switch (rnd.nextInt(9)) {
+        switch (rnd.nextInt(10)) {
             case 0 -> paused = !paused;
             case 1, 2 -> promoted = true;
             case 3, 4, 5 -> retry.put(nodes.get(rnd.nextInt(nodes.size())), Integer.toString(rnd.nextInt(1000)));
             case 6 -> rollback = !rollback;
             case 7 -> {
                 fleet.upgrades.remove(name);
+                return;
+            }
+            case 8 -> {
+                fleet.catalog = respin(rnd, fleet.catalog);
                 return;
             }
             default -> {
@@ -175,6 +187,16 @@ class PlannerPropertyTest {
         }
         fleet.upgrade(name, new Upgrade.Spec(s.component(), s.version(), s.catalog(), s.selector(), s.strategy(),
                 s.window(), s.install(), s.force(), s.allowDowngrade(), paused, promoted, retry, rollback));
+    }
+
+    /** A new build of one image under the same version: a new sha256 in the catalog. */
+    private static Catalog.Spec respin(Random rnd, Catalog.Spec c) {
+        List<Catalog.Image> images = new ArrayList<>(c.images());
+        int i = rnd.nextInt(images.size());
+        Catalog.Image old = images.get(i);
+        images.set(i, new Catalog.Image(old.version(), old.url(), String.format("%064x", rnd.nextLong() & Long.MAX_VALUE),
+                old.size(), old.requires(), old.payload()));
+        return new Catalog.Spec(c.component(), c.channels(), images, c.blocked(), c.policy(), c.versionScheme());
     }
 
     private static String commit(Random rnd) {

@@ -123,7 +123,7 @@ class PlannerScenarioTest {
                         i.size(), i.requires(), i.payload(), 2L << 30)).toList(), List.of(), null);
         Report.Status w1 = s.observed.get("w-1").report();
         s.observed.put("w-1", new Observation(new Report.Status(w1.agentVersion(), w1.components(), w1.slots(),
-                w1.health(), null, w1.failedVersions(), 128L << 20), s.now));
+                w1.health(), null, w1.failedVersions(), w1.digests(), 128L << 20), s.now));
         s.upgrade("os", SimFleet.spec("stable", ONE_BY_ONE)).pass().expectInstructed("w-2");
         assertEquals(NodePhase.Blocked, s.row("os", "w-1").phase());
         assertEquals("os v1.35.1 needs a zstd window of 2 GiB; this node's agent allows 128 MiB (maxWindow in its "

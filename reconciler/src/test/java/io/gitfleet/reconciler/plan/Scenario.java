@@ -44,6 +44,22 @@ final class Scenario {
         return this;
     }
 
+    /** The node reports the os version it runs and the sha256 of that image. */
+    Scenario runs(String node, String os, String digest) {
+        Observation before = observed.get(node);
+        Map<String, List<String>> failed = before == null ? Map.of() : before.report().failedVersions();
+        observed.put(node, new Observation(new Report.Status("test", Map.of("os", os), new Report.Slots("a", "a", null,
+                null, null), new Report.Health(true, null), null, failed, Map.of("os", digest), null), now));
+        return this;
+    }
+
+    /** The node reports two components, without digests. */
+    Scenario runsBoth(String node, String os, String kubernetes) {
+        observed.put(node, new Observation(new Report.Status("test", Map.of("os", os, "kubernetes", kubernetes),
+                new Report.Slots("a", "a", null, null, null), new Report.Health(true, null), null, Map.of(), null, null), now));
+        return this;
+    }
+
     /** Every node reports what it runs, unchanged. */
     Scenario heartbeat() {
         observed.replaceAll((n, o) -> new Observation(o.report(), now));
@@ -57,9 +73,14 @@ final class Scenario {
         Observation o = observed.get(node);
         Map<String, String> components = new HashMap<>(o.report().components());
         Map<String, List<String>> failed = new HashMap<>(o.report().failedVersions());
+        Map<String, String> digests = new HashMap<>(o.report().digests());
         if (phase == NodePhase.Completed || phase == NodePhase.RolledBack) {
             if (i.spec().version() != null) {
                 components.put("os", i.spec().version());
+            }
+            digests.remove("os");
+            if (i.spec().image() != null) {
+                digests.put("os", i.spec().image().sha256());
             }
         }
         if ("rolled back by bootloader".equals(failure)) {
@@ -70,7 +91,7 @@ final class Scenario {
         Report.Task task = new Report.Task(i.spec().upgrade(), i.spec().attempt(), i.spec().action(),
                 i.spec().version(), phase, null, null, null, failure);
         observed.put(node, new Observation(new Report.Status("test", components, o.report().slots(),
-                o.report().health(), task, failed), now));
+                o.report().health(), task, failed, digests, o.report().maxWindow()), now));
         return this;
     }
 

@@ -20,6 +20,10 @@ final class SimAgent {
     final boolean controller;
     final Map<String, String> components = new HashMap<>();
     final Map<String, List<String>> failedVersions = new HashMap<>();
+    /** The sha256 of the image each component runs, when the agent knows it (it installed it). */
+    final Map<String, String> digests = new HashMap<>();
+    /** The digest of the image the current install writes. */
+    private String installing;
     String booted = "a";
     Report.Task task;
     int silentSteps;
@@ -63,8 +67,10 @@ final class SimAgent {
                 if (s.nonce() != null) {
                     failedVersions.getOrDefault(s.component(), new ArrayList<>()).remove(s.version());
                 }
+                String digest = digests.get(s.component());
                 boolean atTarget = s.action() == Action.INSTALL && s.version().equals(components.get(s.component()))
-                        && !Boolean.TRUE.equals(s.force());
+                        && (digest == null || digest.equals(s.image().sha256())) && !Boolean.TRUE.equals(s.force());
+                installing = s.image() == null ? null : s.image().sha256();
                 task = task(s, atTarget ? NodePhase.Skipped
                         : s.action() == Action.ROLLBACK ? NodePhase.Rebooting : NodePhase.Downloading, null);
                 return;
@@ -100,6 +106,7 @@ final class SimAgent {
             if (task.version() != null) {
                 components.put(comp, task.version());
             }
+            digests.remove(comp);
             task = with(task, NodePhase.RolledBack, null);
         } else if (rnd.nextInt(12) == 0) {
             failedVersions.computeIfAbsent(comp, k -> new ArrayList<>()).add(task.version());
@@ -107,6 +114,7 @@ final class SimAgent {
         } else {
             booted = booted.equals("a") ? "b" : "a";
             components.put(comp, task.version());
+            digests.put(comp, installing);
             task = with(task, NodePhase.Completed, null);
         }
     }
@@ -123,6 +131,6 @@ final class SimAgent {
         Map<String, List<String>> failed = new HashMap<>();
         failedVersions.forEach((k, v) -> failed.put(k, List.copyOf(v)));
         return new Report.Status("sim", Map.copyOf(components), new Report.Slots(booted, booted, null, null, null),
-                new Report.Health(healthy, healthy ? null : "etcd member unhealthy"), task, failed);
+                new Report.Health(healthy, healthy ? null : "etcd member unhealthy"), task, failed, Map.copyOf(digests), null);
     }
 }
