@@ -168,8 +168,10 @@ final class RolloutStep {
             return true;
         }
         Map<String, String> components = o.report().components();
-        return verdicts.computeIfAbsent(verdictKey(components), k -> CatalogRules.judge(catalog, spec.component(),
-                target, components, spec.allowDowngrade())) instanceof NodeVerdict.AtTarget;
+        String digest = o.report().digests().get(spec.component());
+        return verdicts.computeIfAbsent(verdictKey(components, digest), k -> CatalogRules.judge(catalog,
+                spec.component(), target, components, digest, spec.allowDowngrade(), ctx.schemeOf()))
+                instanceof NodeVerdict.AtTarget;
     }
 
     private void judge(WorkRow row, String to, String retry) {
