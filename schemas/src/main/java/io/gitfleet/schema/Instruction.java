@@ -10,8 +10,25 @@ public record Instruction(String apiVersion, String kind, Metadata metadata, Spe
         return new Instruction(API_VERSION, KIND, Metadata.named(node), spec);
     }
 
+    /**
+     * @param stageOnly download, write and verify the inactive slot, then stop before the boot switch; the same
+     *                  instruction (upgrade and attempt) without it, naming the same image digest, activates it
+     */
     public record Spec(String upgrade, int attempt, String nonce, Action action, String component, String version,
-                       String approvedCommit, ImageRef image, Upgrade.InstallOptions install, Boolean force) {
+                       String approvedCommit, ImageRef image, Upgrade.InstallOptions install, Boolean force,
+                       Boolean stageOnly) {
+        public Spec {
+            stageOnly = Boolean.TRUE.equals(stageOnly) ? Boolean.TRUE : null;
+        }
+
+        public Spec(String upgrade, int attempt, String nonce, Action action, String component, String version,
+                    String approvedCommit, ImageRef image, Upgrade.InstallOptions install, Boolean force) {
+            this(upgrade, attempt, nonce, action, component, version, approvedCommit, image, install, force, null);
+        }
+
+        public boolean isStageOnly() {
+            return Boolean.TRUE.equals(stageOnly);
+        }
     }
 
     /** The image to write: {@code sha256} of the file as served, {@code size} once expanded. */
