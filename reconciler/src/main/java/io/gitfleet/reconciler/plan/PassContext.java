@@ -21,9 +21,16 @@ final class PassContext {
     final Instant listeningSince;
     final Duration silentAfter;
     final List<Node> controllers;
+    /** The status branch as the pass found it: the history that disruption estimates learn from. */
+    private final java.util.Collection<io.gitfleet.schema.UpgradeStatus> history;
+    private DisruptionHistory disruptions;
+    /** Upgrades whose external gates the reconciler should run now. */
+    final java.util.Set<String> gatesDue = new java.util.TreeSet<>();
 
-    PassContext(FleetSnapshot snapshot, Map<String, Observation> observed, Instant now, Instant listeningSince) {
+    PassContext(FleetSnapshot snapshot, Map<String, Observation> observed, Instant now, Instant listeningSince,
+                java.util.Collection<io.gitfleet.schema.UpgradeStatus> history) {
         this.snapshot = snapshot;
+        this.history = history;
         this.listeningSince = listeningSince;
         this.observed = observed;
         this.now = now;
@@ -33,6 +40,14 @@ final class PassContext {
         this.silentAfter = timing.silentAfterDuration();
         this.controllers = snapshot.fleet().nodes().values().stream().filter(n -> n.role() == Role.CONTROLLER)
                 .toList();
+    }
+
+    /** Built on first use: only upgrades bounded by windows or blackouts need it. */
+    DisruptionHistory disruptions() {
+        if (disruptions == null) {
+            disruptions = new DisruptionHistory(history);
+        }
+        return disruptions;
     }
 
     Observation observation(String node) {
