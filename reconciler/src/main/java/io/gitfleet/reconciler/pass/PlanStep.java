@@ -15,6 +15,13 @@ import java.util.TreeSet;
  * against the status as the winner left it.
  */
 final class PlanStep implements Step {
+    /** Runs the external gates the planner asks for, between passes; null: gates are never run. */
+    private final io.gitfleet.reconciler.gate.GateRunner gates;
+
+    PlanStep(io.gitfleet.reconciler.gate.GateRunner gates) {
+        this.gates = gates;
+    }
+
     @Override
     public String name() {
         return "plan";
@@ -23,12 +30,16 @@ final class PlanStep implements Step {
     @Override
     public void run(PassState s) throws Exception {
         s.inFlightBefore = inFlight(s.status);
+        s.gates = gates == null ? java.util.Map.of() : gates.latest();
         s.plan = plan(s, s.status);
+        if (gates != null && !s.plan.gatesDue().isEmpty()) {
+            gates.request(s.plan.gatesDue(), s.fleet, s.now);
+        }
     }
 
     static PlanResult plan(PassState s, StatusView previous) throws IOException {
         FleetSnapshot snapshot = new FleetSnapshot(s.accepted.name(), s.fleet, s.catalogs.catalogs(),
-                s.catalogs.errors());
+                s.catalogs.errors(), s.gates);
         PlanResult plan = FleetPlanner.plan(snapshot, s.observed, previous.upgrades(), s.now,
                 s.listeningSince);
         return s.holdNewStarts ? HeldFleet.explain(plan, s.writtenFleet, s.holdReason) : plan;

@@ -64,7 +64,14 @@ public final class DryRun {
                         r.isCanary() || isCanaryWave(snapshot, name, wave) ? Boolean.TRUE : null, shown, message));
             }
         }
-        return new Plan.State(null, snapshot.commit(), null, ok, snapshot.fleet().problems(), rows);
+        List<Plan.Forecast> forecasts = new ArrayList<>();
+        for (Plan.Forecast f : Forecaster.forecast(snapshot, observed, previous, now)) {
+            UpgradeStatus st = first.upgrades().get(f.upgrade());
+            if (st != null && st.status().phase() != UpgradePhase.Rejected) {
+                forecasts.add(f);
+            }
+        }
+        return new Plan.State(null, snapshot.commit(), null, ok, snapshot.fleet().problems(), rows, forecasts);
     }
 
     private static boolean isCanaryWave(FleetSnapshot snapshot, String upgrade, Integer wave) {

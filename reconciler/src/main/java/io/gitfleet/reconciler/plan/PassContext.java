@@ -42,6 +42,21 @@ final class PassContext {
                 .toList();
     }
 
+    private java.util.Set<String> unhealthy;
+
+    /** Nodes whose latest report says unhealthy; computed once a pass (usually none). */
+    java.util.Set<String> unhealthy() {
+        if (unhealthy == null) {
+            unhealthy = new java.util.HashSet<>();
+            observed.forEach((n, o) -> {
+                if (o.report().health() != null && !o.report().health().healthy()) {
+                    unhealthy.add(n);
+                }
+            });
+        }
+        return unhealthy;
+    }
+
     /** Built on first use: only upgrades bounded by windows or blackouts need it. */
     DisruptionHistory disruptions() {
         if (disruptions == null) {

@@ -2,9 +2,11 @@ package io.gitfleet.reconciler.plan;
 
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Catalog;
+import io.gitfleet.schema.Durations;
 import io.gitfleet.schema.Node;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.Report;
+import io.gitfleet.schema.Role;
 import io.gitfleet.schema.Strategy;
 import io.gitfleet.schema.Upgrade;
 import io.gitfleet.schema.UpgradePhase;
@@ -13,10 +15,7 @@ import io.gitfleet.version.NodeVerdict;
 import io.gitfleet.version.Reason;
 import io.gitfleet.version.Rejection;
 import io.gitfleet.version.TargetResolution;
-import io.gitfleet.schema.Durations;
-import io.gitfleet.schema.Role;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,7 +86,8 @@ final class RolloutStep {
         work.acting = true;
         selected = work.selectedCount();
         failureBudget = Limits.failureBudget(strategy, selected);
-        Gate gate = new Gate();
+        RolloutGate gate = new RolloutGate(work, strategy, spec, ctx, schedule, failureBudget,
+                Limits.canaryNodes(strategy, selected) > 0 && canaryTarget() == 0, this::datacenter);
         if (gate.stop == null) {
             if (gate.hold == null) {
                 disrupt(gate.room);
@@ -266,128 +266,6 @@ final class RolloutStep {
         return Math.min(wanted, matching);
     }
 
-    /**
-     * Upgrade-wide reasons, most important first. {@code stop} ends every new start, staging included;
-     * {@code hold} stops only boot switches, so nodes may still stage ahead.
-     */
-    private final class Gate {
-        String stop;
-        UpgradePhase stopPhase;
-        String stopReason;
-        String hold;
-        UpgradePhase holdPhase;
-        String holdReason;
-        int room = Integer.MAX_VALUE;
-
-        Gate() {
-            int failed = 0;
-            int remaining = 0;
-            WorkRow failedCanary = null;
-            WorkRow firstFailed = null;
-            WorkRow unhealthy = null;
-            Instant lastCompleted = null;
-            for (WorkRow r : work.rows) {
-                if (r.phase == NodePhase.Failed) {
-                    failed++;
-                    firstFailed = firstFailed == null ? r : firstFailed;
-                    if (r.canary && failedCanary == null) {
-                        failedCanary = r;
-                    }
-                }
-                if (r.phase == NodePhase.Pending || r.phase.inFlight() && r.staging) {
-                    remaining++;
-                }
-                if (r.phase == NodePhase.Completed && !r.deselected) {
-                    lastCompleted = lastCompleted == null || r.since.isAfter(lastCompleted) ? r.since : lastCompleted;
-                    Observation o = ctx.observation(r.node);
-                    if (unhealthy == null && o != null && o.report().health() != null && !o.report().health().healthy()
-                            && !o.receivedAt().isBefore(r.since)) {
-                        unhealthy = r;
-                    }
-                }
-            }
-            Duration deadline = strategy.deadline() == null ? null : Durations.parse(strategy.deadline());
-            if (failedCanary != null) {
-                stop(UpgradePhase.Failed, "NodeFailed", "canary " + failedCanary.node + " failed: "
-                        + failedCanary.failureReason);
-            } else if (strategy.stopOnFailure() && failed > failureBudget) {
-                stop(UpgradePhase.Failed, "NodeFailed", firstFailed.node + " failed: " + firstFailed.failureReason
-                        + (failed > 1 ? " (" + failed + " nodes failed)" : ""));
-            } else if (deadline != null && work.startedAt != null && remaining > 0
-                    && !ctx.now.isBefore(work.startedAt.plus(deadline))) {
-                stop(UpgradePhase.Failed, "DeadlineExceeded", "not finished within the deadline of "
-                        + strategy.deadline() + " from the first start (" + work.startedAt + "); " + remaining
-                        + " node" + (remaining == 1 ? "" : "s") + " not upgraded");
-            } else if (ctx.fleet == null) {
-                stop(UpgradePhase.Waiting, "Waiting",
-                        "fleet.yaml is missing or not valid; nothing new starts until it is fixed");
-            } else if (spec.paused()) {
-                stop(UpgradePhase.Paused, "Paused", "paused (commit spec.paused: false to resume)");
-            }
-            if (stop != null) {
-                return;
-            }
-            String closed = closedEverywhere();
-            PhasePlan.Verdict phases = PhasePlan.judge(work.name, strategy, spec, work.rows, ctx.now,
-                    ctx.snapshot.gates().get(work.name), ctx.gatesDue);
-            Duration settle = strategy.settle() == null ? null : Durations.parse(strategy.settle());
-            if (unhealthy != null) {
-                hold(UpgradePhase.Waiting, "NodeUnhealthy", unhealthy.node + " is unhealthy since it was upgraded ("
-                        + ctx.observation(unhealthy.node).report().health().message()
-                        + "); no further node is switched until it recovers");
-            } else if (canaryTarget() == 0 && Limits.canaryNodes(strategy, selected) > 0) {
-                hold(UpgradePhase.Waiting, "Waiting", "no selected node matches the canary selector "
-                        + "(spec.strategy.canary.selector)");
-            } else if (closed != null) {
-                hold(UpgradePhase.Waiting, "Waiting", closed);
-            } else if (phases.hold() != null) {
-                hold(phases.phase(), phases.reason(), phases.hold());
-            } else if (settle != null && lastCompleted != null && ctx.now.isBefore(lastCompleted.plus(settle))) {
-                hold(UpgradePhase.Waiting, "Settling", "settling: the next node switches after "
-                        + lastCompleted.plus(settle));
-            }
-            room = phases.room();
-        }
-
-        private void stop(UpgradePhase p, String reason, String text) {
-            stop = text;
-            stopPhase = p;
-            stopReason = reason;
-        }
-
-        private void hold(UpgradePhase p, String reason, String text) {
-            hold = text;
-            holdPhase = p;
-            holdReason = reason;
-        }
-
-        /** The window or a blackout holds every node still to switch (the same answer for all of them). */
-        private String closedEverywhere() {
-            if (!schedule.bounded()) {
-                return null;
-            }
-            String first = null;
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            boolean any = false;
-            for (WorkRow r : work.rows) {
-                if (r.deselected || !(r.phase == NodePhase.Pending || r.phase.inFlight() && r.staging)) {
-                    continue;
-                }
-                String dc = String.valueOf(datacenter(r));
-                if (!seen.add(dc)) {
-                    continue;
-                }
-                any = true;
-                String why = schedule.whyNot(datacenter(r), ctx.now, Duration.ZERO);
-                if (why == null) {
-                    return null;
-                }
-                first = first == null ? why : first;
-            }
-            return any ? first : schedule.whyNot(null, ctx.now, Duration.ZERO);
-        }
-    }
-
     /** Boot switches: staged rows are activated, or (without staging) pending rows start, as every limit allows. */
     private void disrupt(int room) {
         boolean staged = strategy.staging() != null;
@@ -540,7 +418,7 @@ final class RolloutStep {
         return slots == null || slots.booted() == null ? null : slots.booted().equals("a") ? "b" : "a";
     }
 
-    private void decidePhase(Gate gate) {
+    private void decidePhase(RolloutGate gate) {
         int pending = 0, blocked = 0, active = 0, stagedWaiting = 0, transferring = 0, failed = 0;
         String firstBlocked = null;
         String firstWaiting = null;

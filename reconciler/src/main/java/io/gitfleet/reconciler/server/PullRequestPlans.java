@@ -55,7 +55,7 @@ public final class PullRequestPlans {
             ObjectId base = pr.baseRef() == null ? null
                     : mirror.repository().resolve(FetchFleetCommand.TRACKING + pr.baseRef());
             Plan plan = Plan.of("pr-" + pr.number(), new Plan.State(pr.number(), head.name(),
-                    base == null ? null : base.name(), dry.ok(), dry.problems(), dry.rows()));
+                    base == null ? null : base.name(), dry.ok(), dry.problems(), dry.rows(), dry.forecasts()));
             writer.submit(view -> new StatusUpdate().put(plan)
                     .events(List.of("plans/pr-" + pr.number() + ": planned at " + head.name().substring(0, 12)
                             + (plan.status().ok() ? ", ok" : ", would be rejected"))));
