@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -31,17 +32,20 @@ public final class GateRunner {
     /**
      * Starts a run for each due upgrade that has none running; results land in {@link #latest()} when done, stamped
      * with the pass time {@code now} they were asked for (the planner compares it with the soak's end).
+     *
+     * @return completes when the runs started here have finished (a pass does not wait; tests do)
      */
-    public void request(Set<String> due, LoadedFleet fleet, java.time.Instant now) {
+    public CompletableFuture<Void> request(Set<String> due, LoadedFleet fleet, java.time.Instant now) {
         Clock clock = Clock.fixed(now, java.time.ZoneOffset.UTC);
         Strategy defaults = fleet.fleet().map(Fleet::spec).map(s -> s.defaults().strategy()).orElse(null);
+        List<CompletableFuture<Void>> runs = new java.util.ArrayList<>();
         for (String name : due) {
             Upgrade u = fleet.upgrades().get(name);
             if (u == null || !running.add(name)) {
                 continue;
             }
             List<Strategy.Gate> gates = u.spec().strategy().orElse(defaults).gates();
-            Thread t = new Thread(() -> {
+            runs.add(CompletableFuture.runAsync(() -> {
                 try {
                     latest.put(name, new RunGatesCommand().setGates(gates).setClock(clock).call());
                 } catch (InterruptedException e) {
@@ -51,9 +55,15 @@ public final class GateRunner {
                 } finally {
                     running.remove(name);
                 }
-            }, "gates-" + name);
-            t.setDaemon(true);
-            t.start();
+            }, GateRunner::daemon));
         }
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new));
+    }
+
+    /** Gate runs never keep the process alive. */
+    private static void daemon(Runnable r) {
+        Thread t = new Thread(r, "gates");
+        t.setDaemon(true);
+        t.start();
     }
 }
