@@ -104,7 +104,7 @@ public final class FleetPlanner {
             events.subList(MAX_EVENTS, events.size()).clear();
             events.add("… and " + more + " more transitions");
         }
-        return new PlanResult(statuses, instructions, List.copyOf(events), ctx.gatesDue);
+        return new PlanResult(statuses, instructions, List.copyOf(events), ctx.gatesDue, ctx.wake);
     }
 
     private static void planOne(UpgradeWork w, Upgrade upgrade, PassContext ctx, Budget budget) {

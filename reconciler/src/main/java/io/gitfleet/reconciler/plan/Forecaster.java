@@ -15,7 +15,6 @@ import io.gitfleet.schema.UpgradePhase;
 import io.gitfleet.schema.UpgradeStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -36,8 +35,8 @@ public final class Forecaster {
     static final int DEFAULT_MINUTES = 10;
     static final Duration DEFAULT_NODE_TIME = Duration.ofMinutes(DEFAULT_MINUTES);
     static final Duration HORIZON = Duration.ofDays(180);
-    private static final int MAX_PASSES = 50_000;
-    private static final Duration IDLE_STEP = Duration.ofHours(1);
+    /** Planner passes a forecast may spend: a pull request's plan must not take minutes. */
+    private static final int MAX_PASSES = 20_000;
 
     private Forecaster() {
     }
@@ -124,23 +123,15 @@ public final class Forecaster {
             if (staging) {
                 next = t.plus(Duration.ofMinutes(1));    // staged ahead: the activation can come at the next pass
             }
-            // jump to the next completion (or an hour on), unless something starts before it (a window opens, a
-            // soak or settle time ends, a node fits again): probes at growing distances find the first minute it does
-            Instant target = next != null ? next : t.plus(IDLE_STEP);
-            Instant quiet = t;
-            for (long d = 1; ; d *= 2) {
-                Instant probe = t.plus(Duration.ofMinutes(d));
-                if (!probe.isBefore(target)) {
-                    probe = target.minus(Duration.ofMinutes(1));
-                }
-                if (!probe.isAfter(quiet)) {
-                    break;
-                }
-                if (active(sim, reports, status, result, probe)) {
-                    target = firstActive(sim, reports, status, result, quiet, probe);
-                    break;
-                }
-                quiet = probe;
+            // jump to the next completion, or to when time alone may change a decision (a window opens, a soak,
+            // settle time or blackout ends), whichever comes first
+            Instant target = next;
+            Instant change = result.nextChange();
+            if (change != null && (target == null || change.isBefore(target))) {
+                target = change;
+            }
+            if (target == null) {
+                break;    // nothing in flight and nothing time could change: it stays as it is
             }
             t = target;
             for (Map.Entry<String, Observation> e : new TreeMap<>(reports).entrySet()) {
@@ -167,45 +158,6 @@ public final class Forecaster {
                     fleet, history, now));
         }
         return out;
-    }
-
-    /** The first minute after {@code quiet} and up to {@code active} at which a pass would act. */
-    private static Instant firstActive(FleetSnapshot sim, Map<String, Observation> reports,
-                                       Map<String, UpgradeStatus> status, PlanResult now, Instant quiet,
-                                       Instant active) {
-        Instant lo = quiet;
-        Instant hi = active;
-        while (Duration.between(lo, hi).compareTo(Duration.ofMinutes(1)) > 0) {
-            Instant mid = lo.plus(Duration.between(lo, hi).dividedBy(2)).truncatedTo(ChronoUnit.MINUTES);
-            if (!mid.isAfter(lo)) {
-                break;
-            }
-            if (active(sim, reports, status, now, mid)) {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        return hi;
-    }
-
-    /** Whether a pass at {@code at}, with nothing reported meanwhile, would instruct differently from now. */
-    private static boolean active(FleetSnapshot sim, Map<String, Observation> reports, Map<String, UpgradeStatus> status,
-                                  PlanResult now, Instant at) {
-        Map<String, Observation> heard = new HashMap<>();
-        reports.forEach((n, o) -> heard.put(n, new Observation(o.report(), at)));
-        PlanResult probe = FleetPlanner.plan(sim, heard, status, at);
-        if (!probe.instructions().keySet().equals(now.instructions().keySet())) {
-            return true;
-        }
-        for (Map.Entry<String, Instruction> e : probe.instructions().entrySet()) {
-            Instruction.Spec a = e.getValue().spec();
-            Instruction.Spec b = now.instructions().get(e.getKey()).spec();
-            if (a.attempt() != b.attempt() || a.isStageOnly() != b.isStageOnly()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Duration fallback(Upgrade u) {
@@ -258,9 +210,9 @@ public final class Forecaster {
         }
         if (tally.finish == null) {
             return new Plan.Forecast(name, tally.reboots, tally.controllers, String.join(", ", per),
-                    String.join("; ", basis), windows, null, null, "not finished within "
-                    + Durations.format(HORIZON) + (st == null || st.status().message() == null ? ""
-                    : ": " + st.status().message()));
+                    String.join("; ", basis), windows, null, null, "no end in sight within "
+                    + Durations.format(HORIZON) + " or " + MAX_PASSES + " simulated passes"
+                    + (st == null || st.status().message() == null ? "" : ": " + st.status().message()));
         }
         return new Plan.Forecast(name, tally.reboots, tally.controllers, String.join(", ", per),
                 String.join("; ", basis), windows, Durations.format(Duration.between(now, tally.finish)),

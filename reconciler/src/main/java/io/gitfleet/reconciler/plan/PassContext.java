@@ -43,6 +43,14 @@ final class PassContext {
     }
 
     private java.util.Set<String> unhealthy;
+    /** The earliest later time at which time alone may change a decision (a window opens, a soak ends, …). */
+    Instant wake;
+
+    void wakeAt(Instant t) {
+        if (t != null && t.isAfter(now) && (wake == null || t.isBefore(wake))) {
+            wake = t;
+        }
+    }
 
     /** Nodes whose latest report says unhealthy; computed once a pass (usually none). */
     java.util.Set<String> unhealthy() {

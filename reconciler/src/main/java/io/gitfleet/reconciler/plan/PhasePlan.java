@@ -44,7 +44,8 @@ final class PhasePlan {
     }
 
     static Verdict judge(String name, Strategy strategy, Upgrade.Spec spec, List<WorkRow> rows, Instant now,
-                         GateResults gates, java.util.Set<String> gatesDue) {
+                         GateResults gates, java.util.Set<String> gatesDue,
+                         java.util.function.Consumer<Instant> wake) {
         List<Strategy.Phase> phases = strategy.phases();
         if (phases.isEmpty()) {
             return Verdict.FREE;
@@ -80,7 +81,7 @@ final class PhasePlan {
             for (int done = 1; done <= i; done++) {
                 if (phases.get(done - 1).target(base) == previousTarget) {
                     Verdict held = boundary(name, phases, done, spec, strategy, inFlight, lastFinished, now, gates,
-                            gatesDue);
+                            gatesDue, wake);
                     if (held != null) {
                         return held;
                     }
@@ -94,7 +95,8 @@ final class PhasePlan {
     /** The end of phase {@code next - 1} (0-based {@code next}): may phase {@code next} begin? */
     private static Verdict boundary(String name, List<Strategy.Phase> phases, int next, Upgrade.Spec spec,
                                     Strategy strategy, boolean inFlight, Instant lastFinished, Instant now,
-                                    GateResults gates, java.util.Set<String> gatesDue) {
+                                    GateResults gates, java.util.Set<String> gatesDue,
+                                    java.util.function.Consumer<Instant> wake) {
         Strategy.Phase done = phases.get(next - 1);
         String which = "phase " + next + " of " + phases.size() + " (" + done + ")";
         if (inFlight) {
@@ -103,6 +105,7 @@ final class PhasePlan {
         Instant soakEnd = lastFinished == null ? now
                 : done.soak() == null ? lastFinished : lastFinished.plus(Durations.parse(done.soak()));
         if (now.isBefore(soakEnd)) {
+            wake.accept(soakEnd);
             return new Verdict(0, which + " is done; soaking until " + AT.format(soakEnd), UpgradePhase.Waiting,
                     "Soaking");
         }

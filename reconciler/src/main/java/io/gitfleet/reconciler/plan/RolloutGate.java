@@ -87,7 +87,7 @@ final class RolloutGate {
         }
         String closed = closedEverywhere();
         PhasePlan.Verdict phases = PhasePlan.judge(work.name, strategy, spec, work.rows, ctx.now,
-                ctx.snapshot.gates().get(work.name), ctx.gatesDue);
+                ctx.snapshot.gates().get(work.name), ctx.gatesDue, ctx::wakeAt);
         Duration settle = strategy.settle() == null ? null : Durations.parse(strategy.settle());
         if (unhealthy != null) {
             hold(UpgradePhase.Waiting, "NodeUnhealthy", unhealthy.node + " is unhealthy since it was upgraded ("
@@ -101,6 +101,7 @@ final class RolloutGate {
         } else if (phases.hold() != null) {
             hold(phases.phase(), phases.reason(), phases.hold());
         } else if (settle != null && lastCompleted != null && ctx.now.isBefore(lastCompleted.plus(settle))) {
+            ctx.wakeAt(lastCompleted.plus(settle));
             hold(UpgradePhase.Waiting, "Settling", "settling: the next node switches after "
                     + lastCompleted.plus(settle));
         }
@@ -140,7 +141,11 @@ final class RolloutGate {
             if (why == null) {
                 return null;
             }
+            ctx.wakeAt(schedule.nextChange(datacenter.apply(r), ctx.now));
             first = first == null ? why : first;
+        }
+        if (!any) {
+            ctx.wakeAt(schedule.nextChange(null, ctx.now));
         }
         return any ? first : schedule.whyNot(null, ctx.now, Duration.ZERO);
     }

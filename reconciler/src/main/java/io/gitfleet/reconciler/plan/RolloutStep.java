@@ -317,6 +317,7 @@ final class RolloutStep {
                 String why = schedule.whyNot(datacenter(row), ctx.now, expected(row));
                 if (why != null) {
                     row.message("waiting: " + why);
+                    ctx.wakeAt(schedule.nextChange(datacenter(row), ctx.now));
                     continue;
                 }
             }
@@ -389,6 +390,7 @@ final class RolloutStep {
                 continue;
             }
             if (strategy.staging() == Strategy.Staging.WINDOW && !schedule.windowOpen(datacenter(row), ctx.now)) {
+                ctx.wakeAt(schedule.nextChange(datacenter(row), ctx.now));
                 row.message("waiting: staging waits for the window; "
                         + schedule.describeClosed(datacenter(row), ctx.now));
                 continue;

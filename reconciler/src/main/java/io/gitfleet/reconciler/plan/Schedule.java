@@ -69,6 +69,21 @@ final class Schedule {
         return null;
     }
 
+    /** When the answer for {@code datacenter} may next change: the window's next opening, a blackout's end. */
+    Instant nextChange(String datacenter, Instant now) {
+        Instant next = null;
+        if (window != null) {
+            next = Windows.nextOpening(window.in(datacenter), now).map(z -> z.toInstant()).orElse(null);
+        }
+        for (Upgrade.Blackout b : blackouts) {
+            Instant until = b.untilInstant();
+            if (until.isAfter(now) && (next == null || until.isBefore(next))) {
+                next = until;
+            }
+        }
+        return next;
+    }
+
     private static String reason(Upgrade.Blackout b) {
         return b.reason() == null ? "" : " (" + b.reason() + ")";
     }

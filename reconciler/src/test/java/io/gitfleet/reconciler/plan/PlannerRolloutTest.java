@@ -78,6 +78,7 @@ class PlannerRolloutTest {
     @Test
     void stagingAheadTakesNoDisruptionSlotAndTheSwitchWaitsForTheWindow() {
         s.upgrade("os", spec(staged(Amount.of(2)), NIGHT, null)).pass();   // 10:00 UTC: the window is closed
+        assertEquals(Instant.parse("2026-11-25T02:00:00Z"), s.last.nextChange(), "the window's next opening");
         s.expectInstructed("w-1", "w-2");
         assertTrue(given("w-1").isStageOnly());
         assertTrue(given("w-2").isStageOnly());
@@ -179,6 +180,7 @@ class PlannerRolloutTest {
                 s.status.get("os").status().message());
         s.now = Instant.parse("2026-11-24T09:45:00Z");
         s.heartbeat().pass().expectInstructed();
+        assertEquals(Instant.parse("2026-11-24T13:00:00Z"), s.last.nextChange(), "the blackout's end");
         assertEquals("w-1 waiting: the expected disruption (30m) would run into the blackout from 2026-11-24 10:00 "
                 + "UTC (release freeze)", s.status.get("os").status().message());
         s.now = Instant.parse("2026-11-24T13:00:00Z");
@@ -221,6 +223,7 @@ class PlannerRolloutTest {
         assertEquals("Soaking", s.status.get("os").status().reason());
         assertEquals("phase 2 of 3 (50%) is done; soaking until 2026-11-25 10:00 UTC",
                 s.status.get("os").status().message());
+        assertEquals(Instant.parse("2026-11-25T10:00:00Z"), s.last.nextChange(), "the soak's end");
         s.later(Duration.ofHours(23)).heartbeat().pass().expectInstructed();
         s.later(Duration.ofHours(1)).heartbeat().pass().expectInstructed("w-3");
         s.completes("w-3").expectPhase("os", UpgradePhase.Succeeded);
@@ -269,6 +272,7 @@ class PlannerRolloutTest {
                 .pass().expectInstructed("w-1");
         s.completes("w-1").expectInstructed();
         assertEquals("Settling", s.status.get("os").status().reason());
+        assertEquals(s.now.plus(Duration.ofMinutes(10)), s.last.nextChange(), "the planner says when to look again");
         s.later(Duration.ofMinutes(9)).heartbeat().pass().expectInstructed();
         s.later(Duration.ofMinutes(1)).heartbeat().pass().expectInstructed("w-2");
     }
