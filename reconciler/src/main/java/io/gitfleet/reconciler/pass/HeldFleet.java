@@ -41,6 +41,6 @@ final class HeldFleet {
             }
             out.put(name, status);
         });
-        return new PlanResult(out, plan.instructions(), plan.events(), plan.gatesDue());
+        return new PlanResult(out, plan.instructions(), plan.events(), plan.gatesDue(), plan.nextChange());
     }
 }
