@@ -62,6 +62,17 @@ final class Invariants {
             }
         }
 
+        java.util.function.Supplier<DisruptionHistory> history = new java.util.function.Supplier<>() {
+            private DisruptionHistory built;
+
+            @Override
+            public DisruptionHistory get() {
+                if (built == null) {
+                    built = new DisruptionHistory(previous.values());
+                }
+                return built;
+            }
+        };
         Map<String, String> inFlightNode = new HashMap<>();
         Map<String, String> anyTask = new HashMap<>();
         int controllersInFlight = 0;
@@ -122,6 +133,7 @@ final class Invariants {
                     checkStart(snap, u, strategy, st, r, o, observed, now, silent, failed, canariesDone, canaries);
                     if (r.action() == Action.INSTALL) {
                         RolloutRules.checkSwitch(snap, u, strategy, prev, st, r, observed, now);
+                        RolloutRules.checkFits(snap, u, strategy, r, history.get(), timeout, now);
                     }
                 }
                 boolean plannerSkipped = r.phase() == NodePhase.Skipped && (b == null || b.phase() != NodePhase.Skipped)

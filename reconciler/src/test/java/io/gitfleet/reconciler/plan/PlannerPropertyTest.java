@@ -83,7 +83,8 @@ class PlannerPropertyTest {
         for (int u = 0; u < upgrades; u++) {
             fleet.upgrade("up-" + u, randomSpec(rnd, fleet));
         }
-        Instant now = Instant.parse("2026-11-21T00:00:00Z");
+        // a random start in the week, so that rollouts meet window openings, closings and blackouts
+        Instant now = Instant.parse("2026-11-21T00:00:00Z").plus(Duration.ofMinutes(rnd.nextInt(7 * 24 * 60)));
         Map<String, Observation> observed = new HashMap<>();
         Map<String, UpgradeStatus> previous = new HashMap<>();
         Map<String, Instruction> instructions = Map.of();
@@ -166,8 +167,11 @@ class PlannerPropertyTest {
             case 3 -> new Upgrade.Selector(null, null, null, "dc1");
             default -> null;
         };
-        Upgrade.Window window = switch (rnd.nextInt(6)) {
+        Upgrade.Window window = switch (rnd.nextInt(7)) {
             case 0 -> new Upgrade.Window(List.of("sat", "sun", "mon"), "01:00", "6h", "UTC");
+            // daily and short: runs meet its closing, where a node's expected disruption may no longer fit
+            case 2, 3, 4, 5 -> new Upgrade.Window(null, String.format("%02d:%02d", rnd.nextInt(24), 15 * rnd.nextInt(4)),
+                    (40 + rnd.nextInt(120)) + "m", "UTC");
             case 1 -> new Upgrade.Window(null, "22:00", "3h", "Europe/Berlin",
                     Map.of("dc2", new Upgrade.Window(null, "04:00", "5h", "America/New_York", null)));
             default -> null;

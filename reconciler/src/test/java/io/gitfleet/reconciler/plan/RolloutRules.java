@@ -54,6 +54,25 @@ final class RolloutRules {
         }
     }
 
+    /**
+     * Windows bound the whole disruption: a switch happens only if the node's expected disruption (as the status
+     * branch before the step says, else expectedDisruption, else nodeTimeout) ends before its window closes and
+     * before the next blackout.
+     */
+    static void checkFits(FleetSnapshot snap, Upgrade u, Strategy s, UpgradeStatus.NodeRow r,
+                          DisruptionHistory history, java.time.Duration nodeTimeout, Instant now) {
+        Schedule schedule = new Schedule(u.spec());
+        if (!schedule.bounded()) {
+            return;
+        }
+        java.time.Duration fallback = s.expectedDisruption() != null ? Durations.parse(s.expectedDisruption())
+                : nodeTimeout;
+        java.time.Duration expected = history.expected(r.node(), r.role(), fallback);
+        String dc = snap.fleet().nodes().get(r.node()).spec().datacenter();
+        String why = schedule.whyNot(dc, now, expected);
+        require(why == null, u.metadata().name() + " switched " + r.node() + " although " + why);
+    }
+
     private static boolean switched(UpgradeStatus.NodeRow r) {
         if (r.action() != Action.INSTALL || r.attempt() == 0) {
             return false;
