@@ -156,7 +156,7 @@ class PlannerPropertyTest {
         Strategy strategy = new Strategy(Strategy.Order.values()[rnd.nextInt(3)], maxUnavailable,
                 rnd.nextBoolean() ? null : amount(rnd, 3, false), canary, rnd.nextInt(4) > 0, amount(rnd, 3, true),
                 phases, staging, rnd.nextBoolean() ? null : amount(rnd, 5, false),
-                rnd.nextBoolean() ? null : (5 + rnd.nextInt(60)) + "m", rnd.nextInt(4) == 0 ? "10m" : null, null,
+                rnd.nextInt(4) == 0 ? null : (20 + rnd.nextInt(120)) + "m", rnd.nextInt(4) == 0 ? "10m" : null, null,
                 rnd.nextInt(6) == 0 ? "3d" : null);
         List<String> names = new ArrayList<>(fleet.nodes.keySet());
         Upgrade.Selector selector = switch (rnd.nextInt(5)) {
@@ -170,7 +170,7 @@ class PlannerPropertyTest {
         Upgrade.Window window = switch (rnd.nextInt(7)) {
             case 0 -> new Upgrade.Window(List.of("sat", "sun", "mon"), "01:00", "6h", "UTC");
             // daily and short: runs meet its closing, where a node's expected disruption may no longer fit
-            case 2, 3, 4, 5 -> new Upgrade.Window(null, String.format("%02d:%02d", rnd.nextInt(24), 15 * rnd.nextInt(4)),
+            case 2, 3, 4 -> new Upgrade.Window(null, String.format("%02d:%02d", rnd.nextInt(24), 15 * rnd.nextInt(4)),
                     (40 + rnd.nextInt(120)) + "m", "UTC");
             case 1 -> new Upgrade.Window(null, "22:00", "3h", "Europe/Berlin",
                     Map.of("dc2", new Upgrade.Window(null, "04:00", "5h", "America/New_York", null)));
