@@ -163,7 +163,7 @@ public final class Agent implements StepContext.Link {
             start();
             return;
         }
-        if (step == Step.DORMANT) {
+        if (step == Step.DORMANT || step == Step.STAGED_AHEAD) {
             idleRoundTrip();
             return;
         }
@@ -251,7 +251,7 @@ public final class Agent implements StepContext.Link {
         Task task = machine.task();
         boolean working = task != null && !task.state().terminal();
         if (answer.isEmpty()) {
-            if (working && task.state().cancellable() && !task.manual() && !cancel) {
+            if (working && task.cancellable() && !task.manual() && !cancel) {
                 AgentLog.info("the reconciler withdrew " + describe(task) + "; stopping before the boot switch");
                 cancel = true;
             }
@@ -259,10 +259,13 @@ public final class Agent implements StepContext.Link {
         }
         Instruction.Spec spec = answer.get().spec();
         if (task != null && task.sameInstruction(spec)) {
+            if (working && task.spec().isStageOnly() && !spec.isStageOnly()) {
+                activate(task, spec);
+            }
             return;
         }
         if (working) {
-            if (task.state().cancellable() && !task.manual() && !cancel) {
+            if (task.cancellable() && !task.manual() && !cancel) {
                 AgentLog.info(describe(task) + " was replaced by " + spec.upgrade() + " attempt " + spec.attempt()
                         + "; stopping it before the boot switch");
                 cancel = true;
@@ -273,6 +276,23 @@ public final class Agent implements StepContext.Link {
         AgentLog.info("instructed: " + spec.upgrade() + " attempt " + spec.attempt() + ", " + spec.action() + " "
                 + spec.component() + " " + spec.version());
         machine.begin(spec, false);
+    }
+
+    /**
+     * A task staged ahead may go on to its boot switch only for the very image it staged: an activation naming
+     * another digest drops the staged slot instead (the reconciler then stages the right one).
+     */
+    private void activate(Task task, Instruction.Spec spec) {
+        String staged = task.spec().image() == null ? null : task.spec().image().sha256();
+        String asked = spec.image() == null ? null : spec.image().sha256();
+        if (staged == null || !staged.equals(asked)) {
+            AgentLog.info("the activation of " + describe(task) + " names image " + asked + " but " + staged
+                    + " was staged; dropping the staged slot");
+            cancel = true;
+            return;
+        }
+        AgentLog.info("activating " + describe(task) + ": the boot switch may happen now");
+        machine.updateTask(t -> t.withSpec(spec));
     }
 
     Report report() throws IOException, InterruptedException {

@@ -28,8 +28,18 @@ final class BootSteps {
         this.ctx = ctx;
     }
 
-    /** The bootloader is set to try the new slot once, then the pre-reboot hooks run. */
+    /**
+     * The bootloader is set to try the new slot once, then the pre-reboot hooks run. A task told to stage only
+     * stops here, before anything is armed, until the same instruction comes without stage-only (activate) or is
+     * withdrawn (the staged slot is dropped).
+     */
     Step staged(Task task) throws IOException, InterruptedException {
+        if (task.spec().isStageOnly() && task.armedBootId() == null) {
+            if (ctx.link().cancelRequested()) {
+                return Step.of(Event.CANCEL, new io.gitfleet.agent.install.CancelledException().reason());
+            }
+            return Step.STAGED_AHEAD;
+        }
         BootEnv boot = ctx.boot();
         Step booted = afterBoot(task, boot);
         if (booted != null) {

@@ -8,6 +8,8 @@ record Step(Event event, String detail) {
     static final Step REBOOTED_IN_PLACE = new Step(null, "rebooted in place");
     /** A manual install waits for the operator's reboot; the loop keeps reporting meanwhile. */
     static final Step DORMANT = new Step(null, "waiting for a reboot");
+    /** Staged ahead: the loop reports and waits for the instruction to activate (or to be withdrawn). */
+    static final Step STAGED_AHEAD = new Step(null, "staged; waiting for the instruction to activate");
 
     static Step of(Event event) {
         return new Step(event, null);

@@ -36,6 +36,12 @@ final class FleetRules {
         Function<String, VersionScheme> schemeOf = CatalogRules.schemeOf(schemes(fleet, problems));
         new TreeMap<>(fleet.catalogs()).forEach((path, catalog) ->
                 problems.addAll(CatalogRules.check(path, "/spec", catalog.spec(), schemeOf)));
+        fleet.fleet().ifPresent(f -> {
+            if (f.spec().defaults() != null && f.spec().defaults().strategy() != null) {
+                StrategyRules.check(FleetLoader.FLEET_FILE, "/spec/defaults/strategy", f.spec().defaults().strategy(),
+                        problems);
+            }
+        });
         for (Upgrade upgrade : fleet.upgrades().values()) {
             checkUpgrade(fleet, paths, upgrade, problems, schemeOf);
         }
@@ -120,17 +126,29 @@ final class FleetRules {
                 problems.add(new Problem(file, "/spec/retry/" + node, "no node named " + node + " in nodes/"));
             }
         }
+        StrategyRules.check(file, "/spec/strategy", spec.strategy(), problems);
         if (spec.window() != null) {
-            try {
-                ZoneId.of(spec.window().timeZone());
-            } catch (DateTimeException e) {
-                problems.add(new Problem(file, "/spec/window/timeZone", "'" + spec.window().timeZone()
-                        + "' is not a time zone such as UTC or Europe/Berlin"));
-            }
-            Duration d = duration(file, "/spec/window/duration", spec.window().duration(), problems);
-            if (d != null && (d.isZero() || d.compareTo(Duration.ofDays(7)) > 0)) {
-                problems.add(new Problem(file, "/spec/window/duration", "must be more than 0 and at most 7d"));
-            }
+            checkWindow(file, "/spec/window", spec.window(), problems);
+            spec.window().datacenters().forEach((dc, w) -> checkWindow(file, "/spec/window/datacenters/" + dc,
+                    spec.window().in(dc), problems));
+        }
+        StrategyRules.checkWindowFits(file, spec, problems);
+        for (int i = 0; i < spec.blackouts().size(); i++) {
+            StrategyRules.checkBlackout(file, "/spec/blackouts/" + i, spec.blackouts().get(i), problems);
+        }
+    }
+
+    private static void checkWindow(String file, String at, Upgrade.Window window, List<Problem> problems) {
+        try {
+            ZoneId.of(window.zone());
+        } catch (DateTimeException e) {
+            problems.add(new Problem(file, at + "/timeZone", "'" + window.zone()
+                    + "' is not a time zone such as UTC or Europe/Berlin"));
+        }
+        Duration d = duration(file, at + "/duration", window.duration(), problems);
+        if (d != null && (d.isZero() || d.compareTo(Duration.ofDays(7)) > 0)) {
+            problems.add(new Problem(file, at + "/duration", d.isZero()
+                    ? "is 0, so the window never opens; give it a length such as 4h" : "must be at most 7d"));
         }
     }
 }

@@ -38,7 +38,9 @@ public final class SchemaCheck {
             "anyVersion", "must be one version, without spaces or commas",
             "sha256", "must be a sha256 digest: 64 lower-case hex digits",
             "duration", "must be a duration such as 90s, 15m, 4h or 1h30m",
-            "constraint", "must be a version range such as '>=v1.12.0' or '>=v1.34.0,<v1.36'");
+            "constraint", "must be a version range such as '>=v1.12.0' or '>=v1.34.0,<v1.36'",
+            "amount", "must be a number of nodes or a percentage of the selected nodes such as \"25%\"",
+            "clock", "must be a time of day such as 02:00 (24-hour, two digits each)");
 
     private static final SchemaCheck INSTANCE = new SchemaCheck();
 
@@ -117,6 +119,9 @@ public final class SchemaCheck {
             case "additionalProperties":
                 return "is not a known field (check its spelling and indentation)";
             case "type": {
+                if (schema != null && schema.isArray()) {
+                    return "must be a number of nodes or a percentage such as \"25%\", not " + describe(instance);
+                }
                 String expected = schema == null ? "?" : schema.asString();
                 String raw = source == null ? null : source.rawScalars().get(pointer);
                 if ("string".equals(expected) && raw != null) {

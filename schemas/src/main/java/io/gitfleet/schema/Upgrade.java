@@ -9,8 +9,10 @@ public record Upgrade(String apiVersion, String kind, Metadata metadata, Spec sp
 
     public record Spec(String component, String version, CatalogSource catalog, Selector selector, Strategy strategy,
                        Window window, InstallOptions install, Boolean force, Boolean allowDowngrade, Boolean paused,
-                       Boolean promoted, Map<String, String> retry, Boolean rollback) {
+                       Boolean promoted, Map<String, String> retry, Boolean rollback, List<Blackout> blackouts,
+                       Integer promotedPhase) {
         public Spec {
+            blackouts = blackouts == null ? List.of() : List.copyOf(blackouts);
             component = component == null ? "os" : component;
             selector = selector == null ? Selector.ALL : selector;
             strategy = strategy == null ? new Strategy(null, null, null, null, null, null) : strategy;
@@ -21,6 +23,14 @@ public record Upgrade(String apiVersion, String kind, Metadata metadata, Spec sp
             promoted = Boolean.TRUE.equals(promoted);
             retry = retry == null ? Map.of() : Map.copyOf(retry);
             rollback = Boolean.TRUE.equals(rollback);
+        }
+
+        /** The spec as it was before blackouts and phased promotion. */
+        public Spec(String component, String version, CatalogSource catalog, Selector selector, Strategy strategy,
+                    Window window, InstallOptions install, Boolean force, Boolean allowDowngrade, Boolean paused,
+                    Boolean promoted, Map<String, String> retry, Boolean rollback) {
+            this(component, version, catalog, selector, strategy, window, install, force, allowDowngrade, paused,
+                    promoted, retry, rollback, null, null);
         }
     }
 
@@ -65,11 +75,48 @@ public record Upgrade(String apiVersion, String kind, Metadata metadata, Spec sp
         }
     }
 
-    /** New starts happen only inside the window; nodes already started finish. */
-    public record Window(List<String> days, String start, String duration, String timeZone) {
+    /**
+     * Boot switches happen only inside the window, and only when the node's expected disruption ends before it
+     * closes. {@code datacenters} gives a datacenter its own window: each field it sets replaces the base one.
+     */
+    public record Window(List<String> days, String start, String duration, String timeZone,
+                         Map<String, Window> datacenters) {
         public Window {
-            days = days == null ? List.of() : List.copyOf(days);
-            timeZone = timeZone == null ? "UTC" : timeZone;
+            days = days == null ? null : List.copyOf(days);
+            datacenters = datacenters == null ? Map.of() : Map.copyOf(datacenters);
+        }
+
+        public Window(List<String> days, String start, String duration, String timeZone) {
+            this(days, start, duration, timeZone, null);
+        }
+
+        /** The window that applies in {@code datacenter}: the base one with that datacenter's fields over it. */
+        public Window in(String datacenter) {
+            Window o = datacenter == null ? null : datacenters.get(datacenter);
+            if (o == null) {
+                return this;
+            }
+            return new Window(o.days != null ? o.days : days, o.start != null ? o.start : start,
+                    o.duration != null ? o.duration : duration, o.timeZone != null ? o.timeZone : timeZone, null);
+        }
+
+        public List<String> dayList() {
+            return days == null ? List.of() : days;
+        }
+
+        public String zone() {
+            return timeZone == null ? "UTC" : timeZone;
+        }
+    }
+
+    /** No boot switch from {@code from} until {@code until} (RFC 3339 with an offset), e.g. a year-end freeze. */
+    public record Blackout(String from, String until, String reason) {
+        public java.time.Instant fromInstant() {
+            return java.time.OffsetDateTime.parse(from).toInstant();
+        }
+
+        public java.time.Instant untilInstant() {
+            return java.time.OffsetDateTime.parse(until).toInstant();
         }
     }
 

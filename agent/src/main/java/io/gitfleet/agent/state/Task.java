@@ -27,6 +27,20 @@ public record Task(Instruction.Spec spec, State state, Slot target, Slot previou
         return other != null && spec.upgrade().equals(other.upgrade()) && spec.attempt() == other.attempt();
     }
 
+    /**
+     * Whether a withdrawal may still stop this task safely: before the boot switch, which includes a slot staged
+     * ahead (stage only) that nothing has armed yet.
+     */
+    public boolean cancellable() {
+        return state.cancellable() || state == State.STAGED && spec.isStageOnly() && armedBootId == null;
+    }
+
+    /** The same task under the activating instruction (same upgrade, attempt and image, no longer stage only). */
+    public Task withSpec(Instruction.Spec activating) {
+        return new Task(activating, state, target, previous, armedBootId, rebootFromBootId, manual, bytesDone,
+                bytesTotal, message, failureReason, entries, sinceMillis);
+    }
+
     public Task enter(State next, long now) {
         Map<String, Integer> counted = new HashMap<>(entries);
         counted.merge(next.name(), 1, Integer::sum);

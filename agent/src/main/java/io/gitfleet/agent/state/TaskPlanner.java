@@ -60,6 +60,11 @@ public final class TaskPlanner {
                     + "node before; it is not retried without a new retry nonce");
         }
         if (facts.installer() == Installer.COMMAND) {
+            if (spec.isStageOnly()) {
+                // one command installs and activates at once: running it ahead would disrupt outside the window
+                return new Refuse("the command installer cannot stage ahead; remove strategy.staging from upgrade "
+                        + spec.upgrade());
+            }
             return new RunCommand();
         }
         Instruction.ImageRef image = spec.image();

@@ -36,6 +36,8 @@ public final class TransitionTable {
         on(VERIFYING, RESTART, DOWNLOADING);
 
         on(STAGED, HOOKS_DONE, REBOOTING);
+        // staged ahead (stage only): nothing is armed yet, so a withdrawal drops the staged slot safely
+        on(STAGED, CANCEL, FAILED);
         on(STAGED, RESTART, STAGED);
         on(STAGED, BOOTED_TARGET, CHECKING_HEALTH);
         on(STAGED, BOOTED_OTHER, FAILED);

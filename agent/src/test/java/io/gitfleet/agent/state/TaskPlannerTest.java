@@ -65,6 +65,15 @@ class TaskPlannerTest {
     }
 
     @Test
+    void stagingAheadNeedsSlotsTheCommandInstallerCannotStage() {
+        Instruction.Spec ahead = new Instruction.Spec("up", 1, null, Action.INSTALL, "os", "v2.0.0", "c",
+                new Instruction.ImageRef("http://x/i.zst", SHA, 10, Map.of()), null, null, null, true);
+        assertEquals(new TaskPlanner.WriteImage(Slot.B, Slot.A), plan(ahead, Installer.AB_IMAGE, Slot.A, state));
+        assertEquals(new TaskPlanner.Refuse("the command installer cannot stage ahead; remove strategy.staging from "
+                + "upgrade up"), plan(ahead, Installer.COMMAND, Slot.A, state));
+    }
+
+    @Test
     void theInactiveSlotIsTheTarget() {
         assertEquals(new TaskPlanner.WriteImage(Slot.A, Slot.B), plan(install("v2.0.0", null, null),
                 Installer.AB_IMAGE, Slot.B, state));

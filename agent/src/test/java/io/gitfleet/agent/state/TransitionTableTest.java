@@ -26,6 +26,11 @@ class TransitionTableTest {
     void onlyStatesBeforeTheBootSwitchCanBeCancelled() {
         for (State s : State.values()) {
             boolean cancellable = TransitionTable.next(s, Event.CANCEL).isPresent();
+            if (s == State.STAGED) {
+                // only a slot staged ahead (stage only, nothing armed) is dropped; the handler checks that
+                assertTrue(cancellable, "a slot staged ahead can be dropped");
+                continue;
+            }
             assertEquals(s.cancellable(), cancellable, s.name());
             if (cancellable) {
                 assertFalse(s.phase().pastBootSwitch(), s + " is past the boot switch");

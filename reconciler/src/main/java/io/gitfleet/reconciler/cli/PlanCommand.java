@@ -82,7 +82,16 @@ public final class PlanCommand implements Callable<Integer> {
             t.row(r.upgrade(), r.node(), r.role() == null ? null : r.role().wire(), r.from(), r.to(), wave, r.phase(),
                     r.message());
         }
-        return t.size() == 0 ? "no upgrades\n" : summary.render() + "\n" + t.render();
+        if (t.size() == 0) {
+            return "no upgrades\n";
+        }
+        Table forecast = new Table("UPGRADE", "REBOOTS", "CONTROLLERS", "PER NODE", "WINDOWS", "TAKES", "DONE BY",
+                "NOTE");
+        for (Plan.Forecast f : plan.forecasts()) {
+            forecast.row(f.upgrade(), f.reboots(), f.controllers(), f.perNode(), f.windows(), f.duration(), f.finish(),
+                    f.message() != null ? f.message() : f.basis());
+        }
+        return summary.render() + "\n" + t.render() + (forecast.size() == 0 ? "" : "\n" + forecast.render());
     }
 
     private Instant now() {

@@ -22,7 +22,7 @@ final class HeldFleet {
             Upgrade.Spec s = u.spec();
             held.put(name, new Upgrade(u.apiVersion(), u.kind(), u.metadata(), new Upgrade.Spec(s.component(),
                     s.version(), s.catalog(), s.selector(), s.strategy(), s.window(), s.install(), s.force(),
-                    s.allowDowngrade(), true, s.promoted(), s.retry(), s.rollback())));
+                    s.allowDowngrade(), true, s.promoted(), s.retry(), s.rollback(), s.blackouts(), s.promotedPhase())));
         });
         return new LoadedFleet(f.fleet(), f.nodes(), f.catalogs(), held, f.brokenUpgrades(), f.problems());
     }
@@ -36,11 +36,11 @@ final class HeldFleet {
             if (s.phase() == UpgradePhase.Paused && u != null && !u.spec().paused()) {
                 s = new UpgradeStatus.State(s.phase(), "Held", "no new node starts: " + why, s.component(),
                         s.desiredVersion(), s.resolvedVersion(), s.approvedCommit(), s.phaseSince(), s.counts(),
-                        s.nodes());
+                        s.nodes(), s.startedAt());
                 status = UpgradeStatus.of(name, s);
             }
             out.put(name, status);
         });
-        return new PlanResult(out, plan.instructions(), plan.events());
+        return new PlanResult(out, plan.instructions(), plan.events(), plan.gatesDue(), plan.nextChange());
     }
 }

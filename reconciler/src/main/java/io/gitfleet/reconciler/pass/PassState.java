@@ -42,6 +42,8 @@ public final class PassState {
     String holdReason;
     /** The {@code url} catalogs fetched for this pass (none when the fleet names none, or before the fetch). */
     RemoteCatalogs catalogs = RemoteCatalogs.NONE;
+    /** The latest results of external gates, by upgrade (see {@code GateRunner}). */
+    Map<String, io.gitfleet.reconciler.plan.GateResults> gates = Map.of();
     Map<String, Observation> observed;
     /** Since when the observations are heard live (null: as recorded); see {@link ObservationSource}. */
     Instant listeningSince;

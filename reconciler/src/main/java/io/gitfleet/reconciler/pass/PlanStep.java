@@ -16,6 +16,13 @@ import java.util.TreeSet;
  * it is written on holds the same upgrade statuses, and plans anew only when another writer changed them.
  */
 final class PlanStep implements Step {
+    /** Runs the external gates the planner asks for, between passes; null: gates are never run. */
+    private final io.gitfleet.reconciler.gate.GateRunner gates;
+
+    PlanStep(io.gitfleet.reconciler.gate.GateRunner gates) {
+        this.gates = gates;
+    }
+
     @Override
     public String name() {
         return "plan";
@@ -24,7 +31,11 @@ final class PlanStep implements Step {
     @Override
     public void run(PassState s) throws Exception {
         s.inFlightBefore = inFlight(s.status);
+        s.gates = gates == null ? java.util.Map.of() : gates.latest();
         planOn(s, s.status);
+        if (gates != null && !s.plan.gatesDue().isEmpty()) {
+            gates.request(s.plan.gatesDue(), s.fleet, s.now);
+        }
     }
 
     /** The plan for the status {@code previous}: the one already computed when the upgrade statuses are the same. */
@@ -40,7 +51,7 @@ final class PlanStep implements Step {
 
     private static PlanResult plan(PassState s, StatusView previous) throws IOException {
         FleetSnapshot snapshot = new FleetSnapshot(s.accepted.name(), s.fleet, s.catalogs.catalogs(),
-                s.catalogs.errors());
+                s.catalogs.errors(), s.gates);
         PlanResult plan = FleetPlanner.plan(snapshot, s.observed, previous.upgrades(), s.now,
                 s.listeningSince);
         return s.holdNewStarts ? HeldFleet.explain(plan, s.writtenFleet, s.holdReason) : plan;

@@ -27,7 +27,7 @@ public final class ReconcilePass {
                 new LoadStep(mirror),
                 new CatalogStep(catalogs),
                 new ObserveStep(observations),
-                new PlanStep());
+                new PlanStep(new io.gitfleet.reconciler.gate.GateRunner()));
         this.record = new RecordStatusStep(writer);
         this.instruct = new InstructStep(sink);
     }

@@ -2,14 +2,18 @@ package io.gitfleet.reconciler.plan;
 
 import io.gitfleet.schema.Role;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Disruption across all upgrades in one pass: which node is held by which upgrade (invariant 7, one task per
- * node), how many nodes are disrupted against the fleet's budget (invariant 2), and controllers (invariant 3).
+ * node, staging ahead included), how many nodes are disrupted against the fleet's budget (invariant 2; staging
+ * ahead is not disruption), and controllers (invariant 3).
  */
 final class Budget {
     private final Map<String, String> holder = new HashMap<>();
+    private final Set<String> disrupted = new HashSet<>();
     private final Integer fleetMax;
     private int controllers;
     private String controllerInFlight;
@@ -18,16 +22,23 @@ final class Budget {
         this.fleetMax = fleetMax;
     }
 
+    /** The node is disrupted by {@code upgrade} (its boot switch may happen). */
     void take(String node, String upgrade, Role role) {
         holder.putIfAbsent(node, upgrade);
-        if (role == Role.CONTROLLER) {
+        if (disrupted.add(node) && role == Role.CONTROLLER) {
             controllers++;
             controllerInFlight = node;
         }
     }
 
+    /** The node works for {@code upgrade} without disruption (staging ahead). */
+    void hold(String node, String upgrade) {
+        holder.putIfAbsent(node, upgrade);
+    }
+
     void release(String node, Role role) {
-        if (holder.remove(node) != null && role == Role.CONTROLLER) {
+        holder.remove(node);
+        if (disrupted.remove(node) && role == Role.CONTROLLER) {
             controllers--;
             controllerInFlight = null;
         }
@@ -44,7 +55,7 @@ final class Budget {
     }
 
     boolean fleetFull() {
-        return fleetMax != null && holder.size() >= fleetMax;
+        return fleetMax != null && disrupted.size() >= fleetMax;
     }
 
     Integer fleetMax() {

@@ -64,7 +64,14 @@ public final class DryRun {
                         r.isCanary() || isCanaryWave(snapshot, name, wave) ? Boolean.TRUE : null, shown, message));
             }
         }
-        return new Plan.State(null, snapshot.commit(), null, ok, snapshot.fleet().problems(), rows);
+        List<Plan.Forecast> forecasts = new ArrayList<>();
+        for (Plan.Forecast f : Forecaster.forecast(snapshot, observed, previous, now)) {
+            UpgradeStatus st = first.upgrades().get(f.upgrade());
+            if (st != null && st.status().phase() != UpgradePhase.Rejected) {
+                forecasts.add(f);
+            }
+        }
+        return new Plan.State(null, snapshot.commit(), null, ok, snapshot.fleet().problems(), rows, forecasts);
     }
 
     private static boolean isCanaryWave(FleetSnapshot snapshot, String upgrade, Integer wave) {
@@ -122,18 +129,32 @@ public final class DryRun {
                 r.failedVersions(), r.digests(), r.maxWindow());
     }
 
-    /** The fleet with every canary promoted and every window open, so the simulation runs to the end. */
+    /**
+     * The fleet with every canary and phase promoted, every window open and no blackout, soak, settle, gate or
+     * deadline, so the simulation runs to the end.
+     */
     private static FleetSnapshot optimistic(FleetSnapshot snapshot) {
         LoadedFleet f = snapshot.fleet();
         TreeMap<String, Upgrade> upgrades = new TreeMap<>();
         f.upgrades().forEach((name, u) -> {
             Upgrade.Spec s = u.spec();
             upgrades.put(name, new Upgrade(u.apiVersion(), u.kind(), u.metadata(), new Upgrade.Spec(s.component(),
-                    s.version(), s.catalog(), s.selector(), s.strategy(), null, s.install(), s.force(),
+                    s.version(), s.catalog(), s.selector(), unhurried(s.strategy()), null, s.install(), s.force(),
                     s.allowDowngrade(), s.paused(), true, s.retry(), s.rollback())));
         });
         LoadedFleet open = new LoadedFleet(f.fleet(), f.nodes(), f.catalogs(), upgrades, f.brokenUpgrades(),
                 f.problems());
         return new FleetSnapshot(snapshot.commit(), open, snapshot.remoteCatalogs(), snapshot.remoteErrors());
+    }
+
+    private static io.gitfleet.schema.Strategy unhurried(io.gitfleet.schema.Strategy st) {
+        List<io.gitfleet.schema.Strategy.Phase> phases = new ArrayList<>();
+        for (io.gitfleet.schema.Strategy.Phase p : st.phases()) {
+            phases.add(new io.gitfleet.schema.Strategy.Phase(p.nodes(), p.percent(), null,
+                    io.gitfleet.schema.Strategy.Promote.AUTO));
+        }
+        return new io.gitfleet.schema.Strategy(st.order(), st.maxUnavailable(), st.batchSize(), st.canary(),
+                st.stopOnFailure(), st.failureBudget(), phases, st.staging(), st.maxStaging(),
+                st.expectedDisruption(), null, null, null);
     }
 }

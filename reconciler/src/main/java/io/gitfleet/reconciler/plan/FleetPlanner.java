@@ -45,7 +45,7 @@ public final class FleetPlanner {
      */
     public static PlanResult plan(FleetSnapshot snapshot, Map<String, Observation> observed,
                                   Map<String, UpgradeStatus> previous, Instant now, Instant listeningSince) {
-        PassContext ctx = new PassContext(snapshot, observed, now, listeningSince);
+        PassContext ctx = new PassContext(snapshot, observed, now, listeningSince, previous.values());
         LoadedFleet fleet = snapshot.fleet();
 
         TreeSet<String> names = new TreeSet<>(previous.keySet());
@@ -62,8 +62,10 @@ public final class FleetPlanner {
         Budget budget = new Budget(ctx.fleet == null ? null : ctx.fleet.disruptionBudget().maxUnavailable());
         for (UpgradeWork w : works.values()) {
             for (WorkRow r : w.rows) {
-                if (r.phase.inFlight()) {
+                if (r.disruptive()) {
                     budget.take(r.node, w.name, r.role);
+                } else if (r.phase.inFlight()) {
+                    budget.hold(r.node, w.name);
                 }
             }
         }
@@ -83,7 +85,7 @@ public final class FleetPlanner {
             planOne(w, upgrade, ctx, budget);
             w.dropFinishedDeselected();
             if (w.acting) {
-                instruct(w, upgrade, snapshot, instructions);
+                instruct(w, upgrade, catalogOf(upgrade, snapshot), snapshot, instructions);
             }
         }
         for (UpgradeWork w : works.values()) {
@@ -102,7 +104,7 @@ public final class FleetPlanner {
             events.subList(MAX_EVENTS, events.size()).clear();
             events.add("… and " + more + " more transitions");
         }
-        return new PlanResult(statuses, instructions, List.copyOf(events));
+        return new PlanResult(statuses, instructions, List.copyOf(events), ctx.gatesDue, ctx.wake);
     }
 
     private static void planOne(UpgradeWork w, Upgrade upgrade, PassContext ctx, Budget budget) {
@@ -187,11 +189,15 @@ public final class FleetPlanner {
         }
     }
 
-    private static void instruct(UpgradeWork w, Upgrade upgrade, FleetSnapshot snapshot,
+    /**
+     * Instructions for the rows in flight. A row gets none (the agent stops before its boot switch) when its target
+     * or image digest is no longer the upgrade's, or when it was staging ahead of a rollout that failed: a staged
+     * image is only ever activated by an instruction naming the very digest it staged.
+     */
+    private static void instruct(UpgradeWork w, Upgrade upgrade, Catalog.Spec catalog, FleetSnapshot snapshot,
                                  SortedMap<String, Instruction> out) {
         Upgrade.Spec spec = upgrade.spec();
         Catalog.Image image = null;
-        Catalog.Spec catalog = catalogOf(upgrade, snapshot);
         VersionScheme scheme = VersionScheme.of(catalog);
         for (WorkRow r : w.rows) {
             if (!r.phase.inFlight() || r.deselected) {
@@ -202,9 +208,15 @@ public final class FleetPlanner {
                 if (spec.rollback() || !r.to.equals(w.resolvedVersion)) {
                     continue;
                 }
+                if (r.staging && (w.phase == UpgradePhase.Failed || w.phase == UpgradePhase.Cancelled)) {
+                    continue;
+                }
                 if (image == null) {
                     image = ((TargetResolution.Target) CatalogRules.resolve(catalog, spec.component(),
                             spec.version())).image();
+                }
+                if (r.image != null && !r.image.equals(image.sha256())) {
+                    continue;
                 }
                 ref = new Instruction.ImageRef(image.url(), image.sha256(), image.size(), image.payload());
             } else if (!spec.rollback()) {
@@ -215,7 +227,8 @@ public final class FleetPlanner {
             // semver is left out, as before schemes existed: instructions to nodes on semver stay as they were
             String schemeName = scheme == VersionScheme.SEMVER ? null : scheme.wire();
             Instruction instruction = Instruction.of(r.node, new Instruction.Spec(w.name, r.attempt, r.nonce, r.action,
-                    spec.component(), version, snapshot.commit(), ref, spec.install(), spec.force(), schemeName));
+                    spec.component(), version, snapshot.commit(), ref, spec.install(), spec.force(), schemeName,
+                    r.action == Action.INSTALL && r.staging));
             Instruction clash = out.putIfAbsent(r.node, instruction);
             if (clash != null) {
                 throw new IllegalStateException("two instructions for " + r.node + ": " + clash.spec().upgrade()

@@ -29,9 +29,16 @@ final class PassContext {
     final List<Node> controllers;
     /** The scheme of each component's versions, for {@code requires} ranges on it; built on first use. */
     private Function<String, VersionScheme> schemeOf;
+    /** The status branch as the pass found it: the history that disruption estimates learn from. */
+    private final java.util.Collection<io.gitfleet.schema.UpgradeStatus> history;
+    private DisruptionHistory disruptions;
+    /** Upgrades whose external gates the reconciler should run now. */
+    final java.util.Set<String> gatesDue = new java.util.TreeSet<>();
 
-    PassContext(FleetSnapshot snapshot, Map<String, Observation> observed, Instant now, Instant listeningSince) {
+    PassContext(FleetSnapshot snapshot, Map<String, Observation> observed, Instant now, Instant listeningSince,
+                java.util.Collection<io.gitfleet.schema.UpgradeStatus> history) {
         this.snapshot = snapshot;
+        this.history = history;
         this.listeningSince = listeningSince;
         this.observed = observed;
         this.now = now;
@@ -60,6 +67,37 @@ final class PassContext {
             schemeOf = CatalogRules.schemeOf(CatalogRules.schemes(catalogs));
         }
         return schemeOf;
+    }
+
+    private java.util.Set<String> unhealthy;
+    /** The earliest later time at which time alone may change a decision (a window opens, a soak ends, …). */
+    Instant wake;
+
+    void wakeAt(Instant t) {
+        if (t != null && t.isAfter(now) && (wake == null || t.isBefore(wake))) {
+            wake = t;
+        }
+    }
+
+    /** Nodes whose latest report says unhealthy; computed once a pass (usually none). */
+    java.util.Set<String> unhealthy() {
+        if (unhealthy == null) {
+            unhealthy = new java.util.HashSet<>();
+            observed.forEach((n, o) -> {
+                if (o.report().health() != null && !o.report().health().healthy()) {
+                    unhealthy.add(n);
+                }
+            });
+        }
+        return unhealthy;
+    }
+
+    /** Built on first use: only upgrades bounded by windows or blackouts need it. */
+    DisruptionHistory disruptions() {
+        if (disruptions == null) {
+            disruptions = new DisruptionHistory(history);
+        }
+        return disruptions;
     }
 
     Observation observation(String node) {

@@ -66,7 +66,7 @@ final class RollbackStep {
     }
 
     private void startRollbacks() {
-        int max = strategy.maxUnavailable() == null ? 1 : strategy.maxUnavailable();
+        int max = Limits.maxUnavailable(strategy, work.selectedCount());
         int limit = max == 0 ? Integer.MAX_VALUE : max - work.inFlight();
         String controllerHold = ctx.controllerHold(budget);
         for (WorkRow row : work.rows) {

@@ -2,9 +2,11 @@ package io.gitfleet.reconciler.plan;
 
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Catalog;
+import io.gitfleet.schema.Durations;
 import io.gitfleet.schema.Node;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.Report;
+import io.gitfleet.schema.Role;
 import io.gitfleet.schema.Strategy;
 import io.gitfleet.schema.Upgrade;
 import io.gitfleet.schema.UpgradePhase;
@@ -13,6 +15,7 @@ import io.gitfleet.version.NodeVerdict;
 import io.gitfleet.version.Reason;
 import io.gitfleet.version.Rejection;
 import io.gitfleet.version.TargetResolution;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +38,11 @@ final class RolloutStep {
     private final Map<Object, NodeVerdict> verdicts = new HashMap<>();
     private final List<String> requiredComponents;
     private final List<String> downgrades = new ArrayList<>();
+    private final Schedule schedule;
+    private final Duration fallbackDisruption;
+    /** Node counts of the strategy, resolved against the selected nodes once the rows are known. */
+    private int selected;
+    private int failureBudget;
 
     RolloutStep(UpgradeWork work, Upgrade upgrade, Catalog.Spec catalog, TargetResolution.Target target,
                 PassContext ctx, Budget budget) {
@@ -48,6 +56,9 @@ final class RolloutStep {
         this.strategy = spec.strategy().orElse(defaults).orElse(Strategy.BUILT_IN);
         this.order = new RolloutOrder(strategy.order(), spec.selector().nodeNames());
         this.requiredComponents = List.copyOf(new java.util.TreeSet<>(target.image().requires().keySet()));
+        this.schedule = new Schedule(spec);
+        this.fallbackDisruption = strategy.expectedDisruption() != null
+                ? Durations.parse(strategy.expectedDisruption()) : ctx.nodeTimeout;
     }
 
     /**
@@ -77,10 +88,17 @@ final class RolloutStep {
             return;
         }
         work.acting = true;
-        boolean windowOpen = Windows.isOpen(spec.window(), ctx.now);
-        Gate gate = new Gate(windowOpen);
-        if (gate.blockedBy == null) {
-            startNodes();
+        selected = work.selectedCount();
+        failureBudget = Limits.failureBudget(strategy, selected);
+        RolloutGate gate = new RolloutGate(work, strategy, spec, ctx, schedule, failureBudget,
+                Limits.canaryNodes(strategy, selected) > 0 && canaryTarget() == 0, this::datacenter);
+        if (gate.stop == null) {
+            if (gate.hold == null) {
+                disrupt(gate.room);
+            }
+            if (strategy.staging() != null) {
+                stage();
+            }
         }
         decidePhase(gate);
     }
@@ -236,61 +254,82 @@ final class RolloutStep {
         return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 
+    /** The version rules still allow this staged row's boot switch, with what the node reports now. */
+    private boolean stillEligible(WorkRow row) {
+        Report.Status report = ctx.observation(row.node).report();
+        String digest = report.digests().get(spec.component());
+        NodeVerdict verdict = verdicts.computeIfAbsent(verdictKey(report.components(), digest),
+                k -> CatalogRules.judge(catalog, spec.component(), target, report.components(), digest,
+                        spec.allowDowngrade(), ctx.schemeOf()));
+        boolean fellBack = report.fellBackFrom(spec.component(), target.version())
+                && spec.retry().get(row.node) == null;
+        return !(verdict instanceof NodeVerdict.AtTarget && !spec.force()) && !(verdict instanceof Rejection)
+                && !fellBack;
+    }
+
     private void block(WorkRow row, String why) {
         row.moveTo(NodePhase.Blocked, ctx.now);
         row.message(why);
     }
 
-    /** Upgrade-wide reasons that stop every new start this pass, most important first. */
-    private final class Gate {
-        final String blockedBy;
-        final UpgradePhase phase;
-
-        Gate(boolean windowOpen) {
-            int failed = 0;
-            WorkRow failedCanary = null;
-            WorkRow firstFailed = null;
-            for (WorkRow r : work.rows) {
-                if (r.phase == NodePhase.Failed) {
-                    failed++;
-                    firstFailed = firstFailed == null ? r : firstFailed;
-                    if (r.canary && failedCanary == null) {
-                        failedCanary = r;
-                    }
-                }
-            }
-            if (failedCanary != null) {
-                blockedBy = "canary " + failedCanary.node + " failed: " + failedCanary.failureReason;
-                phase = UpgradePhase.Failed;
-            } else if (strategy.stopOnFailure() && failed > strategy.failureBudget()) {
-                blockedBy = firstFailed.node + " failed: " + firstFailed.failureReason
-                        + (failed > 1 ? " (" + failed + " nodes failed)" : "");
-                phase = UpgradePhase.Failed;
-            } else if (ctx.fleet == null) {
-                blockedBy = "fleet.yaml is missing or not valid; nothing new starts until it is fixed";
-                phase = UpgradePhase.Waiting;
-            } else if (spec.paused()) {
-                blockedBy = "paused (commit spec.paused: false to resume)";
-                phase = UpgradePhase.Paused;
-            } else if (!windowOpen) {
-                blockedBy = Windows.describeNext(spec.window(), ctx.now);
-                phase = UpgradePhase.Waiting;
-            } else {
-                blockedBy = null;
-                phase = null;
-            }
-        }
+    private Node node(WorkRow row) {
+        return ctx.snapshot.fleet().nodes().get(row.node);
     }
 
-    private void startNodes() {
+    private String datacenter(WorkRow row) {
+        Node n = node(row);
+        return n == null ? null : n.spec().datacenter();
+    }
+
+    /** How long this node is expected to be disrupted: its own history, its role's, or the configured fallback. */
+    private Duration expected(WorkRow row) {
+        return ctx.disruptions().expected(row.node, row.role, fallbackDisruption);
+    }
+
+    /** Rows that may have their boot switch now: staged ahead with the current image, or pending (no staging). */
+    private boolean switchable(WorkRow row) {
+        if (row.deselected) {
+            return false;
+        }
+        if (strategy.staging() != null) {
+            return row.phase == NodePhase.Staged && row.staging && target.image().sha256().equals(row.image);
+        }
+        return row.phase == NodePhase.Pending && row.eligible;
+    }
+
+    private boolean canaryCandidate(WorkRow row) {
+        Upgrade.Selector s = strategy.canary() == null ? null : strategy.canary().selector();
+        Node n = node(row);
+        return s == null || n != null && Selectors.matches(s, n);
+    }
+
+    /** Canary nodes wanted: the configured number, or fewer when the canary selector matches fewer nodes. */
+    private int canaryTarget() {
+        int wanted = Limits.canaryNodes(strategy, selected);
+        if (wanted == 0) {
+            return 0;
+        }
+        int matching = 0;
+        for (WorkRow r : work.rows) {
+            if (!r.deselected && r.phase != NodePhase.Skipped && canaryCandidate(r)) {
+                matching++;
+            }
+        }
+        return Math.min(wanted, matching);
+    }
+
+    /** Boot switches: staged rows are activated, or (without staging) pending rows start, as every limit allows. */
+    private void disrupt(int room) {
+        boolean staged = strategy.staging() != null;
         int inFlight = work.inFlight();
-        int max = strategy.maxUnavailable() == null ? 1 : strategy.maxUnavailable();
+        int max = Limits.maxUnavailable(strategy, selected);
         int limit = max == 0 ? Integer.MAX_VALUE : max - inFlight;
-        Integer batchSize = strategy.batchSize();
+        Integer batchSize = Limits.batchSize(strategy, selected);
         if (batchSize != null) {
             limit = inFlight > 0 ? 0 : Math.min(limit, batchSize);
         }
-        int canaryNodes = strategy.canary() == null ? 0 : strategy.canary().nodes();
+        limit = Math.min(limit, room);
+        int canaryNodes = canaryTarget();
         int canaries = 0;
         boolean canariesDone = true;
         int holdGroup = Integer.MAX_VALUE;
@@ -313,17 +352,26 @@ final class RolloutStep {
             if (limit <= 0) {
                 break;
             }
-            if (row.phase != NodePhase.Pending || !row.eligible || row.deselected) {
+            if (!switchable(row)) {
                 continue;
             }
             if (order.group(row.role) > holdGroup) {
                 row.message(null);
                 continue;
             }
-            boolean asCanary = canaries < canaryNodes;
-            if (canaryNodes > 0 && !asCanary && !row.canary && (!canariesDone || !promoted)) {
+            boolean asCanary = canaries < canaryNodes && canaryCandidate(row);
+            if (canaryNodes > 0 && !asCanary && !row.canary
+                    && (canaries < canaryNodes || !canariesDone || !promoted)) {
                 row.message(null);
                 continue;
+            }
+            if (schedule.bounded()) {
+                String why = schedule.whyNot(datacenter(row), ctx.now, expected(row));
+                if (why != null) {
+                    row.message("waiting: " + why);
+                    ctx.wakeAt(schedule.nextChange(datacenter(row), ctx.now));
+                    continue;
+                }
             }
             if (!ctx.online(row.node)) {
                 row.message("waiting: " + ctx.silence(row.node));
@@ -338,24 +386,33 @@ final class RolloutStep {
                 row.message("waiting: the fleet's disruption budget (" + budget.fleetMax() + ") is in use");
                 break;
             }
-            if (row.role == io.gitfleet.schema.Role.CONTROLLER) {
-                if (controllerHold != null) {
-                    row.message("waiting: " + controllerHold);
-                    continue;
-                }
+            if (row.role == Role.CONTROLLER && controllerHold != null) {
+                row.message("waiting: " + controllerHold);
+                continue;
             }
-            Report.Slots slots = ctx.observation(row.node).report().slots();
-            String inactive = slots == null || slots.booted() == null ? null
-                    : slots.booted().equals("a") ? "b" : "a";
-            row.from(ctx.observation(row.node).report().components().get(spec.component()));
-            row.start(Action.INSTALL, batchSize != null ? batch : batch + work.started.size(), asCanary && !row.canary,
-                    inactive, ctx.now);
+            if (staged && !stillEligible(row)) {
+                // the node moved while it staged (e.g. a report that was lost): drop the staged slot, judge again
+                row.moveTo(NodePhase.Pending, ctx.now);
+                row.message("the node's version changed while it staged ahead; judged again");
+                continue;
+            }
+            int batchNumber = batchSize != null ? batch : batch + work.started.size();
+            if (staged) {
+                row.activate(batchNumber, asCanary && !row.canary, ctx.now);
+            } else {
+                row.from(ctx.observation(row.node).report().components().get(spec.component()));
+                row.start(Action.INSTALL, batchNumber, asCanary && !row.canary, inactiveSlot(row), ctx.now, false,
+                        target.image().sha256());
+            }
+            if (work.startedAt == null) {
+                work.startedAt = ctx.now;
+            }
             if (asCanary) {
                 canaries++;
                 canariesDone = false;
             }
             budget.take(row.node, work.name, row.role);
-            if (row.role == io.gitfleet.schema.Role.CONTROLLER) {
+            if (row.role == Role.CONTROLLER) {
                 controllerHold = ctx.controllerHold(budget);
             }
             work.started.add(row);
@@ -363,57 +420,121 @@ final class RolloutStep {
         }
     }
 
-    private void decidePhase(Gate gate) {
-        int pending = 0, blocked = 0, inFlight = 0, failed = 0;
+    /**
+     * Staging ahead: pending rows download, write and verify their inactive slot, up to {@code maxStaging} at once,
+     * without a disruption slot. Canary candidates go first while the canary is not complete.
+     */
+    private void stage() {
+        int room = Limits.maxStaging(strategy, selected) - work.staging();
+        if (room <= 0) {
+            return;
+        }
+        List<WorkRow> ordered = work.rows;
+        if (strategy.canary() != null && strategy.canary().selector() != null) {
+            ordered = new ArrayList<>(work.rows);
+            ordered.sort(java.util.Comparator.comparing(r -> canaryCandidate(r) ? 0 : 1));
+        }
+        for (WorkRow row : ordered) {
+            if (room <= 0) {
+                break;
+            }
+            if (row.phase != NodePhase.Pending || !row.eligible || row.deselected) {
+                continue;
+            }
+            if (strategy.staging() == Strategy.Staging.WINDOW && !schedule.windowOpen(datacenter(row), ctx.now)) {
+                ctx.wakeAt(schedule.nextChange(datacenter(row), ctx.now));
+                row.message("waiting: staging waits for the window; "
+                        + schedule.describeClosed(datacenter(row), ctx.now));
+                continue;
+            }
+            if (!ctx.online(row.node)) {
+                row.message("waiting: " + ctx.silence(row.node));
+                continue;
+            }
+            String other = budget.heldByOther(row.node, work.name);
+            if (other != null) {
+                row.message("waiting: upgrade " + other + " is active on this node");
+                continue;
+            }
+            row.from(ctx.observation(row.node).report().components().get(spec.component()));
+            row.start(Action.INSTALL, 0, false, inactiveSlot(row), ctx.now, true, target.image().sha256());
+            if (work.startedAt == null) {
+                work.startedAt = ctx.now;
+            }
+            budget.hold(row.node, work.name);
+            work.started.add(row);
+            room--;
+        }
+    }
+
+    private String inactiveSlot(WorkRow row) {
+        Report.Slots slots = ctx.observation(row.node).report().slots();
+        return slots == null || slots.booted() == null ? null : slots.booted().equals("a") ? "b" : "a";
+    }
+
+    private void decidePhase(RolloutGate gate) {
+        int pending = 0, blocked = 0, active = 0, stagedWaiting = 0, transferring = 0, failed = 0;
         String firstBlocked = null;
         String firstWaiting = null;
         boolean canaryWaiting = false;
         for (WorkRow r : work.rows) {
             switch (r.phase) {
-                case Pending -> {
-                    pending++;
-                    if (firstWaiting == null && r.message != null && r.message.startsWith("waiting")) {
-                        firstWaiting = r.node + " " + r.message;
-                    }
-                }
+                case Pending -> pending++;
                 case Blocked -> {
                     blocked++;
                     firstBlocked = firstBlocked == null ? r.node + ": " + r.message : firstBlocked;
                 }
                 case Failed -> failed++;
-                default -> inFlight += r.phase.inFlight() ? 1 : 0;
+                default -> {
+                    if (r.disruptive()) {
+                        active++;
+                    } else if (r.phase == NodePhase.Staged) {
+                        stagedWaiting++;
+                    } else if (r.phase.inFlight()) {
+                        transferring++;
+                    }
+                }
+            }
+            if ((r.phase == NodePhase.Pending || r.phase == NodePhase.Staged && r.staging) && firstWaiting == null
+                    && r.message != null && r.message.startsWith("waiting")) {
+                firstWaiting = r.node + " " + r.message;
             }
         }
-        int canaryNodes = strategy.canary() == null ? 0 : strategy.canary().nodes();
-        if (canaryNodes > 0 && strategy.canary().promote() == Strategy.Promote.MANUAL && !spec.promoted()) {
+        if (strategy.canary() != null && strategy.canary().promote() == Strategy.Promote.MANUAL && !spec.promoted()) {
             long canaries = work.rows.stream().filter(r -> r.canary).count();
             boolean done = canaries > 0 && work.rows.stream().filter(r -> r.canary)
                     .allMatch(r -> r.phase == NodePhase.Completed);
-            canaryWaiting = done && work.rows.stream()
-                    .anyMatch(r -> !r.canary && r.phase == NodePhase.Pending && r.eligible);
+            canaryWaiting = done && work.rows.stream().anyMatch(r -> !r.canary
+                    && (r.phase == NodePhase.Pending && r.eligible || switchable(r)));
         }
-        if (gate.phase == UpgradePhase.Failed) {
-            work.end(UpgradePhase.Failed, "NodeFailed", gate.blockedBy);
-        } else if (pending + blocked + inFlight == 0) {
-            if (failed > strategy.failureBudget()) {
+        String staging = stagedWaiting + transferring == 0 ? "" : " (" + stagedWaiting + " staged ahead"
+                + (transferring > 0 ? ", " + transferring + " staging" : "") + ")";
+        if (gate.stopPhase == UpgradePhase.Failed) {
+            work.end(UpgradePhase.Failed, gate.stopReason, gate.stop);
+        } else if (pending + blocked + active + stagedWaiting + transferring == 0) {
+            if (failed > failureBudget) {
                 work.end(UpgradePhase.Failed, "NodeFailed", failed + " nodes failed, more than the failure budget ("
-                        + strategy.failureBudget() + ")");
+                        + failureBudget + ")");
             } else {
                 work.end(UpgradePhase.Succeeded, null, work.rows.isEmpty() ? "no node matches the selector"
                         : failed > 0 ? failed + " nodes failed, within the failure budget" : null);
             }
-        } else if (gate.phase != null) {
-            work.end(gate.phase, gate.phase == UpgradePhase.Paused ? "Paused" : "Waiting", gate.blockedBy);
-        } else if (canaryWaiting && inFlight == 0) {
+        } else if (gate.stop != null) {
+            work.end(gate.stopPhase, gate.stopReason, gate.stop);
+        } else if (canaryWaiting && active == 0) {
             work.end(UpgradePhase.AwaitingPromotion, "CanaryCompleted", "the canary succeeded; commit "
                     + "spec.promoted: true to continue");
-        } else if (inFlight > 0) {
+        } else if (active > 0) {
             work.end(UpgradePhase.RollingOut, null, null);
-        } else if (pending == 0) {
+        } else if (gate.hold != null) {
+            work.end(gate.holdPhase, gate.holdReason, gate.hold + staging);
+        } else if (transferring > 0) {
+            work.end(UpgradePhase.RollingOut, "Staging", null);
+        } else if (pending == 0 && stagedWaiting == 0) {
             work.end(UpgradePhase.Waiting, "Blocked", blocked + " node" + (blocked == 1 ? "" : "s")
                     + " blocked; " + firstBlocked);
         } else if (work.everStarted()) {
-            work.end(UpgradePhase.Waiting, "Waiting", firstWaiting);
+            work.end(UpgradePhase.Waiting, "Waiting", firstWaiting == null ? null : firstWaiting + staging);
         } else {
             work.end(UpgradePhase.Pending, null, firstWaiting);
         }

@@ -32,6 +32,8 @@ final class UpgradeWork {
     boolean acting;
     /** Rows started by this pass. */
     final List<WorkRow> started = new ArrayList<>();
+    /** When the rollout first started a node; the deadline counts from here. */
+    Instant startedAt;
 
     UpgradeWork(String name, UpgradeStatus previous) {
         this.name = name;
@@ -49,6 +51,7 @@ final class UpgradeWork {
             desiredVersion = s.desiredVersion();
             resolvedVersion = s.resolvedVersion();
             approvedCommit = s.approvedCommit();
+            startedAt = s.startedAt();
         }
     }
 
@@ -80,6 +83,9 @@ final class UpgradeWork {
 
     private static void apply(WorkRow row, Report.Task task, Instant now) {
         NodePhase reported = task.phase();
+        if (reported == NodePhase.Rebooting || reported == NodePhase.Completed) {
+            row.disruptedAnyway(now);
+        }
         switch (reported) {
             case Downloading, Writing, Verifying, Staged, Rebooting -> row.moveTo(reported, now);
             case Completed -> {
@@ -135,10 +141,33 @@ final class UpgradeWork {
         }
     }
 
+    /** Rows disrupted or about to be (staging ahead does not count). */
     int inFlight() {
         int n = 0;
         for (WorkRow r : rows) {
-            if (r.phase.inFlight()) {
+            if (r.disruptive()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Rows staging ahead: downloading, writing, verifying or staged without a boot switch. */
+    int staging() {
+        int n = 0;
+        for (WorkRow r : rows) {
+            if (r.phase.inFlight() && r.staging) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The nodes the upgrade selects this pass: the base of its percentages. */
+    int selectedCount() {
+        int n = 0;
+        for (WorkRow r : rows) {
+            if (!r.deselected) {
                 n++;
             }
         }
@@ -190,6 +219,6 @@ final class UpgradeWork {
             out.add(r.toRecord());
         }
         return UpgradeStatus.of(name, new UpgradeStatus.State(phase, reason, message, component, desiredVersion,
-                resolvedVersion, approvedCommit, since, counts(), out));
+                resolvedVersion, approvedCommit, since, counts(), out, startedAt));
     }
 }

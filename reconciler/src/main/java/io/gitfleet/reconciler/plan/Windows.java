@@ -16,30 +16,36 @@ import java.util.Optional;
 /**
  * Maintenance windows: {@code days} name the day a window opens on (in its time zone), so a window that opens
  * Saturday 23:00 for 4h stays open until Sunday 03:00. No days means every day. No window means always open.
+ * On a daylight-saving day the opening is the local start time as {@link ZonedDateTime} resolves it (a start in
+ * the spring gap moves forward by the gap; in the autumn overlap the earlier offset wins), and the window lasts
+ * its {@code duration} of elapsed time from there.
  */
 public final class Windows {
     private Windows() {
     }
 
     public static boolean isOpen(Upgrade.Window window, Instant now) {
-        if (window == null) {
-            return true;
-        }
-        ZoneId zone = ZoneId.of(window.timeZone());
+        return window == null || closesAt(window, now).isPresent();
+    }
+
+    /** When the opening that contains {@code now} closes; empty when the window is closed now. */
+    public static Optional<Instant> closesAt(Upgrade.Window window, Instant now) {
+        ZoneId zone = ZoneId.of(window.zone());
         Duration length = Durations.parse(window.duration());
         LocalDate today = now.atZone(zone).toLocalDate();
         long back = length.toDays() + 1;
+        Instant best = null;
         for (long d = 0; d <= back; d++) {
             LocalDate day = today.minusDays(d);
             if (opensOn(window, day.getDayOfWeek())) {
-                ZonedDateTime start = day.atTime(LocalTime.parse(window.start())).atZone(zone);
-                Instant from = start.toInstant();
-                if (!now.isBefore(from) && now.isBefore(from.plus(length))) {
-                    return true;
+                Instant from = day.atTime(LocalTime.parse(window.start())).atZone(zone).toInstant();
+                Instant until = from.plus(length);
+                if (!now.isBefore(from) && now.isBefore(until) && (best == null || until.isAfter(best))) {
+                    best = until;
                 }
             }
         }
-        return false;
+        return Optional.ofNullable(best);
     }
 
     /** When the window next opens after {@code now}, for "waiting for the window" messages. */
@@ -47,7 +53,7 @@ public final class Windows {
         if (window == null) {
             return Optional.empty();
         }
-        ZoneId zone = ZoneId.of(window.timeZone());
+        ZoneId zone = ZoneId.of(window.zone());
         LocalDate today = now.atZone(zone).toLocalDate();
         for (int d = 0; d <= 8; d++) {
             LocalDate day = today.plusDays(d);
@@ -64,15 +70,15 @@ public final class Windows {
     public static String describeNext(Upgrade.Window window, Instant now) {
         return nextOpening(window, now).map(t -> "outside the maintenance window (next opens "
                 + t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH).toLowerCase(Locale.ROOT) + " "
-                + t.toLocalDate() + " " + window.start() + " " + window.timeZone() + ")")
+                + t.toLocalDate() + " " + t.toLocalTime() + " " + window.zone() + ")")
                 .orElse("outside the maintenance window");
     }
 
     private static boolean opensOn(Upgrade.Window window, DayOfWeek day) {
-        if (window.days().isEmpty()) {
+        if (window.dayList().isEmpty()) {
             return true;
         }
         String name = day.getDisplayName(TextStyle.SHORT, Locale.ENGLISH).toLowerCase(Locale.ROOT);
-        return window.days().contains(name);
+        return window.dayList().contains(name);
     }
 }

@@ -36,6 +36,12 @@ final class WorkRow {
     String failureReason;
     Instant since;
     List<Transition> transitions;
+    /** Instructed to stage only: downloading, writing, verifying or staged, without a boot switch yet. */
+    boolean staging;
+    /** The sha256 of the image this attempt was instructed with. */
+    String image;
+    /** When the disruption of this attempt began: the boot switch was allowed. */
+    Instant activatedAt;
 
     /** Set during the pass: a Pending row whose node may move to the target now (rules allow it). */
     boolean eligible;
@@ -64,6 +70,9 @@ final class WorkRow {
         w.failureReason = r.failureReason();
         w.since = r.since();
         w.transitions = r.transitions();
+        w.staging = r.isStaging();
+        w.image = r.image();
+        w.activatedAt = r.activatedAt();
         return w;
     }
 
@@ -150,6 +159,15 @@ final class WorkRow {
 
     /** Starts a new attempt of {@code action}: the agent will echo the attempt number in its reports. */
     void start(Action a, int batchNumber, boolean isCanary, String slotName, Instant now) {
+        start(a, batchNumber, isCanary, slotName, now, false, null);
+    }
+
+    /**
+     * Starts a new attempt; {@code stageOnly}: download, write and verify, no boot switch until {@link #activate};
+     * otherwise the node's disruption begins now.
+     */
+    void start(Action a, int batchNumber, boolean isCanary, String slotName, Instant now, boolean stageOnly,
+               String imageSha) {
         attempt++;
         action = a;
         batch = batchNumber;
@@ -157,8 +175,35 @@ final class WorkRow {
         slot = slotName;
         message = null;
         failureReason = null;
+        staging = stageOnly;
+        image = imageSha;
+        activatedAt = stageOnly ? null : now;
         dirty = true;
         moveTo(NodePhase.Instructed, now);
+    }
+
+    /** A row staged ahead may switch its boot slot now: its disruption begins. */
+    void activate(int batchNumber, boolean isCanary, Instant now) {
+        staging = false;
+        activatedAt = now;
+        batch = batchNumber;
+        canary = canary || isCanary;
+        message = null;
+        dirty = true;
+    }
+
+    /** The agent went past its boot switch without an activation (an agent that cannot stage only). */
+    void disruptedAnyway(Instant now) {
+        if (staging) {
+            staging = false;
+            activatedAt = now;
+            dirty = true;
+        }
+    }
+
+    /** Disrupted or about to be: in flight and not merely staging ahead. */
+    boolean disruptive() {
+        return phase.inFlight() && !staging;
     }
 
     NodeRow toRecord() {
@@ -166,6 +211,6 @@ final class WorkRow {
             return original;
         }
         return new NodeRow(node, role, phase, action, from, to, order, batch, canary, attempt, nonce, slot, message,
-                failureReason, since, transitions);
+                failureReason, since, transitions, staging && phase.inFlight(), image, activatedAt);
     }
 }

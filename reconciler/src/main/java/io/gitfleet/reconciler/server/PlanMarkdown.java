@@ -36,11 +36,27 @@ public final class PlanMarkdown {
                     .append(cell(r.to())).append(" | ").append(wave).append(" | ").append(cell(r.phase()))
                     .append(" | ").append(cell(r.message())).append(" |\n");
         }
+        if (!plan.forecasts().isEmpty()) {
+            b.append("\n**Forecast** (history on the status branch; promotions and gates assumed as soon as due)\n\n");
+            b.append("| upgrade | reboots | controllers | per node | windows | takes | done by | note |\n");
+            b.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+            for (Plan.Forecast f : plan.forecasts()) {
+                b.append("| ").append(cell(f.upgrade())).append(" | ").append(num(f.reboots())).append(" | ")
+                        .append(num(f.controllers())).append(" | ").append(cell(f.perNode())).append(" | ")
+                        .append(num(f.windows())).append(" | ").append(cell(f.duration())).append(" | ")
+                        .append(f.finish() == null ? "" : f.finish().toString()).append(" | ")
+                        .append(cell(f.message() != null ? f.message() : f.basis())).append(" |\n");
+            }
+        }
         if (plan.headCommit() != null) {
             b.append("\nPlanned at `").append(plan.headCommit(), 0, Math.min(12, plan.headCommit().length()))
                     .append("` against the live fleet.\n");
         }
         return b.toString();
+    }
+
+    private static String num(Integer n) {
+        return n == null ? "" : n.toString();
     }
 
     private static String cell(String s) {

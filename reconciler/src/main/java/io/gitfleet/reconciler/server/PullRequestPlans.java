@@ -113,7 +113,7 @@ public final class PullRequestPlans {
         ObjectId base = s.pr.baseRef() == null ? null
                 : mirror.repository().resolve(FetchFleetCommand.TRACKING + s.pr.baseRef());
         s.plan = Plan.of("pr-" + s.pr.number(), new Plan.State(s.pr.number(), s.head.name(),
-                base == null ? null : base.name(), dry.ok(), dry.problems(), dry.rows()));
+                base == null ? null : base.name(), dry.ok(), dry.problems(), dry.rows(), dry.forecasts()));
     }
 
     private void record(PlanState s) throws IOException {

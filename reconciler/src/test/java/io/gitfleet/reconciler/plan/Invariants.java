@@ -51,12 +51,31 @@ final class Invariants {
                 require(!cat.blocked().contains(s.version()), "blocked version targeted");
                 require(s.image().sha256().equals(t.image().sha256()), "image digest differs from the catalog");
                 require(!u.spec().rollback(), "install instruction during a rollback");
+                UpgradeStatus.NodeRow row = result.upgrades().get(s.upgrade()).status().nodes().stream()
+                        .filter(r -> r.node().equals(i.name())).findFirst().orElseThrow();
+                // stage ahead: stage-only exactly while the row is staging; a switch names the image it staged
+                require(s.isStageOnly() == row.isStaging(), i.name() + " stageOnly " + s.isStageOnly()
+                        + " but its row staging " + row.isStaging());
+                require(row.image() == null || row.image().equals(s.image().sha256()),
+                        i.name() + " instructed with another image than its row's");
             } else {
                 require(u.spec().rollback(), "rollback instruction without spec.rollback");
             }
         }
 
+        java.util.function.Supplier<DisruptionHistory> history = new java.util.function.Supplier<>() {
+            private DisruptionHistory built;
+
+            @Override
+            public DisruptionHistory get() {
+                if (built == null) {
+                    built = new DisruptionHistory(previous.values());
+                }
+                return built;
+            }
+        };
         Map<String, String> inFlightNode = new HashMap<>();
+        Map<String, String> anyTask = new HashMap<>();
         int controllersInFlight = 0;
         for (UpgradeStatus st : result.upgrades().values()) {
             String name = st.metadata().name();
@@ -68,7 +87,10 @@ final class Invariants {
                 prev.status().nodes().forEach(r -> before.put(r.node(), r));
             }
             int inFlight = 0;
+            int staging = 0;
             int startedHere = 0;
+            int stagedHere = 0;
+            int selected = st.status().nodes().size();
             int failed = 0;
             boolean canariesDone = true;
             int canaries = 0;
@@ -84,12 +106,17 @@ final class Invariants {
             for (UpgradeStatus.NodeRow r : st.status().nodes()) {
                 Observation o = observed.get(r.node());
                 if (r.phase().inFlight()) {
-                    inFlight++;
-                    // 7: one task per node across all upgrades
-                    String other = inFlightNode.put(r.node(), name);
+                    // 7: one task per node across all upgrades, staging ahead included
+                    String other = anyTask.put(r.node(), name);
                     require(other == null, r.node() + " in flight in " + other + " and " + name);
-                    if (r.role() == Role.CONTROLLER) {
-                        controllersInFlight++;
+                    if (r.isStaging()) {
+                        staging++;
+                    } else {
+                        inFlight++;
+                        inFlightNode.put(r.node(), name);
+                        if (r.role() == Role.CONTROLLER) {
+                            controllersInFlight++;
+                        }
                     }
                     // 8: no disrupted node silent past its timeout
                     Instant heard = o == null || o.receivedAt().isBefore(r.since()) ? r.since() : o.receivedAt();
@@ -97,9 +124,18 @@ final class Invariants {
                 }
                 UpgradeStatus.NodeRow b = before.get(r.node());
                 boolean started = r.phase() == NodePhase.Instructed && r.attempt() > (b == null ? 0 : b.attempt());
-                if (started) {
+                boolean activated = !started && b != null && b.isStaging() && !r.isStaging() && r.phase().inFlight()
+                        && now.equals(r.activatedAt());
+                if (started && r.isStaging()) {
+                    stagedHere++;
+                    checkStage(snap, u, r, o, now, silent);
+                } else if (started || activated) {
                     startedHere++;
                     checkStart(snap, u, strategy, st, r, o, observed, now, silent, failed, canariesDone, canaries);
+                    if (r.action() == Action.INSTALL) {
+                        RolloutRules.checkSwitch(snap, u, strategy, prev, st, r, observed, now);
+                        RolloutRules.checkFits(snap, u, strategy, r, history.get(), timeout, now);
+                    }
                 }
                 boolean plannerSkipped = r.phase() == NodePhase.Skipped && (b == null || b.phase() != NodePhase.Skipped)
                         && !(o != null && o.report().task() != null && name.equals(o.report().task().upgrade())
@@ -120,9 +156,17 @@ final class Invariants {
             }
             // 2: per-upgrade limit. An operator may lower the limit below what is already in flight: then
             // nothing new starts until the count is back under it.
-            if (strategy != null && strategy.maxUnavailable() > 0 && inFlight > strategy.maxUnavailable()) {
-                require(startedHere == 0 && limitLowered(prev, strategy.maxUnavailable()), name + " has " + inFlight
-                        + " nodes in flight, max " + strategy.maxUnavailable() + " (" + startedHere + " started now)");
+            int max = strategy == null ? 0 : Limits.maxUnavailable(strategy, selected);
+            if (max > 0 && inFlight > max) {
+                require(startedHere == 0 && limitLowered(prev, max), name + " has " + inFlight
+                        + " nodes in flight, max " + max + " (" + startedHere + " started now)");
+            }
+            if (strategy != null && stagedHere > 0) {
+                int maxStaging = Limits.maxStaging(strategy, selected);
+                require(staging <= maxStaging, name + " has " + staging + " nodes staging, maxStaging " + maxStaging);
+            }
+            if (strategy != null && startedHere > 0) {
+                RolloutRules.checkPhases(u, strategy, prev, st, now);
             }
         }
         // 2: fleet budget; 3: one controller at a time
@@ -131,7 +175,7 @@ final class Invariants {
         }
         require(controllersInFlight <= 1, controllersInFlight + " controllers disrupted at once");
         Set<String> instructed = new HashSet<>(result.instructions().keySet());
-        require(inFlightNode.keySet().containsAll(instructed), "instruction for a node with no row in flight");
+        require(anyTask.keySet().containsAll(instructed), "instruction for a node with no row in flight");
     }
 
     private static void checkStart(FleetSnapshot snap, Upgrade u, Strategy strategy, UpgradeStatus st,
@@ -143,11 +187,13 @@ final class Invariants {
         require(o != null && !o.receivedAt().isBefore(now.minus(silent)), "started a silent node " + r.node());
         // 5: no new install after failures beyond the budget with stopOnFailure (a requested rollback still runs)
         if (strategy.stopOnFailure() && r.action() == Action.INSTALL) {
-            require(failed <= strategy.failureBudget(), name + " started " + r.node() + " (" + r.action() + ", phase " + st.status().phase() + ") after " + failed
+            require(failed <= Limits.failureBudget(strategy, st.status().nodes().size()), name + " started " + r.node() + " (" + r.action() + ", phase " + st.status().phase() + ") after " + failed
                     + " failures");
         }
         if (r.action() == Action.INSTALL) {
-            require(Windows.isOpen(u.spec().window(), now), "started outside the window");
+            String dc = snap.fleet().nodes().get(r.node()).spec().datacenter();
+            String closed = new Schedule(u.spec()).whyNot(dc, now, Duration.ZERO);
+            require(closed == null, "switched " + r.node() + " although " + closed);
             String reported = o.report().components().get("os");
             String target = st.status().resolvedVersion();
             // 6: not already at the target (unless force, or the image under that version changed); no version
@@ -159,12 +205,12 @@ final class Invariants {
                         "started a node already at the target");
                 // 4: no unapproved downgrade
                 require(u.spec().allowDowngrade() || SEMVER.compare(reported, target) <= 0,
-                        "downgrade without allowDowngrade");
+                        "downgrade without allowDowngrade: " + r + " reports " + reported);
             }
             require(!o.report().fellBackFrom("os", target) || u.spec().retry().containsKey(r.node()),
                     "retried a fell-back version without a nonce on " + r.node());
             if (strategy.canary() != null && !r.isCanary()) {
-                require(canariesDone && canaries >= Math.min(1, strategy.canary().nodes()),
+                require(canariesDone && canaries >= Math.min(1, Limits.canaryNodes(strategy, st.status().nodes().size())),
                         "non-canary start before the canary completed");
                 require(strategy.canary().promote() == Strategy.Promote.AUTO || u.spec().promoted(),
                         "non-canary start before promotion");
@@ -192,7 +238,21 @@ final class Invariants {
 
     /** The previous status already had more in flight than the current limit allows. */
     private static boolean limitLowered(UpgradeStatus prev, int max) {
-        return prev != null && prev.status().nodes().stream().filter(r -> r.phase().inFlight()).count() > max;
+        return prev != null && prev.status().nodes().stream().filter(r -> r.phase().inFlight() && !r.isStaging())
+                .count() > max;
+    }
+
+    /** A node starts staging ahead only while it reports, and with {@code staging: window} only inside the window. */
+    private static void checkStage(FleetSnapshot snap, Upgrade u, UpgradeStatus.NodeRow r, Observation o,
+                                   Instant now, Duration silent) {
+        require(u != null && !u.spec().paused(), "staged " + r.node() + " while paused or without a manifest");
+        Strategy s = u.spec().strategy();
+        require(s.staging() != null, "staged " + r.node() + " without staging");
+        require(o != null && !o.receivedAt().isBefore(now.minus(silent)), "staged a silent node " + r.node());
+        if (s.staging() == Strategy.Staging.WINDOW) {
+            String dc = snap.fleet().nodes().get(r.node()).spec().datacenter();
+            require(new Schedule(u.spec()).windowOpen(dc, now), "staged " + r.node() + " outside the window");
+        }
     }
 
     static void require(boolean ok, String what) {

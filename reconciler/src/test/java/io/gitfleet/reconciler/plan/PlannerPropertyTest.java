@@ -1,6 +1,7 @@
 package io.gitfleet.reconciler.plan;
 
 import io.gitfleet.schema.Catalog;
+import io.gitfleet.schema.Amount;
 import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.Documents;
 import io.gitfleet.schema.Instruction;
@@ -90,7 +91,8 @@ class PlannerPropertyTest {
         for (int u = 0; u < upgrades; u++) {
             fleet.upgrade("up-" + u, randomSpec(rnd, fleet));
         }
-        Instant now = Instant.parse("2026-11-21T00:00:00Z");
+        // a random start in the week, so that rollouts meet window openings, closings and blackouts
+        Instant now = Instant.parse("2026-11-21T00:00:00Z").plus(Duration.ofMinutes(rnd.nextInt(7 * 24 * 60)));
         Map<String, Observation> observed = new HashMap<>();
         Map<String, UpgradeStatus> previous = new HashMap<>();
         Map<String, Instruction> instructions = Map.of();
@@ -136,11 +138,34 @@ class PlannerPropertyTest {
         return given;
     }
 
+    private static Amount amount(Random rnd, int plainBound, boolean zeroOk) {
+        if (rnd.nextInt(3) == 0) {
+            return Amount.percent((zeroOk ? 0 : 1) + rnd.nextInt(zeroOk ? 101 : 100));
+        }
+        return Amount.of((zeroOk ? 0 : 1) + rnd.nextInt(plainBound));
+    }
+
     private static Upgrade.Spec randomSpec(Random rnd, SimFleet fleet) {
-        Strategy.Canary canary = rnd.nextInt(2) == 0 ? new Strategy.Canary(1 + rnd.nextInt(2),
-                rnd.nextBoolean() ? Strategy.Promote.MANUAL : Strategy.Promote.AUTO) : null;
-        Strategy strategy = new Strategy(Strategy.Order.values()[rnd.nextInt(3)], rnd.nextInt(4),
-                rnd.nextBoolean() ? null : 1 + rnd.nextInt(3), canary, rnd.nextInt(4) > 0, rnd.nextInt(3));
+        Upgrade.Selector canarySelector = rnd.nextInt(3) == 0 ? new Upgrade.Selector(null, null,
+                Map.of("zone", "b"), null) : null;
+        Strategy.Canary canary = rnd.nextInt(2) == 0 ? new Strategy.Canary(amount(rnd, 2, false),
+                rnd.nextBoolean() ? Strategy.Promote.MANUAL : Strategy.Promote.AUTO, canarySelector) : null;
+        List<Strategy.Phase> phases = rnd.nextInt(3) == 0 ? List.of(
+                new Strategy.Phase(1, null, rnd.nextBoolean() ? "30m" : null, rnd.nextBoolean()
+                        ? Strategy.Promote.MANUAL : Strategy.Promote.AUTO),
+                new Strategy.Phase(null, 20 + rnd.nextInt(40), rnd.nextBoolean() ? "2h" : null, null),
+                new Strategy.Phase(null, 100, null, null)) : null;
+        Strategy.Staging staging = switch (rnd.nextInt(3)) {
+            case 0 -> Strategy.Staging.ANYTIME;
+            case 1 -> Strategy.Staging.WINDOW;
+            default -> null;
+        };
+        Amount maxUnavailable = rnd.nextInt(4) == 0 ? Amount.percent(1 + rnd.nextInt(60)) : Amount.of(rnd.nextInt(4));
+        Strategy strategy = new Strategy(Strategy.Order.values()[rnd.nextInt(3)], maxUnavailable,
+                rnd.nextBoolean() ? null : amount(rnd, 3, false), canary, rnd.nextInt(4) > 0, amount(rnd, 3, true),
+                phases, staging, rnd.nextBoolean() ? null : amount(rnd, 5, false),
+                rnd.nextInt(4) == 0 ? null : (20 + rnd.nextInt(120)) + "m", rnd.nextInt(4) == 0 ? "10m" : null, null,
+                rnd.nextInt(6) == 0 ? "3d" : null);
         List<String> names = new ArrayList<>(fleet.nodes.keySet());
         Upgrade.Selector selector = switch (rnd.nextInt(5)) {
             case 0 -> new Upgrade.Selector(List.of(names.get(rnd.nextInt(names.size())),
@@ -150,11 +175,22 @@ class PlannerPropertyTest {
             case 3 -> new Upgrade.Selector(null, null, null, "dc1");
             default -> null;
         };
-        Upgrade.Window window = rnd.nextInt(5) == 0 ? new Upgrade.Window(List.of("sat", "sun", "mon"), "01:00", "6h",
-                "UTC") : null;
+        Upgrade.Window window = switch (rnd.nextInt(7)) {
+            case 0 -> new Upgrade.Window(List.of("sat", "sun", "mon"), "01:00", "6h", "UTC");
+            // daily and short: runs meet its closing, where a node's expected disruption may no longer fit
+            case 2, 3, 4 -> new Upgrade.Window(null, String.format("%02d:%02d", rnd.nextInt(24), 15 * rnd.nextInt(4)),
+                    (40 + rnd.nextInt(120)) + "m", "UTC");
+            case 1 -> new Upgrade.Window(null, "22:00", "3h", "Europe/Berlin",
+                    Map.of("dc2", new Upgrade.Window(null, "04:00", "5h", "America/New_York", null)));
+            default -> null;
+        };
+        List<Upgrade.Blackout> blackouts = rnd.nextInt(5) == 0 ? List.of(new Upgrade.Blackout(
+                "2026-11-2" + (1 + rnd.nextInt(5)) + "T06:00:00+01:00", "2026-11-2" + (1 + rnd.nextInt(5))
+                + "T18:00:00+01:00", "freeze")) : null;
         return new Upgrade.Spec("os", TARGETS[rnd.nextInt(TARGETS.length)],
                 new Upgrade.CatalogSource(SimFleet.CATALOG, null, null), selector, strategy, window, null,
-                rnd.nextInt(8) == 0, rnd.nextInt(5) == 0, false, rnd.nextInt(5) == 0, Map.of(), false);
+                rnd.nextInt(8) == 0, rnd.nextInt(5) == 0, false, rnd.nextInt(5) == 0, Map.of(), false, blackouts,
+                null);
     }
 
     /** An operator's commit: pause or resume, promote, retry a node, roll back, cancel. */
@@ -167,9 +203,11 @@ class PlannerPropertyTest {
         boolean paused = s.paused();
         boolean promoted = s.promoted();
         boolean rollback = s.rollback();
+        Integer promotedPhase = s.promotedPhase();
         switch (rnd.nextInt(10)) {
             case 0 -> paused = !paused;
-            case 1, 2 -> promoted = true;
+            case 1 -> promoted = true;
+            case 2 -> promotedPhase = promotedPhase == null ? 2 : promotedPhase + 1;
             case 3, 4, 5 -> retry.put(nodes.get(rnd.nextInt(nodes.size())), Integer.toString(rnd.nextInt(1000)));
             case 6 -> rollback = !rollback;
             case 7 -> {
@@ -186,7 +224,8 @@ class PlannerPropertyTest {
             }
         }
         fleet.upgrade(name, new Upgrade.Spec(s.component(), s.version(), s.catalog(), s.selector(), s.strategy(),
-                s.window(), s.install(), s.force(), s.allowDowngrade(), paused, promoted, retry, rollback));
+                s.window(), s.install(), s.force(), s.allowDowngrade(), paused, promoted, retry, rollback,
+                s.blackouts(), promotedPhase));
     }
 
     /** A new build of one image under the same version: a new sha256 in the catalog. */

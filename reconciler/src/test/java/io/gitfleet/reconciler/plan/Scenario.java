@@ -30,6 +30,8 @@ final class Scenario {
     /** When the reconciler under test started to listen (a restart or a take-over); null: always listened. */
     Instant listeningSince;
     int commit;
+    /** Results of external gates as the reconciler last ran them, by upgrade. */
+    final Map<String, GateResults> gates = new HashMap<>();
 
     Scenario report(String node, String os) {
         return report(node, os, true, null);
@@ -129,8 +131,8 @@ final class Scenario {
     }
 
     Scenario pass() {
-        last = FleetPlanner.plan(fleet.snapshot(String.format("%040x", commit)), observed, status, now,
-                listeningSince);
+        last = FleetPlanner.plan(fleet.snapshot(String.format("%040x", commit)).withGates(gates), observed, status,
+                now, listeningSince);
         status = new HashMap<>(last.upgrades());
         held.putAll(last.instructions());
         return this;
@@ -168,6 +170,6 @@ final class Scenario {
         return new Upgrade.Spec(s.component(), s.version(), s.catalog(), s.selector(), s.strategy(), s.window(),
                 s.install(), s.force(), s.allowDowngrade(), paused != null ? paused : s.paused(),
                 promoted != null ? promoted : s.promoted(), retry != null ? retry : s.retry(),
-                rollback != null ? rollback : s.rollback());
+                rollback != null ? rollback : s.rollback(), s.blackouts(), s.promotedPhase());
     }
 }

@@ -30,6 +30,10 @@ final class SimAgent {
     boolean healthy = true;
     /** Whether the agent has ever reported. */
     boolean seen;
+    /** The current task was instructed to stage only (and not activated yet). */
+    boolean stageOnly;
+    /** The image digest the current task wrote. */
+    String staged;
 
     SimAgent(String name, boolean controller, String osVersion) {
         this.name = name;
@@ -73,14 +77,25 @@ final class SimAgent {
                 installing = s.image() == null ? null : s.image().sha256();
                 task = task(s, atTarget ? NodePhase.Skipped
                         : s.action() == Action.ROLLBACK ? NodePhase.Rebooting : NodePhase.Downloading, null);
+                stageOnly = s.isStageOnly();
+                staged = s.image() == null ? null : s.image().sha256();
                 return;
             }
+            if (stageOnly && !s.isStageOnly()) {
+                // the activation: the real agent drops the slot rather than boot another image than it staged
+                if (staged == null || !staged.equals(s.image().sha256())) {
+                    throw new AssertionError(name + " was told to activate image " + s.image().sha256() + " but staged "
+                            + staged);
+                }
+                stageOnly = false;
+            }
         } else if (task != null && (task.phase() == NodePhase.Downloading || task.phase() == NodePhase.Writing
-                || task.phase() == NodePhase.Verifying)) {
+                || task.phase() == NodePhase.Verifying || task.phase() == NodePhase.Staged && stageOnly)) {
             task = with(task, NodePhase.Failed, "cancelled by the reconciler");
             return;
         }
-        if (task == null || task.phase().terminal() || rnd.nextInt(3) == 0) {
+        if (task == null || task.phase().terminal() || rnd.nextInt(3) == 0
+                || task.phase() == NodePhase.Staged && stageOnly) {
             return;
         }
         NodePhase next = switch (task.phase()) {
