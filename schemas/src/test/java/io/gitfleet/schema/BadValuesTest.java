@@ -49,7 +49,7 @@ class BadValuesTest {
                 """));
         LoadedFleet fleet = FleetLoader.load(files);
         assertTrue(fleet.brokenUpgrades().containsKey("long"));
-        assertEquals(List.of("upgrades/long.yaml: /spec/window/duration: must be more than 0 and at most 7d"),
+        assertEquals(List.of("upgrades/long.yaml: /spec/window/duration: must be at most 7d"),
                 strings(fleet.problems()));
     }
 
