@@ -27,6 +27,11 @@ public record Amount(int value, boolean percent) {
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Amount parse(Object raw) {
         if (raw instanceof Number n) {
+            // a whole number past an int (YAML reads 99999999999999999999 as a BigInteger) is refused, not wrapped
+            if (!(n instanceof Integer || n instanceof Short || n instanceof Byte)
+                    && (!(n instanceof Long) || n.longValue() > Integer.MAX_VALUE || n.longValue() < Integer.MIN_VALUE)) {
+                throw new IllegalArgumentException(n + " is too large for this field");
+            }
             return new Amount(n.intValue(), false);
         }
         String s = String.valueOf(raw).trim();

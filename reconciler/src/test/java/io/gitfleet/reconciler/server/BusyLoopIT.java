@@ -52,6 +52,9 @@ class BusyLoopIT {
     @BeforeEach
     void start() throws Exception {
         repos = FleetRepos.create(tmp.resolve("repos"));
+        // the test pushes fast enough to trigger JGit's automatic gc of the remote, which runs on in the
+        // background and races the temporary folder's deletion at the end
+        new io.gitfleet.reconciler.git.GitCli(repos.bare).run("config", "gc.auto", "0");
         ServerSettings settings = new ServerSettings(repos.bare.toString(), GitAuth.NONE, tmp.resolve("data"),
                 "127.0.0.1", 0, "main", "gitfleet/status", Duration.ofHours(1), Duration.ofMillis(200),
                 WebhookSecrets.shared(SECRET), null, null)
