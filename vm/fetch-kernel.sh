@@ -11,7 +11,14 @@ if [ -f kernel/READY ]; then
     exit 0
 fi
 # The newest 6.1 image package the configured apt sources offer (the metapackage's dependency).
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-6\.1\.[^ ]*-amd64\)$/\1/p' | head -n 1)
+find_pkg() {
+    apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-6\.1\.[^ ]*-amd64\)$/\1/p' | head -n 1
+}
+pkg=$(find_pkg)
+if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+    # the package lists may never have been fetched on this machine
+    apt-get update -qq && pkg=$(find_pkg)
+fi
 if [ -z "$pkg" ]; then
     echo "fetch-kernel.sh: apt knows no linux-image-6.1.*-amd64 package; run apt-get update (Debian 12 sources)" >&2
     exit 1
