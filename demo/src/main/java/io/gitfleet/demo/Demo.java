@@ -156,8 +156,8 @@ public final class Demo implements AutoCloseable {
         String log = repo.statusLog().strip();
         view.say(log);
         if (log.contains(" lease: ")) {
-            view.say("(\"lease:\" commits: the reconciler holding its lease on the branch, so that a second replica "
-                    + "never acts at the same time; docs/replicas.md)");
+            view.say("(\"lease:\" commit: a reconciler taking the lead, so that a second replica never acts at the "
+                    + "same time; its renewals stay off this history, on refs/gitfleet/lease; docs/replicas.md)");
         }
         view.say("\nDashboard: " + base + "/");
         if (options.keep()) {
