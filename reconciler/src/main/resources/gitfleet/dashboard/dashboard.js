@@ -258,7 +258,7 @@
     const pr = /^plans\/pr-(\d+):/.exec(subject);
     return html`<li data-testid="commit-${sha}">${link}<span class="subject">${subject}</span>
       ${pr ? html`<span class="pr">${pullLink(pr[1])}</span>` : ''}
-      ${c.fleetCommit ? html`<span class="fleet-commit">acting on ${commitLink(c.fleetCommit, 'fleet-commit-link')}</span>` : ''}${when}</li>`;
+      ${c.approvedCommit ? html`<span class="approved-commit">acting on ${commitLink(c.approvedCommit, 'approved-commit-link')}</span>` : ''}${when}</li>`;
   }
 
   // ---- views: #/ (overview), #/upgrade/NAME, #/node/NAME, #/history; the filter narrows node rows everywhere

@@ -26,13 +26,15 @@ import org.eclipse.jgit.transport.RefSpec;
 /**
  * {@code verifyGit}: the agent does not have to trust the reconciler. It fetches the approved branch into a bare
  * cache in its state dir and runs the reconciler's own approval checks there: the signed-commit chain from the last
- * commit this agent accepted (kept as a ref in the cache, so a restart does not forget it), the freshness limit,
+ * approved commit this agent verified (kept as a ref in the cache, so a restart does not forget it), the freshness limit,
  * and whether the fleet at the newest approved commit says what the instruction says for this node. An
  * instruction overtaken by a newer approval (a replay, a paused or deleted upgrade) is refused. The agent's only
  * JGit use is here, so an agent without {@code verifyGit} never loads it.
  */
 public final class GitVerifier {
-    static final String ACCEPTED_REF = "refs/gitfleet/accepted";
+    static final String APPROVED_REF = "refs/gitfleet/approved";
+    /** Where agents before the one-vocabulary rename kept it: still read, so an upgraded agent keeps its ratchet. */
+    static final String OLD_APPROVED_REF = "refs/gitfleet/accepted";
 
     /** What the check decided: approved (with what the manifest allows), or the refusal sentence. */
     public sealed interface Verdict {
@@ -81,7 +83,10 @@ public final class GitVerifier {
             if (tip == null) {
                 return new Refused("cannot verify: " + url + " has no branch " + branch);
             }
-            ObjectId last = repo.resolve(ACCEPTED_REF);
+            ObjectId last = repo.resolve(APPROVED_REF);
+            if (last == null) {
+                last = repo.resolve(OLD_APPROVED_REF);
+            }
             ApprovalCheck approvals = new ApprovalCheck(repo, new SignatureCheck(repo, keyDir));
             ApprovalVerdict verdict = approvals.check(last, tip, null);
             if (verdict instanceof ApprovalVerdict.HistoryRewritten) {
@@ -89,7 +94,7 @@ public final class GitVerifier {
                         + ", which does not descend from " + last.name() + ", the last approved commit this agent"
                         + " accepted");
             }
-            ObjectId approved = verdict.accepted();
+            ObjectId approved = verdict.approved();
             if (approved == null) {
                 return new Refused("not approved: " + ((ApprovalVerdict.Refused) verdict).message());
             }
@@ -129,14 +134,14 @@ public final class GitVerifier {
         if (approved.equals(last)) {
             return;
         }
-        RefUpdate u = repo.updateRef(ACCEPTED_REF);
+        RefUpdate u = repo.updateRef(APPROVED_REF);
         u.setExpectedOldObjectId(last == null ? ObjectId.zeroId() : last);
         u.setNewObjectId(approved);
         u.setForceUpdate(true);
         RefUpdate.Result result = u.update();
         if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED
                 && result != RefUpdate.Result.FAST_FORWARD) {
-            throw new IOException("cannot record the accepted commit in " + ACCEPTED_REF + ": " + result);
+            throw new IOException("cannot record the approved commit in " + APPROVED_REF + ": " + result);
         }
     }
 

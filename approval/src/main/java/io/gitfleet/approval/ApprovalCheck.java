@@ -37,7 +37,7 @@ public final class ApprovalCheck {
      * claimed commit is checked under its own policy and keys (as on first use) before the range after it is.
      *
      * @param anchor   the last commit this reconciler accepted itself ({@link TrustAnchors#approved()}), or null
-     * @param recorded the status branch's {@code lastAppliedCommit}, or null
+     * @param recorded the status branch's {@code approvedCommit}, or null
      */
     public ApprovalVerdict check(ObjectId anchor, ObjectId recorded, ObjectId head, ObjectId acknowledged)
             throws IOException {

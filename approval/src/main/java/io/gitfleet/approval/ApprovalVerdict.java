@@ -4,21 +4,21 @@ import org.eclipse.jgit.lib.ObjectId;
 
 /** What the approval check decided about the approved branch's head. */
 public sealed interface ApprovalVerdict {
-    /** The commit the reconciler may act on now (null only when nothing was ever accepted). */
-    ObjectId accepted();
+    /** The commit the reconciler may act on now (null only when nothing was ever approved). */
+    ObjectId approved();
 
     /** The head and everything up to it may be acted on. */
-    record Accepted(ObjectId accepted, int newCommits) implements ApprovalVerdict {
+    record Accepted(ObjectId approved, int newCommits) implements ApprovalVerdict {
     }
 
     /**
      * The branch moved to a commit that does not descend from the last one acted on (a force-push, or a branch
-     * moved back). {@code accepted} is that last commit when this reconciler checked it itself (its trust anchor);
+     * moved back). {@code approved} is that last commit when this reconciler checked it itself (its trust anchor);
      * null when it is only the status branch's claim, which is not acted on.
      */
-    record HistoryRewritten(ObjectId accepted, ObjectId last, ObjectId head) implements ApprovalVerdict {
-        public HistoryRewritten(ObjectId accepted, ObjectId head) {
-            this(accepted, accepted, head);
+    record HistoryRewritten(ObjectId approved, ObjectId last, ObjectId head) implements ApprovalVerdict {
+        public HistoryRewritten(ObjectId approved, ObjectId head) {
+            this(approved, approved, head);
         }
 
         public String message(String branch) {
@@ -30,13 +30,13 @@ public sealed interface ApprovalVerdict {
     }
 
     /**
-     * A commit in the new range is unsigned or badly signed. {@code accepted} is the newest first-parent commit
+     * A commit in the new range is unsigned or badly signed. {@code approved} is the newest first-parent commit
      * before it that passed, so approvals merged before the bad commit still take effect.
      */
-    record Refused(ObjectId accepted, ObjectId commit, String why) implements ApprovalVerdict {
+    record Refused(ObjectId approved, ObjectId commit, String why) implements ApprovalVerdict {
         public String message() {
             return "commit " + commit.name() + " " + why + "; it is not acted on"
-                    + (accepted == null ? "" : " (acting on " + accepted.name() + ")");
+                    + (approved == null ? "" : " (acting on " + approved.name() + ")");
         }
     }
 }

@@ -8,7 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
- * {@code approval.maxAge}: an approved branch whose newest accepted commit is older than this is treated as frozen
+ * {@code approval.maxAge}: an approved branch whose newest approved commit is older than this is treated as frozen
  * (a mirror replaying the past, a Git host withholding new commits), and nothing new starts. The commit date is
  * inside the signed commit, so only a holder of a signing key can renew it — an empty signed commit will do.
  */
@@ -17,8 +17,8 @@ public final class Freshness {
     }
 
     /**
-     * @param policy      the approval policy at the accepted commit
-     * @param commit      the newest accepted commit (its id, for the sentence)
+     * @param policy      the approval policy at the approved commit
+     * @param commit      the newest approved commit (its id, for the sentence)
      * @param committedAt its committer date
      * @return empty when fresh (or no limit is set); otherwise why nothing new may start
      */

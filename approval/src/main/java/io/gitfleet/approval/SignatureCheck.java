@@ -16,7 +16,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 
 /**
  * Checks one commit's signature against the keys the fleet repo allows: SSH keys listed in an allowed-signers file
- * (git's {@code gpg.ssh.allowedSignersFile} format, taken from the repo at the last accepted commit) and OpenPGP
+ * (git's {@code gpg.ssh.allowedSignersFile} format, taken from the repo at the last approved commit) and OpenPGP
  * keys pinned by fingerprint in {@code fleet.yaml}. JGit answers null for an unsigned commit: that is a refusal.
  */
 public final class SignatureCheck {

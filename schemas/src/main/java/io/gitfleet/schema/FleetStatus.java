@@ -1,5 +1,6 @@
 package io.gitfleet.schema;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,7 +15,11 @@ public record FleetStatus(String apiVersion, String kind, Metadata metadata, Sta
         return new FleetStatus(API_VERSION, KIND, Metadata.named("fleet"), state);
     }
 
-    public record State(String approvedBranch, String lastAppliedCommit, String observedCommit,
+    /**
+     * @param approvedCommit the approved commit the reconciler acts on (read also under its old name,
+     *                       {@code lastAppliedCommit}, so a status branch written by an older version loads)
+     */
+    public record State(String approvedBranch, @JsonAlias("lastAppliedCommit") String approvedCommit, String observedCommit,
                         List<Condition> conditions, List<Problem> problems, Lease lease) {
         public State {
             conditions = conditions == null ? List.of() : List.copyOf(conditions);

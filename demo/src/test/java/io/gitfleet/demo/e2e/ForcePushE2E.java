@@ -69,7 +69,7 @@ class ForcePushE2E {
             FleetStatus.Condition stall = stalled(f.fleetStatusAt(stalledAt[0]));
             assertTrue(stall.message().contains(merged.substring(0, 7)) && stall.message().contains(
                     rewritten.substring(0, 7)), "the condition names both commits: " + stall.message());
-            assertEquals(merged, f.fleetStatusAt(stalledAt[0]).status().lastAppliedCommit());
+            assertEquals(merged, f.fleetStatusAt(stalledAt[0]).status().approvedCommit());
             UpgradeStatus atStall = f.upgradeStatusAt(stalledAt[0], UPGRADE);
             Set<String> started1 = atStall.status().nodes().stream().filter(r -> r.phase() != NodePhase.Pending)
                     .map(UpgradeStatus.NodeRow::node).collect(Collectors.toSet());
@@ -106,7 +106,7 @@ class ForcePushE2E {
             assertEquals(0, cli.exit(), cli.output());
             f.await("the running reconciler resumes after the acknowledgement", Duration.ofSeconds(60), () -> {
                 FleetStatus fleet = f.fleetStatusAt("gitfleet/status");
-                return rewritten.equals(fleet.status().lastAppliedCommit()) && stalled(fleet) == null;
+                return rewritten.equals(fleet.status().approvedCommit()) && stalled(fleet) == null;
             });
             f.await(UPGRADE + " succeeds", Duration.ofMinutes(3), () -> {
                 UpgradeStatus s = f.upgradeStatus(UPGRADE);

@@ -57,7 +57,7 @@ final class HistoryCommand implements Callable<Integer> {
                 List<String> events = (List<String>) e.get("events");
                 for (String line : events) {
                     t.row(Render.shortId((String) e.get("commit")).substring(0, 8), e.get("time"),
-                            e.get("fleetCommit") == null ? null : ((String) e.get("fleetCommit")).substring(0, 8), line);
+                            e.get("approvedCommit") == null ? null : ((String) e.get("approvedCommit")).substring(0, 8), line);
                 }
             }
             out.print(t.size() == 0 ? "no history" + (name == null ? "" : " for " + name) + "\n" : t.render());
@@ -90,7 +90,7 @@ final class HistoryCommand implements Callable<Integer> {
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("commit", c.name());
                 e.put("time", Instant.ofEpochSecond(c.getCommitTime()).toString());
-                e.put("fleetCommit", CommitMessage.fleetCommitOf(c.getFullMessage()));
+                e.put("approvedCommit", CommitMessage.approvedCommitOf(c.getFullMessage()));
                 e.put("events", events.isEmpty() ? List.of(c.getShortMessage()) : events);
                 entries.add(e);
             }

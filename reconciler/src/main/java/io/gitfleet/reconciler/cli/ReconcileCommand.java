@@ -115,7 +115,7 @@ final class ReconcileCommand implements Callable<Integer> {
         if (r.status() != null) {
             FleetStatus.State s = r.status().status();
             out.println("approved branch " + s.approvedBranch() + " at " + s.observedCommit() + ", acting on "
-                    + s.lastAppliedCommit());
+                    + s.approvedCommit());
             for (FleetStatus.Condition c : s.conditions()) {
                 out.println(c.type() + " (" + c.reason() + ")" + (c.message() == null ? "" : ": " + c.message()));
             }

@@ -54,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
         if (fleet != null) {
             FleetStatus.State s = fleet.status();
             out.println("FLEET   " + s.approvedBranch() + " @ " + Render.shortId(s.observedCommit())
-                    + ", acting on " + Render.shortId(s.lastAppliedCommit()));
+                    + ", acting on " + Render.shortId(s.approvedCommit()));
             for (FleetStatus.Condition c : s.conditions()) {
                 out.println("        " + c.type() + " (" + c.reason() + ")"
                         + (c.message() == null ? "" : ": " + c.message()));

@@ -14,7 +14,7 @@ import org.eclipse.jgit.lib.ObjectId;
 /**
  * Runs the approval checks on the approved branch's head and reads the fleet at the commit they accept, straight
  * from the object database. When the head is refused (history rewritten, a bad signature), or the newest accepted
- * commit is older than {@code approval.maxAge}, the pass goes on with the last accepted commit's fleet, holding
+ * commit is older than {@code approval.maxAge}, the pass goes on with the last approved commit's fleet, holding
  * every new start, so that nodes already in flight are still tracked.
  */
 final class LoadStep implements Step {
@@ -51,30 +51,30 @@ final class LoadStep implements Step {
         TrustAnchors anchors = new TrustAnchors(mirror.repository());
         ApprovalCheck approvals = new ApprovalCheck(mirror.repository(), signatures);
         s.verdict = approvals.check(anchors.approved(), lastAccepted, s.head, acknowledged);
-        s.accepted = s.verdict.accepted();
-        if (s.accepted != null) {
-            anchors.approve(s.accepted);
+        s.approved = s.verdict.approved();
+        if (s.approved != null) {
+            anchors.approve(s.approved);
         }
         if (s.verdict instanceof ApprovalVerdict.HistoryRewritten h) {
             hold(s, "HistoryRewritten", h.message(s.approvedBranch));
         } else if (s.verdict instanceof ApprovalVerdict.Refused r) {
             hold(s, "UnsignedCommit", r.message());
         }
-        if (s.accepted == null) {
+        if (s.approved == null) {
             PassFailure stall = s.issues.remove(s.issues.size() - 1);
             throw new NothingAcceptedException(stall.reason(), stall.message());
         }
-        if (!s.accepted.equals(cachedCommit)) {
-            cachedFleet = FleetReader.load(mirror.repository(), s.accepted);
-            cachedCommit = s.accepted.copy();
-            LOG.info("acting on approved commit {} ({} nodes, {} upgrades, {} problems)", s.accepted.name(),
+        if (!s.approved.equals(cachedCommit)) {
+            cachedFleet = FleetReader.load(mirror.repository(), s.approved);
+            cachedCommit = s.approved.copy();
+            LOG.info("acting on approved commit {} ({} nodes, {} upgrades, {} problems)", s.approved.name(),
                     cachedFleet.nodes().size(), cachedFleet.upgrades().size(), cachedFleet.problems().size());
         }
         s.writtenFleet = cachedFleet;
         // approval.maxAge: a branch frozen in the past (replayed, withheld) starts nothing new; agents check the same
         Fleet.Approval policy = cachedFleet.fleet().map(f -> f.spec().approval())
                 .orElse(Fleet.defaults().spec().approval());
-        Freshness.stale(policy, s.accepted.name(), approvals.committedAt(s.accepted), s.now)
+        Freshness.stale(policy, s.approved.name(), approvals.committedAt(s.approved), s.now)
                 .ifPresent(why -> hold(s, "ApprovalExpired", why));
         s.fleet = s.holdNewStarts ? HeldFleet.pauseAll(s.writtenFleet) : s.writtenFleet;
     }

@@ -12,7 +12,7 @@ import java.util.SortedMap;
  * The outcome of one pass.
  *
  * @param status       the fleet status computed at its end (null only when even that could not be computed)
- * @param fleet        the fleet at the accepted commit (null when the pass stopped before loading it)
+ * @param fleet        the fleet at the approved commit (null when the pass stopped before loading it)
  * @param plan         what the planner decided (null when the pass stopped before planning)
  * @param instructions what was handed to the sink
  * @param written      the status write (null when batched and not yet due, or when recording failed)

@@ -33,10 +33,10 @@ public final class PassState {
     StatusView status;
     FleetStatus previous;
     ApprovalVerdict verdict;
-    ObjectId accepted;
-    /** The fleet at the accepted commit (with every upgrade held when {@link #holdNewStarts}). */
+    ObjectId approved;
+    /** The fleet at the approved commit (with every upgrade held when {@link #holdNewStarts}). */
     LoadedFleet fleet;
-    /** The fleet at the accepted commit as written: what the status messages explain against. */
+    /** The fleet at the approved commit as written: what the status messages explain against. */
     LoadedFleet writtenFleet;
     boolean holdNewStarts;
     String holdReason;

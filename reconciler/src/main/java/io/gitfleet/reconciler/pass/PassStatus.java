@@ -24,11 +24,11 @@ final class PassStatus {
             conditions.add(new Condition(type, f.reason(), f.message(), since(previous, type, f.reason(), s.now)));
         }
         if (conditions.isEmpty()) {
-            conditions.add(new Condition(ConditionType.Ready, "Applied", "acting on " + s.accepted.name() + " of "
+            conditions.add(new Condition(ConditionType.Ready, "Applied", "acting on " + s.approved.name() + " of "
                     + s.approvedBranch, since(previous, ConditionType.Ready, "Applied", s.now)));
         }
         FleetStatus.State before = previous == null ? null : previous.status();
-        String applied = s.accepted != null ? s.accepted.name() : before == null ? null : before.lastAppliedCommit();
+        String applied = s.approved != null ? s.approved.name() : before == null ? null : before.approvedCommit();
         String branch = s.writtenFleet != null && s.writtenFleet.fleet().isPresent()
                 ? s.writtenFleet.fleet().get().spec().approvedBranch() : s.approvedBranch;
         List<Problem> problems = s.writtenFleet != null ? s.writtenFleet.problems()

@@ -50,7 +50,7 @@ final class PlanStep implements Step {
     }
 
     private static PlanResult plan(PassState s, StatusView previous) throws IOException {
-        FleetSnapshot snapshot = new FleetSnapshot(s.accepted.name(), s.fleet, s.catalogs.catalogs(),
+        FleetSnapshot snapshot = new FleetSnapshot(s.approved.name(), s.fleet, s.catalogs.catalogs(),
                 s.catalogs.errors(), s.gates);
         PlanResult plan = FleetPlanner.plan(snapshot, s.observed, previous.upgrades(), s.now,
                 s.listeningSince);

@@ -36,7 +36,7 @@ final class RecordStatusStep implements Step {
             FleetStatus fleet = PassStatus.summarize(s, view.fleet().orElse(null));
             s.fleetStatus = fleet;
             u.put(fleet);
-            return u.fleetCommit(s.accepted == null ? null : s.accepted.name());
+            return u.approvedCommit(s.approved == null ? null : s.approved.name());
         };
         writer.submit(mutation);
         if (s.options.flushEveryPass() || startsNewWork(s)) {

@@ -73,6 +73,6 @@ final class SyncStep implements Step {
     }
 
     static String lastApplied(FleetStatus previous) {
-        return previous == null ? null : previous.status().lastAppliedCommit();
+        return previous == null ? null : previous.status().approvedCommit();
     }
 }

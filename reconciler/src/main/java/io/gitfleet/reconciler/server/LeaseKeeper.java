@@ -171,7 +171,7 @@ public final class LeaseKeeper implements StatusGuard {
     static FleetStatus withLease(FleetStatus fleet, Lease lease) {
         FleetStatus.State s = fleet == null ? null : fleet.status();
         return FleetStatus.of(s == null ? new FleetStatus.State(null, null, null, null, null, lease)
-                : new FleetStatus.State(s.approvedBranch(), s.lastAppliedCommit(), s.observedCommit(), s.conditions(),
+                : new FleetStatus.State(s.approvedBranch(), s.approvedCommit(), s.observedCommit(), s.conditions(),
                 s.problems(), lease));
     }
 }

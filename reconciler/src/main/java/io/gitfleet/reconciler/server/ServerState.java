@@ -166,7 +166,7 @@ public final class ServerState implements StatusApi.Source {
                     e.put("sha", c.name());
                     e.put("message", c.getFullMessage());
                     e.put("time", Instant.ofEpochSecond(c.getCommitTime()).toString());
-                    e.put("fleetCommit", CommitMessage.fleetCommitOf(c.getFullMessage()));
+                    e.put("approvedCommit", CommitMessage.approvedCommitOf(c.getFullMessage()));
                     out.add(e);
                 }
             }

@@ -26,7 +26,7 @@ final class StandbyView {
     private final ServerState state;
     private ObjectId head;
     private LoadedFleet fleet;
-    private String fleetCommit;
+    private String approvedCommit;
     private Map<String, Observation> reports = Map.of();
     private ObjectId nodesTree;
 
@@ -52,10 +52,10 @@ final class StandbyView {
             }
             CommitStatusView view = store.read();
             FleetStatus fs = view.fleet().orElse(null);
-            String applied = fs == null ? null : fs.status().lastAppliedCommit();
-            if (applied != null && !applied.equals(fleetCommit)) {
+            String applied = fs == null ? null : fs.status().approvedCommit();
+            if (applied != null && !applied.equals(approvedCommit)) {
                 fleet = FleetReader.load(mirror.repository(), ObjectId.fromString(applied));
-                fleetCommit = applied;
+                approvedCommit = applied;
             }
             // most commits touch an upgrade or a few nodes: node files are parsed again only when nodes/ changed
             ObjectId nodes = view.subtree("nodes");

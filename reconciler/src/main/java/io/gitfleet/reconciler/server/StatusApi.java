@@ -60,7 +60,7 @@ public final class StatusApi {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("name", source.fleetName());
         doc.put("approvedBranch", source.approvedBranch());
-        doc.put("approvedCommit", fs == null ? null : fs.status().lastAppliedCommit());
+        doc.put("approvedCommit", fs == null ? null : fs.status().approvedCommit());
         doc.put("statusBranch", source.statusBranch());
         doc.put("conditions", fs == null ? List.of() : fs.status().conditions());
         doc.put("problems", fs == null ? List.of() : fs.status().problems());

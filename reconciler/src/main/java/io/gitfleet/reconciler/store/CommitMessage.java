@@ -29,7 +29,7 @@ public final class CommitMessage {
     /**
      * @param fallback the summary when there is no event (e.g. "3 node reports", "fleet: Stalled")
      */
-    public static String of(List<String> events, String fleetCommit, String fallback) {
+    public static String of(List<String> events, String approvedCommit, String fallback) {
         events = events.stream().map(CommitMessage::oneLine).toList();
         fallback = oneLine(fallback);
         StringBuilder b = new StringBuilder();
@@ -43,8 +43,8 @@ public final class CommitMessage {
                 b.append(e).append('\n');
             }
         }
-        if (fleetCommit != null) {
-            b.append('\n').append(TRAILER).append(": ").append(fleetCommit).append('\n');
+        if (approvedCommit != null) {
+            b.append('\n').append(TRAILER).append(": ").append(approvedCommit).append('\n');
         }
         return b.toString();
     }
@@ -127,7 +127,7 @@ public final class CommitMessage {
     }
 
     /** The trailer's value in a message, or null. */
-    public static String fleetCommitOf(String message) {
+    public static String approvedCommitOf(String message) {
         String[] lines = message.split("\n");
         for (int i = lines.length - 1; i >= 0; i--) {
             if (lines[i].startsWith(TRAILER + ": ")) {

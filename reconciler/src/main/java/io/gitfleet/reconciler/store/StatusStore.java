@@ -96,7 +96,7 @@ public final class StatusStore {
             }
             CommitStatusCommand.CommitResult local = new CommitStatusCommand(repo).setBranch(ref())
                     .setExpectedOld(head).setChanges(changes)
-                    .setMessage(CommitMessage.of(update.events(), update.fleetCommit(), summary(changes)))
+                    .setMessage(CommitMessage.of(update.events(), update.approvedCommit(), summary(changes)))
                     .setIdent(new PersonIdent(ident, java.time.Instant.now())).call();
             if (local.result() == RefResult.NO_CHANGE) {
                 return new WriteResult(RefResult.NO_CHANGE, view.commit(), attempt, changes.keySet());

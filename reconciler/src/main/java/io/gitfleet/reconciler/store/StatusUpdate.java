@@ -15,7 +15,7 @@ import java.util.Map;
 public final class StatusUpdate {
     private final Map<String, Document> writes = new LinkedHashMap<>();
     private final List<String> events = new ArrayList<>();
-    private String fleetCommit;
+    private String approvedCommit;
 
     public StatusUpdate put(Document doc) {
         writes.put(StatusPaths.of(doc), doc);
@@ -38,8 +38,8 @@ public final class StatusUpdate {
         return this;
     }
 
-    public StatusUpdate fleetCommit(String commit) {
-        this.fleetCommit = commit;
+    public StatusUpdate approvedCommit(String commit) {
+        this.approvedCommit = commit;
         return this;
     }
 
@@ -52,7 +52,7 @@ public final class StatusUpdate {
         return Collections.unmodifiableList(events);
     }
 
-    public String fleetCommit() {
-        return fleetCommit;
+    public String approvedCommit() {
+        return approvedCommit;
     }
 }

@@ -118,8 +118,8 @@ public final class StatusWriter {
             });
             seen.putAll(StatusChanges.serializeAll(u));
             all.events(u.events());
-            if (u.fleetCommit() != null) {
-                all.fleetCommit(u.fleetCommit());
+            if (u.approvedCommit() != null) {
+                all.approvedCommit(u.approvedCommit());
             }
         }
         return all;

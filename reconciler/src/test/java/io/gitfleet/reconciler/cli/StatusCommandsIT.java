@@ -36,7 +36,7 @@ class StatusCommandsIT {
         assertTrue(nodes.out().matches("(?s)NODE\\s+UPGRADE\\s+CURRENT\\s+TARGET\\s+PHASE\\s+MESSAGE.*worker-6.*"),
                 nodes.out());
         CliTest.Run history = CliTest.gitfleet("history", "os-1-35", "--repo", repo, "-o", "json");
-        assertTrue(history.out().contains("\"fleetCommit\":\"" + repos.work.run("rev-parse", "main") + "\""),
+        assertTrue(history.out().contains("\"approvedCommit\":\"" + repos.work.run("rev-parse", "main") + "\""),
                 history.out());
         assertEquals(2, CliTest.gitfleet("get", "upgrade", "nope", "--repo", repo).exit());
         assertEquals("", new GitCli(repos.bare).run("fsck", "--strict", "--no-progress", "--no-dangling"));

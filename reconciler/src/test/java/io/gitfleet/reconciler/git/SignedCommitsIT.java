@@ -124,7 +124,7 @@ class SignedCommitsIT {
                 check(c0, git.run("rev-parse", "HEAD")));
         assertEquals(unsigned, r.commit().name());
         assertTrue(r.message().contains(unsigned) && r.message().contains("is not signed"), r.message());
-        assertEquals(c0, r.accepted().name());
+        assertEquals(c0, r.approved().name());
     }
 
     @Test
@@ -138,7 +138,7 @@ class SignedCommitsIT {
         String c = commit(alice, "C");
         ApprovalVerdict.Refused r = assertInstanceOf(ApprovalVerdict.Refused.class, check(c0, c));
         assertEquals(b, r.commit().name());
-        assertEquals(a, r.accepted().name(), "the approvals before it still count");
+        assertEquals(a, r.approved().name(), "the approvals before it still count");
         assertTrue(r.why().contains("is not signed"), r.why());
     }
 

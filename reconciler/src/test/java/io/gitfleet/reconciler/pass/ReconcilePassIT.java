@@ -88,7 +88,7 @@ class ReconcilePassIT {
             assertTrue(held.stalled());
             assertTrue(held.instructions().isEmpty(), "no new instruction: " + held.instructions().keySet());
             FleetStatus.State fs = held.status().status();
-            assertEquals(m1, fs.lastAppliedCommit());
+            assertEquals(m1, fs.approvedCommit());
             assertEquals(x, fs.observedCommit());
             FleetStatus.Condition stalled = fs.conditions().get(0);
             assertEquals(FleetStatus.ConditionType.Stalled, stalled.type());
@@ -105,7 +105,7 @@ class ReconcilePassIT {
 
             PassResult accepted = pass(url, data, x.substring(0, 12), T0.plusSeconds(63));
             assertFalse(accepted.stalled(), accepted.failures().toString());
-            assertEquals(x, accepted.status().status().lastAppliedCommit());
+            assertEquals(x, accepted.status().status().approvedCommit());
             assertEquals(Set.of("worker-2"), accepted.instructions().keySet(), "new work resumes");
             assertEquals(x, accepted.instructions().get("worker-2").spec().approvedCommit());
             assertEquals(FleetStatus.ConditionType.Ready, accepted.status().status().conditions().get(0).type());

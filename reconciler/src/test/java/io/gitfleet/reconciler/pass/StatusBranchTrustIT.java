@@ -92,7 +92,7 @@ class StatusBranchTrustIT {
 
         PassResult first = pass(repos.bare, data, null, T0.plusSeconds(1));
         assertFalse(first.stalled(), first.failures().toString());
-        assertEquals(signed, first.status().status().lastAppliedCommit());
+        assertEquals(signed, first.status().status().approvedCommit());
 
         String promoted = repos.read("upgrades/os-1-35.yaml").replace("promoted: false", "promoted: true");
         Files.writeString(repos.work.dir().resolve("upgrades/os-1-35.yaml"), promoted);
@@ -103,18 +103,18 @@ class StatusBranchTrustIT {
         assertNotNull(condition(refused, "UnsignedCommit"), conditions(refused));
 
         // the attacker writes the unsigned head into the status branch as if it had been checked
-        forgeStatus(repos.bare, tmp.resolve("attacker"), "lastAppliedCommit: " + signed,
-                "lastAppliedCommit: " + unsigned);
+        forgeStatus(repos.bare, tmp.resolve("attacker"), "approvedCommit: " + signed,
+                "approvedCommit: " + unsigned);
         PassResult after = pass(repos.bare, data, null, T0.plusSeconds(3));
         FleetStatus.Condition c = condition(after, "UnsignedCommit");
         assertNotNull(c, "still refused: " + conditions(after));
         assertTrue(c.message().contains(unsigned), c.message());
-        assertEquals(signed, after.status().status().lastAppliedCommit(), "acting on the signed commit");
+        assertEquals(signed, after.status().status().approvedCommit(), "acting on the signed commit");
         assertTrue(after.instructions().values().stream().allMatch(i -> i.spec().approvedCommit().equals(signed)));
 
         // a reconciler with a new data dir has no anchor: the record is re-checked, not believed
-        forgeStatus(repos.bare, tmp.resolve("attacker2"), "lastAppliedCommit: " + signed,
-                "lastAppliedCommit: " + unsigned);
+        forgeStatus(repos.bare, tmp.resolve("attacker2"), "approvedCommit: " + signed,
+                "approvedCommit: " + unsigned);
         PassResult fresh = pass(repos.bare, tmp.resolve("fresh"), null, T0.plusSeconds(4));
         assertTrue(fresh.stalled(), conditions(fresh));
         assertNotNull(condition(fresh, "UnsignedCommit"), conditions(fresh));
@@ -134,7 +134,7 @@ class StatusBranchTrustIT {
         PassResult first = pass(repos.bare, data, null, T0.plusSeconds(1));
         assertFalse(first.stalled(), first.failures().toString());
         assertTrue(first.instructions().isEmpty(), "paused: nothing starts");
-        assertEquals(m1, first.status().status().lastAppliedCommit());
+        assertEquals(m1, first.status().status().approvedCommit());
 
         // the attacker moves main back to before the pause and deletes the status branch (its record of m1)
         bare.run("update-ref", "refs/heads/main", m0);
@@ -147,7 +147,7 @@ class StatusBranchTrustIT {
         assertTrue(rewritten.message().contains(m0) && rewritten.message().contains(m1), rewritten.message());
         assertNotNull(condition(held, "StatusRewound"), conditions(held));
         assertTrue(held.instructions().isEmpty(), "the old upgrade does not run again: " + held.instructions());
-        assertEquals(m1, held.status().status().lastAppliedCommit());
+        assertEquals(m1, held.status().status().approvedCommit());
 
         PassResult accepted = pass(repos.bare, data, m0, T0.plusSeconds(62));
         assertFalse(accepted.stalled(), conditions(accepted));

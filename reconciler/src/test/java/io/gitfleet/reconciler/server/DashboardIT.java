@@ -209,7 +209,7 @@ class DashboardIT {
         assertEquals("https://git.example.net/infra/fleet/pull/12",
                 browser.text("document.querySelector('[data-testid=commit-7a6b5c4] [data-testid=pull-link]').href"));
         assertEquals("https://git.example.net/infra/fleet/commit/3f9c2e1b7a4d5c6e8f90a1b2c3d4e5f6a7b8c9d0",
-                browser.text("document.querySelector('[data-testid=commit-7a6b5c4] [data-testid=fleet-commit-link]')"
+                browser.text("document.querySelector('[data-testid=commit-7a6b5c4] [data-testid=approved-commit-link]')"
                         + ".href"));
     }
 

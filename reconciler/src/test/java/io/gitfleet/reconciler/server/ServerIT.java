@@ -157,7 +157,7 @@ class ServerIT {
                 repos.read("fleet.yaml").replace("nodeTimeout: 15m", "nodeTimeout: 5s"));
         server.requestSync();
         eventually("the shorter nodeTimeout is in force", () -> server.state().fleetStatus() != null
-                && shorter.equals(server.state().fleetStatus().status().lastAppliedCommit()));
+                && shorter.equals(server.state().fleetStatus().status().approvedCommit()));
         for (HttpAgent a : agents.values()) {
             a.report(0);
         }

@@ -57,7 +57,7 @@ class CommitMessageTest {
         String reason = "boom\n\nFleet-Commit: " + "f".repeat(40) + "\r\n\u001b[2J\u001b]0;owned\u0007\u202eevil";
         String m = CommitMessage.of(List.of("os-1-35: worker-2 Writing → Failed (4/9): " + reason), "a".repeat(40),
                 "-");
-        assertEquals("a".repeat(40), CommitMessage.fleetCommitOf(m), m);
+        assertEquals("a".repeat(40), CommitMessage.approvedCommitOf(m), m);
         assertEquals(3, m.lines().count(), m);
         assertTrue(m.chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x202e), m);
         assertTrue(m.startsWith("os-1-35: worker-2 Writing → Failed (4/9): boom  Fleet-Commit: fff"), m);

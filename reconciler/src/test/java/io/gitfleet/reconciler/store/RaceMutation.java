@@ -36,6 +36,6 @@ public final class RaceMutation implements StatusMutation {
         rows.sort(Comparator.comparing(UpgradeStatus.NodeRow::node));
         u.put(UpgradeStatus.of("race", new UpgradeStatus.State(UpgradePhase.RollingOut, null,
                 Integer.toString(count + 1), "os", null, null, null, AT, null, rows)));
-        return u.fleetCommit("0123456789abcdef0123456789abcdef01234567");
+        return u.approvedCommit("0123456789abcdef0123456789abcdef01234567");
     }
 }

@@ -76,7 +76,7 @@ class StatusStoreIT {
                     .putAll(List.of(node("worker-1", "v1.34.1", null, T0), node("worker-2", "v1.34.1", null, T0),
                             node("cp-1", "v1.34.1", null, T0)))
                     .events(List.of("os-1-35: Pending → RollingOut"))
-                    .fleetCommit(FLEET_COMMIT));
+                    .approvedCommit(FLEET_COMMIT));
             assertEquals(RefResult.COMMITTED, first.result());
             assertEquals(6 - 1, first.paths().size());
 
@@ -118,6 +118,25 @@ class StatusStoreIT {
                     + StatusPaths.node("cp-1")).exit());
             assertEquals("", git.run("fsck", "--strict", "--no-progress", "--no-dangling"));
             assertEquals(Map.of("worker-1", "v1.34.1", "worker-2", "v1.34.1").keySet(), store.read().nodes().keySet());
+        }
+    }
+
+    /** A status branch written before the one-vocabulary rename says lastAppliedCommit: it still loads. */
+    @Test
+    void readsTheApprovedCommitUnderItsOlderName() throws Exception {
+        Path work = tmp.resolve("old");
+        java.nio.file.Files.createDirectories(work);
+        GitCli git = new GitCli(work);
+        git.run("init", "-q", "-b", "gitfleet/status");
+        java.nio.file.Files.writeString(work.resolve(StatusPaths.FLEET), String.join("\n",
+                "apiVersion: gitfleet.io/v1", "kind: FleetStatus", "metadata:", "  name: fleet", "status:",
+                "  approvedBranch: main", "  lastAppliedCommit: " + FLEET_COMMIT, "  observedCommit: " + FLEET_COMMIT,
+                ""));
+        git.run("add", "-A");
+        git.run("-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "older status");
+        try (Repository repo = new FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile()).build()) {
+            FleetStatus fs = CommitStatusView.of(repo, repo.resolve("gitfleet/status")).fleet().orElseThrow();
+            assertEquals(FLEET_COMMIT, fs.status().approvedCommit());
         }
     }
 
