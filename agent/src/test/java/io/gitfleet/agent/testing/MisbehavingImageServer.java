@@ -141,8 +141,18 @@ public final class MisbehavingImageServer implements AutoCloseable {
             end = cutAt;
             out.write(b, (int) start, (int) (end - start));
             out.flush();
-            s.shutdownOutput();     // the bytes before the cut arrive, then the peer resets
-            sleep(50);
+            s.shutdownOutput();     // the bytes before the cut arrive, then end of stream
+            // Wait until the client has read up to the end of stream and hung up, however slow it is: a reset sent
+            // earlier would discard bytes still unread in its socket buffer, and where it resumes would depend on
+            // the machine's load. (The timeout only bounds a client that never hangs up.)
+            s.setSoTimeout(60_000);
+            try {
+                while (s.getInputStream().read() >= 0) {
+                    // the client sends nothing more on this connection; drain until it closes
+                }
+            } catch (IOException ignored) {
+                // reset or timeout: the client is gone either way
+            }
             s.setSoLinger(true, 0);   // close with a reset, as a dropped link looks
             return;
         }
