@@ -90,8 +90,10 @@ public final class ReconcilerServer implements AutoCloseable {
         }).onActing(() -> self[0].sync());
         CatalogSources catalogs = CatalogSources.inDataDir(settings.dataDir(), settings.catalogs())
                 .inBackground(catalogThreads, () -> self[0].report());
+        // a gate run that lands asks for a pass (from the mirror), as a late catalog does
         ReconcilePass pass = new ReconcilePass(mirror, writer, reports, replica, catalogs,
-                new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")));
+                new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")),
+                new io.gitfleet.reconciler.gate.GateRunner().onResult(() -> self[0].report()), false);
         PullRequestPlans plans = new PullRequestPlans(mirror, writer, reports, settings.forge(), settings.publicUrl());
         StandbyView standby = new StandbyView(store, mirror, state);
         // the loop turns every second; stuck: no turn for a lease plus three Git timeouts
