@@ -79,6 +79,9 @@ public final class ReconcilerServer implements AutoCloseable {
         this.clock = clock;
         this.vertx = Vertx.vertx();
         this.mirror = FleetMirror.open(settings.dataDir().resolve("mirror"), settings.repoUrl(), settings.auth());
+        // a long fetch or push (a first clone of a big fleet repo) logs a line every few seconds
+        Logger transfers = LoggerFactory.getLogger(FleetMirror.class);
+        mirror.setProgress(io.gitfleet.reconciler.git.TransferProgress.every(Duration.ofSeconds(5), transfers::info));
         StatusStore store = new StatusStore(mirror.repository(), settings.statusBranch(), mirror);
         this.lease = new LeaseKeeper(store, clock).setDuration(settings.replica().lease());
         this.writer = new StatusWriter(store, settings.statusInterval(), clock).setGuard(lease);
