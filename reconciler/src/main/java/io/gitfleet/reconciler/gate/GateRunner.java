@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class GateRunner {
     private static final Logger LOG = LoggerFactory.getLogger(GateRunner.class);
+    /**
+     * Gates that did not pass are run again at most this often: every landed run asks for a pass, and that pass asks
+     * for the gates again, which would otherwise run a failing command back to back.
+     */
+    public static final java.time.Duration AGAIN_AFTER_FAILURE = java.time.Duration.ofSeconds(30);
 
     private final Map<String, GateResults> latest = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
@@ -51,7 +56,9 @@ public final class GateRunner {
         List<CompletableFuture<Void>> runs = new java.util.ArrayList<>();
         for (String name : due) {
             Upgrade u = fleet.upgrades().get(name);
-            if (u == null || !running.add(name)) {
+            GateResults last = latest.get(name);
+            if (u == null || last != null && last.firstFailure() != null
+                    && now.isBefore(last.at().plus(AGAIN_AFTER_FAILURE)) || !running.add(name)) {
                 continue;
             }
             List<Strategy.Gate> gates = u.spec().strategy().orElse(defaults).gates();
