@@ -92,7 +92,10 @@ final class RolloutStatuses {
         return out;
     }
 
-    /** The status of one upgrade as the forge shows it; {@code change} is what must move for it to be posted again. */
+    /**
+     * The status of one upgrade as the forge shows it, linked to the upgrade's view on the dashboard when the server's
+     * public URL is known; {@code change} is what must move for it to be posted again.
+     */
     static StatusPoster.Status of(String sha, UpgradeStatus u, String targetUrl) {
         UpgradeStatus.State s = u.status();
         CommitState state = switch (s.phase()) {
@@ -114,7 +117,9 @@ final class RolloutStatuses {
         if (s.message() != null && !s.message().isBlank()) {
             d.append(c != null && c.total() > 0 ? "; " : ": ").append(s.message());
         }
-        return new StatusPoster.Status(sha, CONTEXT + u.metadata().name(), state, d.toString(), targetUrl,
+        String link = targetUrl == null ? null
+                : (targetUrl.endsWith("/") ? targetUrl : targetUrl + "/") + "#/upgrade/" + u.metadata().name();
+        return new StatusPoster.Status(sha, CONTEXT + u.metadata().name(), state, d.toString(), link,
                 s.phase() + (s.reason() == null ? "" : "/" + s.reason()));
     }
 }

@@ -134,6 +134,9 @@ class RolloutStatusesIT {
             statuses.show(m2, List.of(kube, upgrade("os-1-35", UpgradePhase.Succeeded, null, 9)));
             statuses.show(m2, List.of(kube, upgrade("os-1-35", UpgradePhase.Succeeded, null, 9)));
             runForgeThread();
+            assertEquals("https://gitfleet.example/#/upgrade/os-1-35", Documents.MAPPER.readTree(forge
+                    .getAllServeEvents().get(0).getRequest().getBodyAsString()).path("target_url").asString(),
+                    "linked to the upgrade's view on the dashboard");
             assertEquals(List.of(merge + " gitfleet/upgrade/os-1-35 success Succeeded: 9/9 nodes done"),
                     posts().subList(5, posts().size()), "once, and kubernetes-1-35 stayed where it was");
             Map<String, StatusPoster.Status> remembered = poster.posted();
