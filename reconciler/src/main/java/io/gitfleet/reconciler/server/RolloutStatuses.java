@@ -72,8 +72,10 @@ final class RolloutStatuses {
         ObjectId head = ObjectId.fromString(w.acceptedCommit());
         List<StatusPoster.Status> out = new ArrayList<>();
         Map<String, String> current = new HashMap<>();
+        Map<String, ObjectId> changes = history.lastChanges(head, w.upgrades().stream()
+                .map(RolloutStatuses::manifest).toList());
         for (UpgradeStatus u : w.upgrades()) {
-            ObjectId change = history.lastChange(head, "upgrades/" + u.metadata().name() + ".yaml");
+            ObjectId change = changes.get(manifest(u));
             if (change != null) {
                 StatusPoster.Status s = of(change.name(), u, targetUrl);
                 current.put(s.context(), s.sha());
@@ -90,6 +92,10 @@ final class RolloutStatuses {
             }
         }
         return out;
+    }
+
+    private static String manifest(UpgradeStatus u) {
+        return "upgrades/" + u.metadata().name() + ".yaml";
     }
 
     /**

@@ -47,6 +47,11 @@ class ManifestHistoryIT {
             assertEquals(deleted, history.lastChange(ObjectId.fromString(deleted),
                     "upgrades/kubernetes-1-35.yaml").name(), "a deletion is a change");
             assertNull(history.lastChange(ObjectId.fromString(deleted), "upgrades/never.yaml"));
+            assertEquals(java.util.Map.of("upgrades/os-1-35.yaml", ObjectId.fromString(direct),
+                    "upgrades/kubernetes-1-35.yaml", ObjectId.fromString(deleted)),
+                    new ManifestHistory(repo).lastChanges(ObjectId.fromString(deleted), java.util.List.of(
+                            "upgrades/os-1-35.yaml", "upgrades/kubernetes-1-35.yaml", "upgrades/never.yaml")),
+                    "one walk for several files");
             assertEquals(merged, new ManifestHistory(repo).lastChange(ObjectId.fromString(unrelated),
                     "upgrades/os-1-35.yaml").name(), "the same answer without a remembered one");
         }
