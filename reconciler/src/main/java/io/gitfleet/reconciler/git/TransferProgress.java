@@ -37,6 +37,8 @@ public final class TransferProgress implements ProgressMonitor {
     private int total;
     private int done;
     private int lines;
+    /** The most bytes seen: the incoming pack is renamed into place (and no longer counted) at the end. */
+    private long mostBytes;
 
     /**
      * @param bytes what has arrived so far, or null when unknown (a push)
@@ -95,6 +97,7 @@ public final class TransferProgress implements ProgressMonitor {
 
     @Override
     public synchronized void endTask() {
+        bytes(); // a task's end is rare: the size of the pack received by then is worth a look
         maybeLine();
     }
 
@@ -110,7 +113,7 @@ public final class TransferProgress implements ProgressMonitor {
     /** The closing line, written only when the transfer was long enough to have shown progress. */
     public synchronized void finished() {
         if (lines > 0) {
-            long b = bytes == null ? 0 : bytes.getAsLong();
+            long b = bytes();
             out.accept(what + ": done in " + seconds(nanoTime.getAsLong() - started)
                     + (b > 0 ? ", " + size(b) : ""));
         }
@@ -134,11 +137,18 @@ public final class TransferProgress implements ProgressMonitor {
         if (total > 0 && total != UNKNOWN) {
             line.append('/').append(total).append(" (").append(Math.min(100, done * 100L / total)).append("%)");
         }
-        long b = bytes == null ? 0 : bytes.getAsLong();
+        long b = bytes();
         if (b > 0) {
             line.append(", ").append(size(b)).append(" received");
         }
         out.accept(line.append(", ").append(seconds(now - started)).toString());
+    }
+
+    private long bytes() {
+        if (bytes != null) {
+            mostBytes = Math.max(mostBytes, bytes.getAsLong());
+        }
+        return mostBytes;
     }
 
     private static String seconds(long nanos) {

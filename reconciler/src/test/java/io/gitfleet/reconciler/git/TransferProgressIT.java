@@ -57,7 +57,8 @@ class TransferProgressIT {
                     lines.toString());
             assertTrue(lines.stream().anyMatch(l -> l.matches(".*Receiving objects.*, [0-9.]+ (KiB|MiB) received, .*")),
                     "the bytes of the pack as it arrives: " + lines);
-            assertTrue(lines.get(lines.size() - 1).matches("fetch .*: done in \\d+s"), lines.get(lines.size() - 1));
+            assertTrue(lines.get(lines.size() - 1).matches("fetch .*: done in \\d+s, [0-9.]+ MiB"),
+                    "the closing line says how much arrived: " + lines.get(lines.size() - 1));
 
             lines.clear();
             TransferProgress.Factory quick = (what, objects) -> new TransferProgress(what, lines::add,
