@@ -11,6 +11,18 @@ final class ForgeUrls {
     private ForgeUrls() {
     }
 
+    /**
+     * The repository's path on its forge ({@code owner/name}, GitLab {@code group/sub/project}) from an http(s) or ssh
+     * remote URL, or null for a local path.
+     */
+    static String repository(String remote) {
+        if (remote == null || !remote.matches("^(https?|ssh)://.*") && !remote.matches("^[^@/]+@[^/:]+:.*")) {
+            return null;
+        }
+        Matcher m = REMOTE.matcher(remote);
+        return m.matches() ? m.group(2) : null;
+    }
+
     /** The page that opens a pull request from {@code branch} into {@code base}, or null for an unknown host. */
     static String compare(String remote, String base, String branch) {
         Matcher m = REMOTE.matcher(remote);

@@ -161,7 +161,8 @@ abstract class IntentCommand implements Callable<Integer> {
             throw new UsageException("--push: " + remote.repo + " has no remote named origin");
         }
         RefResult r = new PushRefCommand(repo).setUrl(url).setAuth(remote.auth()).setBranch(branch)
-                .setExpectedOld(null).setNewId(commit).call();
+                .setExpectedOld(null).setNewId(commit)
+                .setProgress(remote.progress().monitor("push " + branch, null)).call();
         if (r != RefResult.COMMITTED) {
             throw new IllegalStateException("the remote already has a branch " + branch);
         }

@@ -86,7 +86,7 @@ final class ReconcileCommand implements Callable<Integer> {
             PassOptions options = new PassOptions(branch, acceptHistory, true, dataDir.resolve("keys"));
             CatalogSources sources = CatalogSources.inDataDir(dataDir, catalogs.settings());
             PassResult result = new ReconcilePass(mirror, writer, new RecordedObservations(), InstructionSink.NONE,
-                    sources, options).run(at);
+                    sources, options, new io.gitfleet.reconciler.gate.GateRunner(), true).run(at);
             print(result);
             return result.completed() && !result.stalled() ? 0 : 1;
         }

@@ -3,6 +3,7 @@ package io.gitfleet.reconciler.cli;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.git.GitAuth;
 import io.gitfleet.reconciler.git.GitUrls;
+import io.gitfleet.reconciler.git.TransferProgress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,10 @@ final class RemoteOptions {
     /** The fleet repo as given, less any password in it (which becomes the https credentials). */
     String repo = ".";
     private GitUrls.Split given = new GitUrls.Split(".", null, null);
+
+    /** The command this option set belongs to: its stderr shows the progress of long fetches. */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
 
     @Option(names = "--repo", paramLabel = "URL", defaultValue = ".",
             description = "the fleet repo: a path or a URL (default: $GITFLEET_REPO, else the repository the current "
@@ -96,7 +101,17 @@ final class RemoteOptions {
 
     FleetMirror mirror() throws IOException {
         Path dir = dataDir != null ? dataDir.resolve("mirror") : defaultDataDir();
-        return FleetMirror.open(dir, repo, auth());
+        return FleetMirror.open(dir, repo, auth()).setProgress(progress());
+    }
+
+    /** A line every 2 s on the command's stderr while a fetch or push runs longer than that. */
+    TransferProgress.Factory progress() {
+        java.io.PrintWriter err = mixee == null ? new java.io.PrintWriter(System.err, true)
+                : mixee.commandLine().getErr();
+        return TransferProgress.every(Duration.ofSeconds(2), line -> {
+            err.println("gitfleet: " + line);
+            err.flush();
+        });
     }
 
     private Path defaultDataDir() {

@@ -66,6 +66,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--forge-token-file", paramLabel = "FILE", description = "token for the forge's API")
     Path forgeTokenFile;
 
+    @Option(names = "--forge-repo", paramLabel = "OWNER/NAME",
+            description = "the fleet repo's name on the forge, where each upgrade's rollout status is posted (GitLab: "
+                    + "the project id or path); default: the path of an http(s) or ssh --repo URL")
+    String forgeRepo;
+
     @Option(names = "--public-url", paramLabel = "URL", description = "this server's URL, linked from commit statuses")
     String publicUrl;
 
@@ -160,6 +165,14 @@ final class ServeCommand implements Callable<Integer> {
         }
         ReconcilerServer server = new ReconcilerServer(settings, Clock.systemUTC());
         server.state().setLinks(commitUrl, pullRequestUrl);
+        if (settings.forge() != null) {
+            String repository = forgeRepo != null ? forgeRepo : ForgeUrls.repository(remote.repo);
+            if (repository == null) {
+                spec.commandLine().getErr().println("gitfleet: no rollout statuses are posted: --repo " + remote.repo
+                        + " does not name the forge's repository; give --forge-repo OWNER/NAME");
+            }
+            server.postRolloutStatuses(repository);
+        }
         int actual = server.start();
         spec.commandLine().getOut().println("gitfleet serving " + remote.repo + " on http://" + listen.substring(0, colon)
                 + ":" + actual + "/ (dashboard), agents at /api/v1/nodes/NAME/report");

@@ -11,18 +11,33 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the gates the planner asks for ({@code PlanResult.gatesDue}) off the pass, one run per upgrade at a time,
  * and keeps the latest results for the next passes to read: a slow command or query never holds up a pass.
  */
 public final class GateRunner {
-    private static final Logger LOG = Logger.getLogger(GateRunner.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(GateRunner.class);
+    /**
+     * Gates that did not pass are run again at most this often: every landed run asks for a pass, and that pass asks
+     * for the gates again, which would otherwise run a failing command back to back.
+     */
+    public static final java.time.Duration AGAIN_AFTER_FAILURE = java.time.Duration.ofSeconds(30);
 
     private final Map<String, GateResults> latest = new ConcurrentHashMap<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private volatile Runnable onResult = () -> { };
+
+    /**
+     * Called (on the gate's thread) when a run has landed new results: the server asks for a pass then, so a
+     * promotion waits for its gates, not for the next poll.
+     */
+    public GateRunner onResult(Runnable onResult) {
+        this.onResult = onResult;
+        return this;
+    }
 
     /** The latest results by upgrade, as values for the planner. */
     public Map<String, GateResults> latest() {
@@ -41,23 +56,38 @@ public final class GateRunner {
         List<CompletableFuture<Void>> runs = new java.util.ArrayList<>();
         for (String name : due) {
             Upgrade u = fleet.upgrades().get(name);
-            if (u == null || !running.add(name)) {
+            GateResults last = latest.get(name);
+            if (u == null || last != null && last.firstFailure() != null
+                    && now.isBefore(last.at().plus(AGAIN_AFTER_FAILURE)) || !running.add(name)) {
                 continue;
             }
             List<Strategy.Gate> gates = u.spec().strategy().orElse(defaults).gates();
             runs.add(CompletableFuture.runAsync(() -> {
                 try {
-                    latest.put(name, new RunGatesCommand().setGates(gates).setClock(clock).call());
+                    GateResults result = new RunGatesCommand().setGates(gates).setClock(clock).call();
+                    logChange(name, latest.put(name, result), result);
+                    onResult.run();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "the gates of " + name + " could not run", e);
+                    LOG.warn("the gates of {} could not run", name, e);
                 } finally {
                     running.remove(name);
                 }
             }, GateRunner::daemon));
         }
         return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new));
+    }
+
+    /** One line when an upgrade's gates start or stop passing, not one per run. */
+    private static void logChange(String upgrade, GateResults before, GateResults now) {
+        GateResults.Result failed = now.firstFailure();
+        GateResults.Result failedBefore = before == null ? null : before.firstFailure();
+        if (failed == null && (before == null || failedBefore != null)) {
+            LOG.atInfo().log(() -> upgrade + ": gates passed (" + now.results().size() + ")");
+        } else if (failed != null && (failedBefore == null || !failed.equals(failedBefore))) {
+            LOG.atInfo().log(() -> upgrade + ": gate " + failed.gate() + " did not pass: " + failed.reason());
+        }
     }
 
     /** Gate runs never keep the process alive. */

@@ -24,6 +24,7 @@ public final class FetchFleetCommand {
     private String url;
     private GitAuth auth = GitAuth.NONE;
     private List<String> branches = List.of();
+    private org.eclipse.jgit.lib.ProgressMonitor progress = NullProgressMonitor.INSTANCE;
 
     public FetchFleetCommand(Repository repo) {
         this.repo = repo;
@@ -45,6 +46,12 @@ public final class FetchFleetCommand {
         return this;
     }
 
+    /** Where a long fetch shows its progress ({@link TransferProgress}); none by default. */
+    public FetchFleetCommand setProgress(org.eclipse.jgit.lib.ProgressMonitor progress) {
+        this.progress = progress;
+        return this;
+    }
+
     /** @return tracking ref → new id for every ref the fetch moved */
     public Map<String, ObjectId> call() throws FetchFailedException {
         List<RefSpec> specs = new ArrayList<>();
@@ -59,7 +66,8 @@ public final class FetchFleetCommand {
             auth.configure(t);
             t.setTagOpt(TagOpt.NO_TAGS);
             t.setRemoveDeletedRefs(branches.isEmpty());
-            FetchResult r = t.fetch(NullProgressMonitor.INSTANCE, specs);
+            FetchResult r = t.fetch(progress, specs);
+            TransferProgress.finished(progress);
             Map<String, ObjectId> moved = new TreeMap<>();
             for (TrackingRefUpdate u : r.getTrackingRefUpdates()) {
                 moved.put(u.getLocalName(), u.getNewObjectId());

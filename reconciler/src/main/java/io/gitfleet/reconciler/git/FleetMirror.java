@@ -23,6 +23,7 @@ public final class FleetMirror implements StatusRemote, AutoCloseable {
     private final Repository repo;
     private final String url;
     private final GitAuth auth;
+    private volatile TransferProgress.Factory progress = TransferProgress.NONE;
 
     private FleetMirror(Repository repo, String url, GitAuth auth) {
         this.repo = repo;
@@ -48,6 +49,17 @@ public final class FleetMirror implements StatusRemote, AutoCloseable {
         return Path.of(url).toAbsolutePath().normalize().toString();
     }
 
+    /** How long fetches and pushes show their progress: stderr for the command line, the log for the server. */
+    public FleetMirror setProgress(TransferProgress.Factory progress) {
+        this.progress = progress;
+        return this;
+    }
+
+    /** A monitor for one fetch of this mirror (with the bytes arriving), for commands that fetch into it. */
+    public org.eclipse.jgit.lib.ProgressMonitor fetchProgress() {
+        return progress.monitor("fetch " + GitUrls.redact(url), repo.getDirectory().toPath().resolve("objects"));
+    }
+
     public Repository repository() {
         return repo;
     }
@@ -62,7 +74,7 @@ public final class FleetMirror implements StatusRemote, AutoCloseable {
 
     /** Fetches every branch of the remote. */
     public Map<String, ObjectId> fetch() throws FetchFailedException {
-        return new FetchFleetCommand(repo).setUrl(url).setAuth(auth).call();
+        return new FetchFleetCommand(repo).setUrl(url).setAuth(auth).setProgress(fetchProgress()).call();
     }
 
     /** The fetched head of a fleet branch, or null when the remote has no such branch. */
@@ -124,7 +136,8 @@ public final class FleetMirror implements StatusRemote, AutoCloseable {
     @Override
     public RefResult pushRef(String ref, ObjectId expectedOld, ObjectId newId) throws IOException {
         return new PushRefCommand(repo).setUrl(url).setAuth(auth).setRef(ref).setExpectedOld(expectedOld)
-                .setNewId(newId).call();
+                .setNewId(newId).setProgress(progress.monitor("push " + ref + " to " + GitUrls.redact(url), null))
+                .call();
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class PushRefCommand {
     private String ref;
     private ObjectId newId;
     private ObjectId expectedOld;
+    private org.eclipse.jgit.lib.ProgressMonitor progress = NullProgressMonitor.INSTANCE;
 
     public PushRefCommand(Repository repo) {
         this.repo = repo;
@@ -59,6 +60,12 @@ public final class PushRefCommand {
         return this;
     }
 
+    /** Where a long push shows its progress ({@link TransferProgress}); none by default. */
+    public PushRefCommand setProgress(org.eclipse.jgit.lib.ProgressMonitor progress) {
+        this.progress = progress;
+        return this;
+    }
+
     private static boolean lostRace(String message) {
         return message != null && (message.contains("failed to update ref") || message.contains("lock"));
     }
@@ -73,7 +80,8 @@ public final class PushRefCommand {
             auth.configure(t);
             RemoteRefUpdate update = new RemoteRefUpdate(repo, null, newId, ref, true, null,
                     expectedOld == null ? ObjectId.zeroId() : expectedOld);
-            PushResult result = t.push(NullProgressMonitor.INSTANCE, List.of(update));
+            PushResult result = t.push(progress, List.of(update));
+            TransferProgress.finished(progress);
             RemoteRefUpdate done = result.getRemoteUpdate(ref);
             return switch (done.getStatus()) {
                 case OK -> RefResult.COMMITTED;

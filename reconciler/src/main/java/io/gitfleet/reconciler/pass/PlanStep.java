@@ -18,9 +18,12 @@ import java.util.TreeSet;
 final class PlanStep implements Step {
     /** Runs the external gates the planner asks for, between passes; null: gates are never run. */
     private final io.gitfleet.reconciler.gate.GateRunner gates;
+    /** Wait for the gates the plan asks for and plan again with their results ({@code reconcile --once}). */
+    private final boolean awaitGates;
 
-    PlanStep(io.gitfleet.reconciler.gate.GateRunner gates) {
+    PlanStep(io.gitfleet.reconciler.gate.GateRunner gates, boolean awaitGates) {
         this.gates = gates;
+        this.awaitGates = awaitGates;
     }
 
     @Override
@@ -34,7 +37,15 @@ final class PlanStep implements Step {
         s.gates = gates == null ? java.util.Map.of() : gates.latest();
         planOn(s, s.status);
         if (gates != null && !s.plan.gatesDue().isEmpty()) {
-            gates.request(s.plan.gatesDue(), s.fleet, s.now);
+            var runs = gates.request(s.plan.gatesDue(), s.fleet, s.now);
+            if (awaitGates) {
+                // one pass and no next one to read the results: run them now (each gate is bounded by its own
+                // timeout), then plan with them, as the server's next pass would
+                runs.join();
+                s.gates = gates.latest();
+                s.plan = null;
+                planOn(s, s.status);
+            }
         }
     }
 

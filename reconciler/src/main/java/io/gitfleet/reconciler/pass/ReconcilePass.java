@@ -1,6 +1,7 @@
 package io.gitfleet.reconciler.pass;
 
 import io.gitfleet.reconciler.catalog.CatalogSources;
+import io.gitfleet.reconciler.gate.GateRunner;
 import io.gitfleet.reconciler.git.FleetMirror;
 import io.gitfleet.reconciler.store.StatusWriter;
 import java.time.Instant;
@@ -21,13 +22,24 @@ public final class ReconcilePass {
 
     public ReconcilePass(FleetMirror mirror, StatusWriter writer, ObservationSource observations,
                          InstructionSink sink, CatalogSources catalogs, PassOptions options) {
+        this(mirror, writer, observations, sink, catalogs, options, new GateRunner(), false);
+    }
+
+    /**
+     * @param gates      runs the external gates the planner asks for; kept between passes by the server
+     * @param awaitGates wait for those gates within the pass and plan again with their results: for a single pass
+     *                   ({@code reconcile --once}), which has no next pass to read them
+     */
+    public ReconcilePass(FleetMirror mirror, StatusWriter writer, ObservationSource observations,
+                         InstructionSink sink, CatalogSources catalogs, PassOptions options, GateRunner gates,
+                         boolean awaitGates) {
         this.options = options;
         this.steps = List.of(
                 new SyncStep(mirror, writer),
                 new LoadStep(mirror),
                 new CatalogStep(catalogs),
                 new ObserveStep(observations),
-                new PlanStep(new io.gitfleet.reconciler.gate.GateRunner()));
+                new PlanStep(gates, awaitGates));
         this.record = new RecordStatusStep(writer);
         this.instruct = new InstructStep(sink);
     }

@@ -129,7 +129,7 @@ public final class PullRequestPlans {
         if (head == null && pr.headRef() != null) {
             try {
                 new FetchFleetCommand(mirror.repository()).setUrl(mirror.url()).setAuth(mirror.auth())
-                        .setBranches(List.of(pr.headRef())).call();
+                        .setBranches(List.of(pr.headRef())).setProgress(mirror.fetchProgress()).call();
             } catch (FetchFailedException e) {
                 throw new IOException("could not fetch " + pr.headRef() + ": " + e.getMessage(), e);
             }

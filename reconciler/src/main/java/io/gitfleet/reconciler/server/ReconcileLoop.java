@@ -93,6 +93,8 @@ public final class ReconcileLoop {
     private boolean fetchScheduled;
     private volatile boolean stopped;
     private String stalledOn;
+    /** The time-driven pass already scheduled (a window opening, a soak's end), or null; on the loop's thread. */
+    private Instant wakeAt;
 
     /**
      * @param scheduler   where turns and timers run: one thread (the real one wraps a single-thread executor)
@@ -226,6 +228,7 @@ public final class ReconcileLoop {
                 }
             }
             next(result, fetch);
+            wakeFor(result);
         }
         planPullRequests();
     }
@@ -261,6 +264,35 @@ public final class ReconcileLoop {
             LOG.atWarn().log(() -> "stalled, waiting for a person (a new commit on the approved branch): " + stalled);
         }
         stalledOn = stalled;
+    }
+
+    /**
+     * Schedules a pass (from the mirror, no fetch) at the plan's {@code nextChange}: the earliest time at which time
+     * alone may change a decision (a window opens, a soak or settle time ends, a blackout begins or ends). So a
+     * window opening at 02:00 starts its nodes at 02:00, not at the next poll. Only the earliest such time is kept;
+     * the pass it runs schedules the next one.
+     */
+    private void wakeFor(PassResult result) {
+        Instant next = result == null || result.plan() == null ? null : result.plan().nextChange();
+        if (next == null || wakeAt != null && !next.isBefore(wakeAt)) {
+            return;
+        }
+        wakeAt = next;
+        long delay = Math.max(0, Duration.between(clock.instant(), next).toNanos());
+        LOG.atDebug().log(() -> "next time-driven pass at " + next);
+        scheduler.schedule(() -> {
+            if (stopped || !next.equals(wakeAt)) {
+                return; // an earlier wake replaced this one, and its pass scheduled what comes after
+            }
+            wakeAt = null;
+            passWanted.set(true);
+            turns.trigger();
+        }, delay);
+    }
+
+    /** When the next time-driven pass is scheduled, or null (for tests). */
+    Instant wakeAt() {
+        return wakeAt;
     }
 
     private void planPullRequests() {

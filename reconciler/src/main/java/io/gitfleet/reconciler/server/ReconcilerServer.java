@@ -60,6 +60,9 @@ public final class ReconcilerServer implements AutoCloseable {
         return t;
     });
     private final Health health;
+    private final ServerLoopParts parts;
+    /** Posts the rollout statuses to the forge, so that a slow forge never holds up a pass. */
+    private final ScheduledExecutorService forgeThread = thread("gitfleet-forge");
     private HttpServer http;
 
     public ReconcilerServer(ServerSettings settings, Clock clock) throws IOException {
@@ -76,6 +79,9 @@ public final class ReconcilerServer implements AutoCloseable {
         this.clock = clock;
         this.vertx = Vertx.vertx();
         this.mirror = FleetMirror.open(settings.dataDir().resolve("mirror"), settings.repoUrl(), settings.auth());
+        // a long fetch or push (a first clone of a big fleet repo) logs a line every few seconds
+        Logger transfers = LoggerFactory.getLogger(FleetMirror.class);
+        mirror.setProgress(io.gitfleet.reconciler.git.TransferProgress.every(Duration.ofSeconds(5), transfers::info));
         StatusStore store = new StatusStore(mirror.repository(), settings.statusBranch(), mirror);
         this.lease = new LeaseKeeper(store, clock).setDuration(settings.replica().lease());
         this.writer = new StatusWriter(store, settings.statusInterval(), clock).setGuard(lease);
@@ -90,15 +96,18 @@ public final class ReconcilerServer implements AutoCloseable {
         }).onActing(() -> self[0].sync());
         CatalogSources catalogs = CatalogSources.inDataDir(settings.dataDir(), settings.catalogs())
                 .inBackground(catalogThreads, () -> self[0].report());
+        // a gate run that lands asks for a pass (from the mirror), as a late catalog does
         ReconcilePass pass = new ReconcilePass(mirror, writer, reports, replica, catalogs,
-                new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")));
+                new PassOptions(settings.approvedBranch(), null, false, settings.dataDir().resolve("keys")),
+                new io.gitfleet.reconciler.gate.GateRunner().onResult(() -> self[0].report()), false);
         PullRequestPlans plans = new PullRequestPlans(mirror, writer, reports, settings.forge(), settings.publicUrl());
         StandbyView standby = new StandbyView(store, mirror, state);
         // the loop turns every second; stuck: no turn for a lease plus three Git timeouts
         this.health = new Health(clock, settings.replica().lease().plus(settings.auth().timeout().multipliedBy(3)),
                 replica::acting);
-        this.loop = new ReconcileLoop(new ServerLoopParts(replica, standby, reports, writer, pass, hooks.beforePass,
-                state, metrics, plans, health), clock, (task, nanos) -> {
+        this.parts = new ServerLoopParts(replica, standby, reports, writer, pass, hooks.beforePass, state, metrics, plans,
+                health);
+        this.loop = new ReconcileLoop(parts, clock, (task, nanos) -> {
             try {
                 loopThread.schedule(task, nanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
@@ -107,6 +116,32 @@ public final class ReconcilerServer implements AutoCloseable {
         }, System::nanoTime,
                 new Backoff(Duration.ofSeconds(1), settings.poll(), new java.util.Random()));
         self[0] = loop;
+    }
+
+    /**
+     * Posts a commit status per upgrade to the forge ({@code gitfleet/upgrade/NAME}) that follows its rollout, on the
+     * commit that last changed its manifest (docs/webhooks.md). Needs {@code settings.forge()}; call before
+     * {@link #start()}.
+     *
+     * @param repository the forge's name of the fleet repo ({@code owner/name}; GitLab: project id or path)
+     */
+    public ReconcilerServer postRolloutStatuses(String repository) {
+        if (settings.forge() == null || repository == null || repository.isBlank()) {
+            return this;
+        }
+        io.gitfleet.webhooks.SyncCoalescer.Scheduler onForgeThread = (task, nanos) -> {
+            try {
+                forgeThread.schedule(task, nanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // shutting down: what is not posted now is posted by the next start (the memory file says what was)
+            }
+        };
+        io.gitfleet.webhooks.StatusPoster poster = new io.gitfleet.webhooks.StatusPoster(settings.forge(), repository,
+                onForgeThread, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new java.util.Random()),
+                settings.dataDir().resolve("forge-statuses.properties"));
+        parts.setRollouts(new RolloutStatuses(mirror.repository(), poster, onForgeThread, settings.publicUrl()));
+        LOG.atInfo().log(() -> "forge: posting a status per upgrade to " + repository);
+        return this;
     }
 
     /** One thread; timers not yet due are dropped at shutdown instead of being waited for. */
@@ -249,6 +284,8 @@ public final class ReconcilerServer implements AutoCloseable {
         loopThread.shutdown();
         loopThread.awaitTermination(30, TimeUnit.SECONDS);
         catalogThreads.shutdownNow();
+        forgeThread.shutdown();
+        forgeThread.awaitTermination(10, TimeUnit.SECONDS);
         try {
             if (replica.acting()) {
                 writer.flush();
@@ -278,6 +315,7 @@ public final class ReconcilerServer implements AutoCloseable {
         leaseThread.shutdownNow();
         loopThread.shutdownNow();
         catalogThreads.shutdownNow();
+        forgeThread.shutdownNow();
         loopThread.awaitTermination(30, TimeUnit.SECONDS);
         leaseThread.awaitTermination(30, TimeUnit.SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

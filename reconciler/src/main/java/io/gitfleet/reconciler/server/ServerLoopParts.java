@@ -23,6 +23,8 @@ final class ServerLoopParts implements ReconcileLoop.Parts {
     private final ServerMetrics metrics;
     private final PullRequestPlans plans;
     private final Health health;
+    /** The forge's commit status per upgrade, or null when none is posted. */
+    private volatile RolloutStatuses rollouts;
 
     ServerLoopParts(Replica replica, StandbyView standby, ReportBook reports, StatusWriter writer, ReconcilePass pass,
                     Runnable beforePass, ServerState state, ServerMetrics metrics, PullRequestPlans plans,
@@ -37,6 +39,10 @@ final class ServerLoopParts implements ReconcileLoop.Parts {
         this.metrics = metrics;
         this.plans = plans;
         this.health = health;
+    }
+
+    void setRollouts(RolloutStatuses rollouts) {
+        this.rollouts = rollouts;
     }
 
     @Override
@@ -76,6 +82,10 @@ final class ServerLoopParts implements ReconcileLoop.Parts {
         metrics.pass(took, result.completed());
         metrics.steps(result.timings());
         observe();
+        RolloutStatuses r = rollouts;
+        if (r != null && result.plan() != null && result.status() != null) {
+            r.show(result.status().status().lastAppliedCommit(), result.plan().upgrades().values());
+        }
     }
 
     /** What the metrics show of the fleet, whether this replica acts or stands by. */

@@ -20,4 +20,14 @@ class ForgeUrlsTest {
         assertNull(ForgeUrls.compare("/srv/git/fleet.git", "main", "b"));
         assertNull(ForgeUrls.compare("https://git.internal/ops/fleet.git", "main", "b"));
     }
+
+    @Test
+    void theRepositoryOnItsForgeIsThePathOfTheRemote() {
+        assertEquals("ops/fleet", ForgeUrls.repository("git@github.com:ops/fleet.git"));
+        assertEquals("ops/fleet", ForgeUrls.repository("https://github.com/ops/fleet"));
+        assertEquals("g/sub/fleet", ForgeUrls.repository("ssh://git@gitlab.example:2222/g/sub/fleet.git"));
+        assertEquals("ops/fleet", ForgeUrls.repository("https://x-access-token@git.internal/ops/fleet.git/"));
+        assertNull(ForgeUrls.repository("/srv/git/fleet.git"));
+        assertNull(ForgeUrls.repository("file:///srv/git/fleet.git"));
+    }
 }

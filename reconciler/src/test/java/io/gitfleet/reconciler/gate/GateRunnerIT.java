@@ -47,4 +47,20 @@ class GateRunnerIT {
         assertEquals("exited with 3: no", r.firstFailure().reason());
         assertEquals(Set.of("os"), runner.latest().keySet(), "an upgrade that is gone runs nothing");
     }
+
+    /** Every landed run asks for a pass, which asks for the gates again: a failing gate is not run back to back. */
+    @Test
+    void aGateThatDidNotPassRunsAgainOnlyAfterAWhile() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger landed = new java.util.concurrent.atomic.AtomicInteger();
+        GateRunner runner = new GateRunner().onResult(landed::incrementAndGet);
+        Instant t = Instant.parse("2026-11-24T10:00:00Z");
+        LoadedFleet f = fleet("      - {command: [sh, -c, \"exit 1\"]}\n");
+        runner.request(Set.of("os"), f, t).get(30, TimeUnit.SECONDS);
+        runner.request(Set.of("os"), f, t.plusSeconds(29)).get(30, TimeUnit.SECONDS);
+        assertEquals(t, runner.latest().get("os").at(), "not run again within " + GateRunner.AGAIN_AFTER_FAILURE);
+        assertEquals(1, landed.get());
+        runner.request(Set.of("os"), f, t.plus(GateRunner.AGAIN_AFTER_FAILURE)).get(30, TimeUnit.SECONDS);
+        assertEquals(t.plus(GateRunner.AGAIN_AFTER_FAILURE), runner.latest().get("os").at());
+        assertEquals(2, landed.get(), "each landed run says so");
+    }
 }

@@ -195,6 +195,121 @@ class ReconcileLoopTest {
         assertTrue(passesAt.size() == 1, "planning does not need another pass");
     }
 
+    /**
+     * A loop whose clock is the scheduler's: each pass returns the next {@code nextChange} from {@code wakes}
+     * (null: nothing time-driven), and records when it ran (ms) and whether it fetched.
+     */
+    private final class WakingLoop {
+        final Instant t0 = Instant.parse("2026-11-28T01:00:00Z");
+        final Deque<java.util.Optional<Instant>> wakes = new ArrayDeque<>();
+        final List<Long> at = new ArrayList<>();
+        final List<Boolean> fetched = new ArrayList<>();
+        final ReconcileLoop loop;
+
+        WakingLoop() {
+            Clock clock = new Clock() {
+                @Override
+                public java.time.ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    return t0.plusNanos(scheduler.now);
+                }
+            };
+            loop = new ReconcileLoop(new ReconcileLoop.Parts() {
+                @Override
+                public boolean acting() {
+                    return true;
+                }
+
+                @Override
+                public void look(boolean fetch) {
+                }
+
+                @Override
+                public void recordReports() {
+                }
+
+                @Override
+                public PassResult pass(Instant now, boolean fetch) {
+                    assertEquals(t0.plusNanos(scheduler.now), now, "the pass gets the clock's time");
+                    at.add(scheduler.now / 1_000_000);
+                    fetched.add(fetch);
+                    Instant next = wakes.isEmpty() ? null : wakes.poll().orElse(null);
+                    io.gitfleet.reconciler.plan.PlanResult plan = new io.gitfleet.reconciler.plan.PlanResult(
+                            new TreeMap<>(), new TreeMap<>(), List.of(), null, next);
+                    return new PassResult(null, null, plan, new TreeMap<>(), null, List.of(), true, Map.of(), 1);
+                }
+
+                @Override
+                public void show(PassResult result, Duration took) {
+                }
+
+                @Override
+                public void flushDue() {
+                }
+
+                @Override
+                public PullRequestPlans.Outcome plan(WebhookEvent.PlanPullRequest pr, Instant now) {
+                    return PullRequestPlans.Outcome.WRITTEN;
+                }
+            }, clock, scheduler, () -> scheduler.now, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60),
+                    CEILING));
+        }
+    }
+
+    /** A window that opens in 10 minutes gets a pass at that minute, without a fetch, not at the hourly poll. */
+    @Test
+    void thePlansNextChangeSchedulesAPassAtThatTime() {
+        WakingLoop w = new WakingLoop();
+        w.wakes.add(java.util.Optional.of(w.t0.plus(Duration.ofMinutes(10))));
+        w.wakes.add(java.util.Optional.of(w.t0.plus(Duration.ofMinutes(10)).plusSeconds(90)));
+        w.loop.start(Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofHours(1));
+        scheduler.advance(Duration.ZERO);
+        assertEquals(List.of(0L), w.at);
+        assertEquals(w.t0.plus(Duration.ofMinutes(10)), w.loop.wakeAt());
+        scheduler.advance(Duration.ofMinutes(10).minusMillis(1));
+        assertEquals(1, w.at.size(), "nothing before the window opens");
+        scheduler.advance(Duration.ofMillis(1));
+        assertEquals(List.of(0L, 600_000L), w.at, "a pass the moment the window opens");
+        assertEquals(List.of(true, false), w.fetched, "time changed, not the repo: no fetch");
+        scheduler.advance(Duration.ofSeconds(90));
+        assertEquals(List.of(0L, 600_000L, 690_000L), w.at, "and the pass it ran scheduled the next change");
+        assertEquals(null, w.loop.wakeAt(), "the last pass saw nothing time-driven ahead");
+        scheduler.advance(Duration.ofMinutes(40));
+        assertEquals(3, w.at.size(), "nothing more until the poll");
+        scheduler.advance(Duration.ofMinutes(10));
+        assertEquals(4, w.at.size(), "the poll still runs");
+        assertEquals(true, w.fetched.get(3));
+    }
+
+    /** Only the earliest change is kept: a later pass that finds an earlier one replaces the wake, no pass is doubled. */
+    @Test
+    void anEarlierNextChangeReplacesALaterOneAndNoWakeRunsTwice() {
+        WakingLoop w = new WakingLoop();
+        w.wakes.add(java.util.Optional.of(w.t0.plus(Duration.ofMinutes(50))));  // pass at 0: a soak ends at 0:50
+        w.wakes.add(java.util.Optional.of(w.t0.plus(Duration.ofMinutes(5))));   // pass at 1m: a settle ends at 0:05
+        w.wakes.add(java.util.Optional.of(w.t0.plus(Duration.ofMinutes(50))));  // pass at 5m: the soak again
+        w.wakes.add(java.util.Optional.empty());                                // pass at 50m
+        w.loop.start(Duration.ofHours(2), Duration.ofSeconds(1), Duration.ofHours(2));
+        scheduler.advance(Duration.ZERO);
+        scheduler.advance(Duration.ofMinutes(1));
+        w.loop.report();
+        scheduler.advance(Duration.ZERO);
+        assertEquals(w.t0.plus(Duration.ofMinutes(5)), w.loop.wakeAt(), "the earlier change wins");
+        scheduler.advance(Duration.ofMinutes(118)); // until just before the 2-hour poll
+        assertEquals(List.of(0L, 60_000L, 300_000L, 3_000_000L), w.at,
+                "passes at 0, the report, 0:05 and 0:50: the replaced wake for 0:50 did not add a second pass");
+        assertEquals(List.of(true, false, false, false), w.fetched);
+    }
+
     private static WebhookEvent.PlanPullRequest pr(int n, String head) {
         return new WebhookEvent.PlanPullRequest(io.gitfleet.webhooks.Forge.GENERIC, "acme/fleet", n, head, null, "main",
                 "delivery-" + n + head);

@@ -66,7 +66,7 @@ class ServerIT {
                 WebhookSecrets.shared(SECRET),
                 ForgeClient.create(Forge.GITHUB, URI.create(forge.baseUrl()), "forge-token", Duration.ofSeconds(5)),
                 "http://gitfleet.test/");
-        server = new ReconcilerServer(settings, Clock.systemUTC());
+        server = new ReconcilerServer(settings, Clock.systemUTC()).postRolloutStatuses("acme/fleet");
         base = "http://127.0.0.1:" + server.start();
         for (String n : new String[] {"cp-1", "cp-2", "cp-3", "worker-1", "worker-2", "worker-3", "worker-4",
             "worker-5", "worker-6"}) {
@@ -122,6 +122,14 @@ class ServerIT {
         eventually("the canary succeeded and waits for promotion",
                 () -> server.state().upgrades().get("os-1-35").status().phase() == UpgradePhase.AwaitingPromotion);
         assertEquals(null, agents.get("worker-2").report(0), "nobody else moves before the promotion");
+        String added = repos.work.run("rev-list", "--max-parents=0", "main"); // the commit that added os-1-35
+        eventually("the commit that added the upgrade shows it awaiting promotion", () -> !forge.findAll(
+                postRequestedFor(urlEqualTo("/repos/acme/fleet/statuses/" + added))
+                        .withRequestBody(matchingJsonPath("$.context", equalTo("gitfleet/upgrade/os-1-35")))
+                        .withRequestBody(matchingJsonPath("$.state", equalTo("pending")))
+                        .withRequestBody(matchingJsonPath("$.description",
+                                com.github.tomakehurst.wiremock.client.WireMock.matching("AwaitingPromotion.*"))))
+                .isEmpty());
 
         String promoted = repos.mergeChange("promote-os", "upgrades/os-1-35.yaml",
                 repos.read("upgrades/os-1-35.yaml").replace("promoted: false", "promoted: true"));
@@ -130,6 +138,13 @@ class ServerIT {
         Instruction next = agents.get("worker-2").report(10);
         assertNotNull(next, "the merge's webhook moves the rollout on");
         assertEquals(promoted, next.spec().approvedCommit());
+        eventually("the status follows the rollout to the promotion's merge, and the first commit is closed", () ->
+                !forge.findAll(postRequestedFor(urlEqualTo("/repos/acme/fleet/statuses/" + promoted))
+                        .withRequestBody(matchingJsonPath("$.context", equalTo("gitfleet/upgrade/os-1-35")))
+                        .withRequestBody(matchingJsonPath("$.state", equalTo("pending")))).isEmpty()
+                && !forge.findAll(postRequestedFor(urlEqualTo("/repos/acme/fleet/statuses/" + added))
+                        .withRequestBody(matchingJsonPath("$.context", equalTo("gitfleet/upgrade/os-1-35")))
+                        .withRequestBody(matchingJsonPath("$.state", equalTo("success")))).isEmpty());
 
         server.close();
         String log = new GitCli(repos.bare).run("log", "--format=%s%n%b", "gitfleet/status");
