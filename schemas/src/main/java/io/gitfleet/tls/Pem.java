@@ -21,8 +21,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -131,36 +133,53 @@ public final class Pem {
 
     private static SSLContext context(Path caFile, Path certFile, Path keyFile) throws IOException {
         try {
-            TrustManagerFactory tmf = null;
-            if (caFile != null) {
-                KeyStore trust = KeyStore.getInstance("PKCS12");
-                trust.load(null, null);
-                int i = 0;
-                for (X509Certificate ca : certificates(caFile)) {
-                    trust.setCertificateEntry("ca-" + i++, ca);
-                }
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(trust);
-            }
-            KeyManagerFactory kmf = null;
-            if (certFile != null && keyFile != null) {
-                List<X509Certificate> chain = certificates(certFile);
-                PrivateKey key = privateKey(keyFile);
-                checkPair(chain.get(0), key, certFile, keyFile);
-                KeyStore keys = KeyStore.getInstance("PKCS12");
-                keys.load(null, null);
-                char[] none = new char[0];
-                keys.setKeyEntry("key", key, none, chain.toArray(new X509Certificate[0]));
-                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(keys, none);
-            }
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(),
-                    new SecureRandom());
+            ctx.init(keyManagers(certFile, keyFile), trustManagers(caFile), new SecureRandom());
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build a TLS context from " + caFile + ", " + certFile + ", " + keyFile
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Trust managers that trust only the CA certificates in {@code caFile}; null (the JDK's CAs) when null. */
+    public static TrustManager[] trustManagers(Path caFile) throws IOException {
+        if (caFile == null) {
+            return null;
+        }
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (X509Certificate ca : certificates(caFile)) {
+                trust.setCertificateEntry("ca-" + i++, ca);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            return tmf.getTrustManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IOException(caFile + " cannot be used as trusted CAs: " + e.getMessage(), e);
+        }
+    }
+
+    /** Key managers presenting the certificate in {@code certFile} with its key; null when either is null. */
+    public static KeyManager[] keyManagers(Path certFile, Path keyFile) throws IOException {
+        if (certFile == null || keyFile == null) {
+            return null;
+        }
+        List<X509Certificate> chain = certificates(certFile);
+        PrivateKey key = privateKey(keyFile);
+        checkPair(chain.get(0), key, certFile, keyFile);
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            char[] none = new char[0];
+            keys.setKeyEntry("key", key, none, chain.toArray(new X509Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, none);
+            return kmf.getKeyManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IOException(certFile + " and " + keyFile + " cannot be used: " + e.getMessage(), e);
         }
     }
 
