@@ -123,6 +123,23 @@ class CliTest {
     }
 
     @Test
+    void aMalformedAllowedSignersLineIsNamedByFileAndLine() throws IOException {
+        Path dir = copy();
+        Files.createDirectories(dir.resolve(".gitfleet"));
+        Files.writeString(dir.resolve(".gitfleet/allowed_signers"), "# operators\n"
+                + "alice@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk2k6KV6uYQ9aQWmC5hS0ZB6iE3bOe8sX6eCzKp0v0a\n"
+                + "bob@example.org ssh-ed25519\n"
+                + "carol@example.org valid-after=tomorrow ssh-ed25519 AAAA\n");
+        Run run = gitfleet("validate", dir.toString());
+        assertEquals(1, run.exit, run.out + run.err);
+        assertTrue(run.err.contains(".gitfleet/allowed_signers: line 3: no key after the key type"), run.err);
+        assertTrue(run.err.contains(".gitfleet/allowed_signers: line 4: valid-after must be a time like 20250101 or "
+                + "202501011200Z"), run.err);
+        assertFalse(run.err.contains("line 2"), run.err);
+        assertFalse(run.err.contains("Exception") || run.err.contains("\tat "), run.err);
+    }
+
+    @Test
     void anUnsafeFileNameIsRefusedByItsName() throws IOException {
         Path dir = copy();
         Files.writeString(dir.resolve("nodes/Bad..Name.yaml"), Files.readString(dir.resolve("nodes/worker-1.yaml")));
