@@ -106,6 +106,11 @@ final class TestNode implements AutoCloseable {
         start(t -> { });
     }
 
+    /** Whether the simulated process ended on its own (an exception out of the agent's loop). */
+    boolean isDead() {
+        return thread != null && !thread.isAlive() && died != null;
+    }
+
     /** Waits for the simulated process to die (a crash injected by the test). */
     Throwable awaitDeath(Duration timeout) throws InterruptedException {
         thread.join(timeout.toMillis());
