@@ -59,6 +59,11 @@ public final class ReconcilerClient {
         } catch (IOException e) {
             throw new ServerRejectedException(0, "cannot read the token file " + tokenFile + ": " + e.getMessage());
         }
+        if (token.isEmpty() || token.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+            // said by the file's name and shape, never its content: the HTTP client's own error prints the header
+            throw new ServerRejectedException(0, "the token file " + tokenFile + " must hold the token on one line, "
+                    + "without spaces or control characters (it has " + token.lines().count() + " lines)");
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "?wait=" + wait.toSeconds()))
                 .timeout(timeout).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
