@@ -123,6 +123,23 @@ class CliTest {
     }
 
     @Test
+    void serveRefusesHalfATlsPairAndAShortReadTokenBeforeStarting(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        Path cert = Files.writeString(tmp.resolve("tls.crt"), "x");
+        Run half = gitfleet("serve", "--repo", tmp.toString(), "--data-dir", tmp.resolve("data").toString(),
+                "--tls-cert", cert.toString());
+        assertEquals(2, half.exit, half.out + half.err);
+        assertTrue(half.err.contains("--tls-cert and --tls-key go together"), half.err);
+        Path token = Files.writeString(tmp.resolve("read-token"), "short\n");
+        Run shortToken = gitfleet("serve", "--repo", tmp.toString(), "--data-dir", tmp.resolve("data").toString(),
+                "--read-token-file", token.toString());
+        assertEquals(2, shortToken.exit, shortToken.out + shortToken.err);
+        assertTrue(shortToken.err.contains("--read-token-file " + token + ": the token must have at least 16 "
+                + "characters"), shortToken.err);
+        assertFalse(shortToken.err.contains("short"), "the token is not printed: " + shortToken.err);
+    }
+
+    @Test
     void aMalformedAllowedSignersLineIsNamedByFileAndLine() throws IOException {
         Path dir = copy();
         Files.createDirectories(dir.resolve(".gitfleet"));
