@@ -64,6 +64,7 @@ public final class ReconcilerClient {
             throw new ServerRejectedException(0, "the token file " + tokenFile + " must hold the token on one line, "
                     + "without spaces or control characters (it has " + token.lines().count() + " lines)");
         }
+        io.gitfleet.agent.install.AgentTls.refresh(tls);
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "?wait=" + wait.toSeconds()))
                 .timeout(timeout).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").header("Accept", "application/json")

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
@@ -136,6 +137,25 @@ class AgentTlsIT {
                 + "connection: set tls.certFile and tls.keyFile"), e.getMessage());
         client(new AgentTls.Files(ca.cert.toString(), clientPair[0].toString(), clientPair[1].toString()))
                 .roundTrip(report(), Duration.ZERO);
+    }
+
+    @Test
+    void aRenewedClientCertificateIsPresentedFromTheNextConnection() throws Exception {
+        reconciler = new FakeReconciler("secret-token", serverTls(serverPair), true);
+        Path cert = Files.copy(clientPair[0], dir.resolve("node.crt"));
+        Path key = Files.copy(clientPair[1], dir.resolve("node.key"));
+        AgentTls.Files files = new AgentTls.Files(ca.cert.toString(), cert.toString(), key.toString());
+        client(files).roundTrip(report(), Duration.ZERO);
+        java.math.BigInteger first = Pem.certificates(cert).get(0).getSerialNumber();
+        assertEquals(List.of(first), reconciler.clientSerials());
+
+        Path[] renewed = ca.issue("node-1-renewed");
+        Files.copy(renewed[0], cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        client(files).roundTrip(report(), Duration.ZERO); // the half-renewed pair is not used
+        Files.copy(renewed[1], key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        client(files).roundTrip(report(), Duration.ZERO);
+        assertEquals(List.of(first, first, Pem.certificates(renewed[0]).get(0).getSerialNumber()),
+                reconciler.clientSerials());
     }
 
     @Test

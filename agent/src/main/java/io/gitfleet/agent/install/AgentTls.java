@@ -49,11 +49,11 @@ public final class AgentTls {
     private static Built built(Files files) throws IOException {
         Built b = BUILT.get(files);
         if (b == null) {
-            KeyManager[] real = Pem.keyManagers(path(files.certFile()), path(files.keyFile()));
-            AskingKeyManager keys = new AskingKeyManager(real == null ? null : (X509ExtendedKeyManager) real[0]);
+            AskingKeyManager keys = new AskingKeyManager(files);
             try {
                 SSLContext ctx = SSLContext.getInstance("TLS");
                 ctx.init(new KeyManager[] {keys}, Pem.trustManagers(path(files.caFile())), new SecureRandom());
+                keys.context = ctx;
                 b = new Built(ctx, keys);
             } catch (java.security.GeneralSecurityException e) {
                 throw new IOException("tls: cannot build a TLS context: " + e.getMessage(), e);
@@ -61,6 +61,18 @@ public final class AgentTls {
             BUILT.put(files, b);
         }
         return b;
+    }
+
+    /**
+     * Looks at {@code certFile} and {@code keyFile} again and, when a renewed pair checks out, presents it from the
+     * next connection (cached TLS sessions are dropped: a resumed session would carry the old certificate on). The
+     * round trip calls it every time: two small reads.
+     */
+    public static void refresh(Files files) {
+        Built b = files == null ? null : BUILT.get(files);
+        if (b != null) {
+            b.keys().refresh();
+        }
     }
 
     /** Problems with the tls block, as sentences naming the field: checked when the config is loaded. */
@@ -159,22 +171,78 @@ public final class AgentTls {
      * server that refuses a handshake without one only closes the connection afterwards.
      */
     private static final class AskingKeyManager extends X509ExtendedKeyManager {
-        private final X509ExtendedKeyManager delegate;
+        private final Files files;
+        private volatile X509ExtendedKeyManager delegate;
+        private volatile byte[][] loaded;
         private volatile long askedAt = System.nanoTime() - 2 * ASKED_WINDOW_NANOS;
+        private String lastProblem;
+        private volatile SSLContext context;
 
-        AskingKeyManager(X509ExtendedKeyManager delegate) {
-            this.delegate = delegate;
+        AskingKeyManager(Files files) throws IOException {
+            this.files = files;
+            byte[][] now = read();
+            KeyManager[] real = Pem.keyManagers(path(files.certFile()), path(files.keyFile()));
+            this.delegate = real == null ? null : (X509ExtendedKeyManager) real[0];
+            this.loaded = now;
+        }
+
+        private byte[][] read() throws IOException {
+            if (files.certFile() == null) {
+                return null;
+            }
+            return new byte[][] {java.nio.file.Files.readAllBytes(Path.of(files.certFile())),
+                java.nio.file.Files.readAllBytes(Path.of(files.keyFile()))};
+        }
+
+        /**
+         * A renewed client certificate is used from the next handshake: the files are compared with what was loaded
+         * (two small reads per new connection); a pair caught half-written keeps the old one until both match.
+         */
+        private synchronized void refresh() {
+            if (files.certFile() == null) {
+                return;
+            }
+            try {
+                byte[][] now = read();
+                if (java.util.Arrays.equals(now[0], loaded[0]) && java.util.Arrays.equals(now[1], loaded[1])) {
+                    return;
+                }
+                KeyManager[] real = Pem.keyManagers(path(files.certFile()), path(files.keyFile()));
+                delegate = (X509ExtendedKeyManager) real[0];
+                loaded = now;
+                lastProblem = null;
+                SSLContext ctx = context;
+                if (ctx != null) {
+                    javax.net.ssl.SSLSessionContext sessions = ctx.getClientSessionContext();
+                    for (java.util.Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+                        javax.net.ssl.SSLSession session = sessions.getSession(ids.nextElement());
+                        if (session != null) {
+                            session.invalidate();
+                        }
+                    }
+                }
+                io.gitfleet.log.LogLine.write(io.gitfleet.log.LogLine.Level.INFO, "agent",
+                        "tls: using the renewed client certificate in " + files.certFile(), null);
+            } catch (IOException | RuntimeException e) {
+                String problem = "tls: keeping the client certificate in use; " + e.getMessage();
+                if (!problem.equals(lastProblem)) {
+                    io.gitfleet.log.LogLine.write(io.gitfleet.log.LogLine.Level.INFO, "agent", problem, null);
+                    lastProblem = problem;
+                }
+            }
         }
 
         @Override
         public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
             askedAt = System.nanoTime();
+            refresh();
             return delegate == null ? null : delegate.chooseClientAlias(keyType, issuers, socket);
         }
 
         @Override
         public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
             askedAt = System.nanoTime();
+            refresh();
             return delegate == null ? null : delegate.chooseEngineClientAlias(keyType, issuers, engine);
         }
 

@@ -28,6 +28,7 @@ public final class FakeReconciler implements AutoCloseable {
     private final String token;
     private final List<Report> reports = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<java.math.BigInteger> clientSerials = new ArrayList<>();
     private Instruction instruction;
     private int unavailable;
     private int requests;
@@ -142,9 +143,24 @@ public final class FakeReconciler implements AutoCloseable {
         return await(r -> r.status().task() != null && r.status().task().phase() == phase, timeout);
     }
 
+    /** The serial of the client certificate of every round trip that presented one (HTTPS only). */
+    public synchronized List<java.math.BigInteger> clientSerials() {
+        return List.copyOf(clientSerials);
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
+            if (ex instanceof com.sun.net.httpserver.HttpsExchange https) {
+                try {
+                    java.security.cert.Certificate[] peer = https.getSSLSession().getPeerCertificates();
+                    synchronized (this) {
+                        clientSerials.add(((java.security.cert.X509Certificate) peer[0]).getSerialNumber());
+                    }
+                } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                    // no client certificate
+                }
+            }
             Instruction answer;
             synchronized (this) {
                 requests++;
