@@ -101,10 +101,10 @@ public final class StatusStore {
             if (changes.isEmpty()) {
                 return new WriteResult(RefResult.NO_CHANGE, view.commit(), attempt, changes.keySet());
             }
-            CommitStatusCommand.CommitResult local = new CommitStatusCommand(repo).setBranch(ref())
+            CommitStatusCommand.CommitResult local = new CommitStatusCommand(repo).setBranch(ref()).setSigner(signer)
                     .setExpectedOld(head).setChanges(changes)
                     .setMessage(CommitMessage.of(update.events(), update.fleetCommit(), summary(changes)))
-                    .setIdent(new PersonIdent(ident, java.time.Instant.now())).setSigner(signer).call();
+                    .setIdent(new PersonIdent(ident, java.time.Instant.now())).call();
             if (local.result() == RefResult.NO_CHANGE) {
                 return new WriteResult(RefResult.NO_CHANGE, view.commit(), attempt, changes.keySet());
             }
