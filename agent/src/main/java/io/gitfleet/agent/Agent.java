@@ -8,6 +8,7 @@ import io.gitfleet.agent.state.Event;
 import io.gitfleet.agent.state.LoopDetector;
 import io.gitfleet.agent.state.State;
 import io.gitfleet.agent.state.StateMachine;
+import io.gitfleet.agent.state.StateSaveException;
 import io.gitfleet.agent.state.StateStore;
 import io.gitfleet.agent.state.Task;
 import io.gitfleet.agent.state.VersionRatchet;
@@ -65,6 +66,8 @@ public final class Agent implements StepContext.Link {
     private State reported;
     private long quietUntil;
     private String lastProblem;
+    /** Why the last state save failed, reported as the node's health until a step succeeds; else null. */
+    private volatile String storage;
 
     public Agent(AgentConfig config, NodeSetup node, ReconcilerClient client, Clock clock, Sleeper sleeper,
                  RandomGenerator random, Consumer<Task> onTransition) {
@@ -85,7 +88,8 @@ public final class Agent implements StepContext.Link {
         this.health = new HealthMonitor(hooks, config.hooks().health(), clock, Duration.ofMinutes(1));
         this.verifier = config.verifyGit() == null || config.verifyGit().url() == null ? null
                 : new GitVerifier(config.verifyGit().url(), config.verifyGit().branch(),
-                        Path.of(config.stateDir(), "fleet.git"), Path.of(config.stateDir()), clock);
+                        Path.of(config.stateDir(), "fleet.git"), Path.of(config.stateDir()), clock)
+                        .setTls(config.tls());
         this.ratchet = new VersionRatchet(Path.of(config.stateDir()));
     }
 
@@ -99,13 +103,40 @@ public final class Agent implements StepContext.Link {
             if (lock == null) {
                 throw new IOException("another gitfleet-agent is running on " + config.stateDir());
             }
-            start();
+            boolean started = false;
             while (!stopped) {
-                step();
+                try {
+                    if (!started) {
+                        start();
+                        started = true;
+                    }
+                    step();
+                    storage = null;
+                } catch (StateSaveException e) {
+                    storageProblem(e);
+                }
             }
         } finally {
             runner = null;
         }
+    }
+
+    /**
+     * The state dir cannot be written (full, read-only): the transition did not happen. Exiting would only restart
+     * into the same failure, silently; instead the node reports itself unhealthy with the reason, and the step is
+     * tried again after a backoff (an instruction that arrives meanwhile is not taken: it could not be saved).
+     */
+    private void storageProblem(StateSaveException e) throws InterruptedException {
+        storage = e.reason();
+        problem(storage);
+        if (client != null && machine != null) {
+            try {
+                client.roundTrip(report(), Duration.ZERO, CHECKPOINT_TIMEOUT);
+            } catch (ServerUnavailableException | ServerRejectedException | IOException x) {
+                problem(x.getMessage());
+            }
+        }
+        sleeper.sleep(backoff.next());
     }
 
     /** Null when another process (or, in tests, another agent in this JVM) holds the node. */
@@ -128,6 +159,9 @@ public final class Agent implements StepContext.Link {
     /** What a fresh process does: read the state, resume an unfinished task, finish a failed one's cleanup. */
     void start() throws IOException {
         AgentState state = store.load();
+        if (store.recovered() != null) {
+            AgentLog.info(store.recovered());
+        }
         machine = new StateMachine(store, state, loops, clock, this::transitioned);
         StepContext ctx = new StepContext(config, node, machine, hooks, health, verifier, this);
         installSteps = new InstallSteps(ctx);
@@ -298,8 +332,9 @@ public final class Agent implements StepContext.Link {
     Report report() throws IOException, InterruptedException {
         Task task = machine.task();
         boolean working = task != null && !task.state().terminal();
+        Report.Health now = storage != null ? new Report.Health(false, storage) : health.current(!working);
         return ReportBuilder.build(config, machine.state(), node.bootloader() == null ? null : node.bootloader().read(),
-                health.current(!working));
+                now);
     }
 
     private void transitioned(Task task) {

@@ -23,7 +23,8 @@ import tools.jackson.databind.DeserializationFeature;
 public record AgentConfig(String server, String node, String tokenFile, String stateDir, String installer,
                           String component, Map<String, String> components, Slots slots, BootloaderConfig bootloader,
                           String root, Reboot reboot, Hooks hooks, CommandConfig command, Download download,
-                          Poll poll, VerifyGit verifyGit, Loop loop, String maxWindow) {
+                          Poll poll, VerifyGit verifyGit, Loop loop, String maxWindow,
+                          io.gitfleet.agent.install.AgentTls.Files tls) {
     public AgentConfig {
         installer = installer == null ? "ab-image" : installer;
         component = component == null ? "os" : component;
@@ -166,6 +167,7 @@ public record AgentConfig(String server, String node, String tokenFile, String s
         if (reboot.command().isEmpty()) {
             p.add("reboot.command must not be empty");
         }
+        p.addAll(io.gitfleet.agent.install.AgentTls.problems(tls));
         if (maxWindow != null && parseBytes(maxWindow) < 1024) {
             p.add("maxWindow must be a size of at least 1KiB, like 128MiB or 1GiB, not " + maxWindow);
         }

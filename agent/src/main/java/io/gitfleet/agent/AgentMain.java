@@ -98,7 +98,9 @@ public final class AgentMain implements Callable<Integer> {
             return 2;
         }
         ReconcilerClient client = new ReconcilerClient(HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(15)).build(), cfg.server(), cfg.node(), Path.of(cfg.tokenFile()));
+                .sslContext(io.gitfleet.agent.install.AgentTls.context(cfg.tls()))
+                .connectTimeout(Duration.ofSeconds(15)).build(), cfg.server(), cfg.node(), Path.of(cfg.tokenFile()))
+                .setTls(cfg.tls());
         Agent agent = new Agent(cfg, NodeSetup.fromConfig(cfg), client, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),
                 RandomGenerator.getDefault(), t -> { });
         Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "stop"));

@@ -57,6 +57,12 @@ public final class GitVerifier {
      * @param cache    the bare repository the branch is fetched into
      * @param stateDir where the key files for signature checks and the pinned catalogs are kept
      */
+    /** The agent's {@code tls} block, for pinned {@code url} catalogs on hosts with a private CA. */
+    public GitVerifier setTls(io.gitfleet.agent.install.AgentTls.Files tls) {
+        catalogs.setTls(tls);
+        return this;
+    }
+
     public GitVerifier(String url, String branch, Path cache, Path stateDir, Clock clock) {
         this.url = url;
         this.branch = branch;

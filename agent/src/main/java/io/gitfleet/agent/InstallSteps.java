@@ -40,7 +40,14 @@ final class InstallSteps {
      */
     private void prepareClient() {
         if (images == null) {
-            images = CompletableFuture.supplyAsync(() -> HttpImageSource.newClient(ctx.config().downloadSettings()));
+            images = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return HttpImageSource.newClient(ctx.config().downloadSettings(),
+                            io.gitfleet.agent.install.AgentTls.context(ctx.config().tls()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
         }
     }
 
@@ -67,6 +74,10 @@ final class InstallSteps {
             return Step.of(Event.REFUSED, refuse.reason());
         }
         if (decision instanceof TaskPlanner.WriteImage w) {
+            Optional<String> scheme = remoteImageRefusal(task);
+            if (scheme.isPresent()) {
+                return Step.of(Event.REFUSED, scheme.get());
+            }
             if (!task.spec().image().url().regionMatches(true, 0, "file:", 0, 5)) {
                 prepareClient();
             }
@@ -78,6 +89,30 @@ final class InstallSteps {
             return Step.of(Event.ROLLBACK_CHECKED, "rolling back to slot " + r.target().wire());
         }
         return Step.of(Event.COMMAND_CHECKED);
+    }
+
+    /**
+     * An image named by the reconciler comes over http(s) only: a {@code file://} URL (or any other scheme) would
+     * let whoever speaks for the reconciler write a file of the node into a slot, or probe the node's files through
+     * the error it causes. The refusal names the scheme, never anything about the file. {@code gitfleet-agent
+     * install} (a person at the node) may still name a local file.
+     */
+    private static Optional<String> remoteImageRefusal(Task task) {
+        if (task.manual()) {
+            return Optional.empty();
+        }
+        String url = task.spec().image().url();
+        String scheme;
+        try {
+            scheme = URI.create(url).getScheme();
+        } catch (IllegalArgumentException e) {
+            return Optional.of("refusing the image URL from the reconciler: it is not a valid URL");
+        }
+        if (scheme != null && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+            return Optional.empty();
+        }
+        return Optional.of("refusing the image URL from the reconciler: only http and https images are downloaded, "
+                + "not " + (scheme == null ? "a URL without a scheme" : scheme + ":"));
     }
 
     /**
@@ -143,7 +178,7 @@ final class InstallSteps {
         URI url = URI.create(image.url());
         ImageSource source = ImageSource.isFile(url) ? ImageSource.file(Path.of(url))
                 : new HttpImageSource(client(), url, ctx.config().downloadSettings(), listener,
-                        ctx.link()::cancelRequested);
+                        ctx.link()::cancelRequested).setTls(ctx.config().tls());
         try {
             written = new WriteSlotCommand().setSource(source).setSlot(target.wire(), ctx.node().slot(target))
                     .setBootedSlot(ctx.node().slot(task.previous())).setRootDevice(ctx.node().rootDevice())

@@ -32,9 +32,17 @@ final class PinnedCatalogFetch {
 
     private final Path dir;
     private HttpClient client;
+    private io.gitfleet.agent.install.AgentTls.Files tls;
 
     PinnedCatalogFetch(Path dir) {
         this.dir = dir;
+    }
+
+    /** The agent's {@code tls} block: a private CA for catalog hosts too. */
+    PinnedCatalogFetch setTls(io.gitfleet.agent.install.AgentTls.Files tls) {
+        this.tls = tls;
+        client = null;
+        return this;
     }
 
     Catalog.Spec get(String url, String sha256) throws IOException {
@@ -75,12 +83,21 @@ final class PinnedCatalogFetch {
         if (client == null) {
             // redirects are not followed: the pin makes the source irrelevant, but not its reach into the network
             client = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
+                    .sslContext(io.gitfleet.agent.install.AgentTls.context(tls)).build();
         }
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET()
                 .header("User-Agent", "gitfleet-agent").build();
         try {
-            HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r;
+            try {
+                r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                java.util.Optional<String> refused = io.gitfleet.agent.install.AgentTls.refusal(e, tls);
+                if (refused.isPresent()) {
+                    throw new IOException(uri.getHost() + ": " + refused.get(), e);
+                }
+                throw e;
+            }
             try (InputStream in = r.body()) {
                 if (r.statusCode() != 200) {
                     throw new IOException("HTTP " + r.statusCode());

@@ -29,6 +29,7 @@ public final class ReconcilerClient {
     private final URI endpoint;
     private final String node;
     private final Path tokenFile;
+    private io.gitfleet.agent.install.AgentTls.Files tls;
 
     public ReconcilerClient(HttpClient http, String server, String node, Path tokenFile) {
         this.http = http;
@@ -36,6 +37,12 @@ public final class ReconcilerClient {
         this.endpoint = URI.create(base + "/api/v1/nodes/" + node + "/report");
         this.node = node;
         this.tokenFile = tokenFile;
+    }
+
+    /** The config's {@code tls} block: a TLS failure is then told with the field that decides it. */
+    public ReconcilerClient setTls(io.gitfleet.agent.install.AgentTls.Files tls) {
+        this.tls = tls;
+        return this;
     }
 
     public Optional<Instruction> roundTrip(Report report, Duration wait)
@@ -52,6 +59,12 @@ public final class ReconcilerClient {
         } catch (IOException e) {
             throw new ServerRejectedException(0, "cannot read the token file " + tokenFile + ": " + e.getMessage());
         }
+        if (token.isEmpty() || token.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+            // said by the file's name and shape, never its content: the HTTP client's own error prints the header
+            throw new ServerRejectedException(0, "the token file " + tokenFile + " must hold the token on one line, "
+                    + "without spaces or control characters (it has " + token.lines().count() + " lines)");
+        }
+        io.gitfleet.agent.install.AgentTls.refresh(tls);
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "?wait=" + wait.toSeconds()))
                 .timeout(timeout).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
@@ -60,7 +73,8 @@ public final class ReconcilerClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new ServerUnavailableException("cannot reach " + endpoint + ": " + e, e);
+            throw new ServerUnavailableException("cannot reach " + endpoint + ": "
+                    + io.gitfleet.agent.install.AgentTls.refusal(e, tls).orElse(e.toString()), e);
         }
         int status = response.statusCode();
         byte[] body = response.body();

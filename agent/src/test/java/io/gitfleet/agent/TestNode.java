@@ -80,8 +80,9 @@ final class TestNode implements AutoCloseable {
     /** Starts the agent process; {@code onTransition} may throw {@link SimulatedCrash}. */
     void start(Consumer<Task> onTransition) throws IOException {
         AgentConfig config = config();
-        ReconcilerClient client = new ReconcilerClient(HttpClient.newHttpClient(), config.server(), config.node(),
-                Path.of(config.tokenFile()));
+        ReconcilerClient client = new ReconcilerClient(HttpClient.newBuilder()
+                .sslContext(io.gitfleet.agent.install.AgentTls.context(config.tls())).build(), config.server(),
+                config.node(), Path.of(config.tokenFile())).setTls(config.tls());
         died = null;
         agent = new Agent(config, NodeSetup.fromConfig(config), client, Clock.systemUTC(), d -> {
             synchronized (sleeps) {
@@ -103,6 +104,11 @@ final class TestNode implements AutoCloseable {
 
     void start() throws IOException {
         start(t -> { });
+    }
+
+    /** Whether the simulated process ended on its own (an exception out of the agent's loop). */
+    boolean isDead() {
+        return thread != null && !thread.isAlive() && died != null;
     }
 
     /** Waits for the simulated process to die (a crash injected by the test). */

@@ -41,12 +41,21 @@ public final class SignatureCheck {
         }
         GpgConfig.GpgFormat format = SignatureVerifiers.getFormat(raw);
         Config config = new Config();
+        String ignored = "";
         if (format == GpgConfig.GpgFormat.SSH) {
             if (allowedSigners == null) {
                 return "is signed with an SSH key, but the repo has no allowed-signers file";
             }
             config.setString("gpg", null, "format", "ssh");
-            config.setString("gpg", "ssh", "allowedSignersFile", materialize(allowedSigners).toString());
+            // malformed lines are left out (taking trust away, never adding it) and named if the check fails
+            AllowedSigners.Parsed parsed = AllowedSigners.parse(allowedSigners);
+            if (!parsed.problems().isEmpty()) {
+                AllowedSigners.LineProblem first = parsed.problems().get(0);
+                ignored = "; the allowed-signers file has " + parsed.problems().size() + " malformed line"
+                        + (parsed.problems().size() == 1 ? "" : "s") + ", left out (line " + first.line() + ": "
+                        + first.reason() + "; gitfleet validate lists them)";
+            }
+            config.setString("gpg", "ssh", "allowedSignersFile", materialize(parsed.wellFormed()).toString());
         } else if (format == GpgConfig.GpgFormat.OPENPGP) {
             if (fingerprints.isEmpty()) {
                 return "is signed with OpenPGP, but fleet.yaml pins no OpenPGP fingerprint";
@@ -59,13 +68,13 @@ public final class SignatureCheck {
         try {
             v = SignatureVerifiers.verify(repo, new GpgConfig(config), commit);
         } catch (IOException | RuntimeException e) {
-            return "has a signature that cannot be checked: " + e.getMessage();
+            return "has a signature that cannot be checked: " + e.getMessage() + ignored;
         }
         if (v == null) {
             return "is not signed";
         }
         if (!v.verified()) {
-            return "has a signature that is not valid or whose key is not allowed (" + describe(v) + ")";
+            return "has a signature that is not valid or whose key is not allowed (" + describe(v) + ")" + ignored;
         }
         if (v.expired()) {
             return "is signed with an expired key (" + describe(v) + ")";

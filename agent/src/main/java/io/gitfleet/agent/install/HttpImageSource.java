@@ -36,6 +36,7 @@ public final class HttpImageSource implements ImageSource {
     private final DownloadSettings settings;
     private final TransferListener listener;
     private final BooleanSupplier cancelled;
+    private AgentTls.Files tls;
 
     public HttpImageSource(HttpClient client, URI url, DownloadSettings settings, TransferListener listener,
                            BooleanSupplier cancelled) {
@@ -48,7 +49,16 @@ public final class HttpImageSource implements ImageSource {
 
     /** The client the agent uses for images: HTTP/1.1 (nothing to gain from h2 for one big body). */
     public static HttpClient newClient(DownloadSettings settings) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        return newClient(settings, null);
+    }
+
+    /** The same, with the agent's TLS ({@code tls} in its config; null: the JDK's CAs). */
+    public static HttpClient newClient(DownloadSettings settings, javax.net.ssl.SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder();
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        return b.version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
@@ -69,6 +79,16 @@ public final class HttpImageSource implements ImageSource {
                 }
             }
         }
+    }
+
+    /** The config's {@code tls} block, named in the sentence of a TLS failure. */
+    public HttpImageSource setTls(AgentTls.Files tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    AgentTls.Files tls() {
+        return tls;
     }
 
     @Override

@@ -137,6 +137,12 @@ final class ResumingBody extends InputStream {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while connecting");
             } catch (IOException e) {
+                java.util.Optional<String> tls = AgentTls.refusal(e, source.tls());
+                if (tls.isPresent()) {
+                    // a certificate refused is a configuration matter: retrying cannot change it
+                    throw new TransferException(new DownloadFailedException("download failed: " + source.describe()
+                            + ": " + tls.get()));
+                }
                 failed("cannot reach " + source.describe() + ": " + e);
                 continue;
             }

@@ -2,7 +2,6 @@ package io.gitfleet.agent.state;
 
 import io.gitfleet.schema.Instruction;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -43,8 +42,14 @@ public final class StateMachine {
             next = next.withRetry(nonce, spec.component(), spec.version());
         }
         Task task = Task.begin(spec, manual, clock.millis());
+        AgentState before = state;
         state = next.withTask(task);
-        return fire(Event.INSTRUCT, null);
+        try {
+            return fire(Event.INSTRUCT, null);
+        } catch (StateSaveException e) {
+            state = before; // not saved: the instruction was not taken
+            throw e;
+        }
     }
 
     /** Moves the task along the table and saves it; a failure reason goes with FAIL, REFUSED, CANCEL, BOOTED_OTHER. */
@@ -94,7 +99,7 @@ public final class StateMachine {
         try {
             store.save(next);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the agent state to " + store.file(), e);
+            throw new StateSaveException("cannot save the agent state to " + store.file(), e);
         }
         state = next;
     }

@@ -28,20 +28,56 @@ public final class FakeReconciler implements AutoCloseable {
     private final String token;
     private final List<Report> reports = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<java.math.BigInteger> clientSerials = new ArrayList<>();
     private Instruction instruction;
     private int unavailable;
     private int requests;
 
     public FakeReconciler(String token) throws IOException {
+        this(token, null, false);
+    }
+
+    /**
+     * Over HTTPS with {@code tls} (null: plain HTTP); {@code needClientAuth}: the handshake fails without a client
+     * certificate that {@code tls} trusts.
+     */
+    public FakeReconciler(String token, javax.net.ssl.SSLContext tls, boolean needClientAuth) throws IOException {
         this.token = token;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(at, 0);
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(at, 0);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls) {
+                @Override
+                public void configure(com.sun.net.httpserver.HttpsParameters params) {
+                    javax.net.ssl.SSLParameters p = tls.getDefaultSSLParameters();
+                    p.setNeedClientAuth(needClientAuth);
+                    params.setSSLParameters(p);
+                }
+            });
+            server = https;
+        }
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/api/v1/nodes/", this::handle);
         server.start();
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http") + "://127.0.0.1:"
+                + server.getAddress().getPort();
+    }
+
+    /** Serves {@code body} at {@code path} (an image, a catalog) from the same server. */
+    public FakeReconciler serve(String path, byte[] body) {
+        server.createContext(path, ex -> {
+            try (ex) {
+                ex.getRequestBody().readAllBytes();
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+        });
+        return this;
     }
 
     public synchronized void instruct(Instruction next) {
@@ -107,9 +143,24 @@ public final class FakeReconciler implements AutoCloseable {
         return await(r -> r.status().task() != null && r.status().task().phase() == phase, timeout);
     }
 
+    /** The serial of the client certificate of every round trip that presented one (HTTPS only). */
+    public synchronized List<java.math.BigInteger> clientSerials() {
+        return List.copyOf(clientSerials);
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] body = ex.getRequestBody().readAllBytes();
+            if (ex instanceof com.sun.net.httpserver.HttpsExchange https) {
+                try {
+                    java.security.cert.Certificate[] peer = https.getSSLSession().getPeerCertificates();
+                    synchronized (this) {
+                        clientSerials.add(((java.security.cert.X509Certificate) peer[0]).getSerialNumber());
+                    }
+                } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                    // no client certificate
+                }
+            }
             Instruction answer;
             synchronized (this) {
                 requests++;

@@ -56,6 +56,10 @@ final class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--now", paramLabel = "INSTANT", description = "plan as of this time (ISO-8601)")
     String now;
 
+    @Option(names = "--signing-key", paramLabel = "FILE",
+            description = "sign the status commit with this SSH private key, as serve --signing-key does")
+    Path signingKey;
+
     @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, yaml or json")
     OutputFormat output;
 
@@ -82,6 +86,13 @@ final class ReconcileCommand implements Callable<Integer> {
     private int pass(Instant at, Path dataDir) throws Exception {
         try (FleetMirror mirror = remote.mirror()) {
             StatusStore store = new StatusStore(mirror.repository(), statusBranch, mirror);
+            if (signingKey != null) {
+                try {
+                    store.setSigner(io.gitfleet.reconciler.store.CommitSigner.sshKey(signingKey, mirror.repository()));
+                } catch (java.io.IOException e) {
+                    throw new UsageException("--signing-key " + signingKey + ": " + e.getMessage());
+                }
+            }
             StatusWriter writer = new StatusWriter(store, Duration.ZERO, Clock.systemUTC());
             PassOptions options = new PassOptions(branch, acceptHistory, true, dataDir.resolve("keys"));
             CatalogSources sources = CatalogSources.inDataDir(dataDir, catalogs.settings());

@@ -2,6 +2,8 @@ package io.gitfleet.reconciler.cli;
 
 import io.gitfleet.reconciler.server.ReconcilerServer;
 import io.gitfleet.reconciler.server.ReplicaSettings;
+import io.gitfleet.reconciler.server.ServerSecurity;
+import io.gitfleet.reconciler.server.ServerTls;
 import io.gitfleet.reconciler.server.ServerSettings;
 import io.gitfleet.reconciler.store.StatusStore;
 import io.gitfleet.webhooks.Forge;
@@ -112,6 +114,32 @@ final class ServeCommand implements Callable<Integer> {
                     + "after a history rewrite, a rewound status branch or a refused signature")
     String acceptHistory;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "serve HTTPS with this PEM certificate (its chain after it); read again when it changes")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "the PEM private key of --tls-cert (PKCS#8, unencrypted: openssl pkcs8 -topk8 -nocrypt)")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "mutual TLS: agents must present a client certificate signed by a CA in this PEM file")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-reload", paramLabel = "DURATION", defaultValue = "30s",
+            description = "how often the TLS files are checked for a renewal (default 30s)")
+    String tlsReload;
+
+    @Option(names = "--read-token-file", paramLabel = "FILE",
+            description = "the read API, dashboard and /metrics need this token (Bearer, or the password of HTTP "
+                    + "Basic); without it they are open to whoever reaches --listen")
+    Path readTokenFile;
+
+    @Option(names = "--signing-key", paramLabel = "FILE",
+            description = "sign every status commit with this SSH private key (git verify-commit with gpg.format=ssh "
+                    + "checks them)")
+    Path signingKey;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:GITFLEET_LOG_LEVEL:-info}",
             description = "error, warn, info or debug (debug adds stack traces) (default ${DEFAULT-VALUE})")
     String logLevel;
@@ -156,14 +184,25 @@ final class ServeCommand implements Callable<Integer> {
         ServerSettings settings = new ServerSettings(remote.repo, remote.auth(), dataDir, listen.substring(0, colon),
                 port, branch, statusBranch, UsageException.duration("--poll", poll),
                 UsageException.duration("--status-interval", statusInterval),
-                secrets, forgeClient(), publicUrl, catalogs.settings(), replica());
+                secrets, forgeClient(), publicUrl, catalogs.settings(), replica()).withSecurity(security());
         for (String[] t : new String[][] {{"--commit-url", commitUrl, "{sha}"},
             {"--pull-request-url", pullRequestUrl, "{number}"}}) {
             if (t[1] != null && (!t[1].matches("^https?://.+") || !t[1].contains(t[2]))) {
                 throw new UsageException(t[0] + " " + t[1] + ": give an http(s) URL containing " + t[2]);
             }
         }
-        ReconcilerServer server = new ReconcilerServer(settings, Clock.systemUTC());
+        ReconcilerServer server;
+        try {
+            server = new ReconcilerServer(settings, Clock.systemUTC());
+        } catch (java.io.IOException e) {
+            if (signingKey != null && e.getMessage() != null && e.getMessage().contains(signingKey.toString())) {
+                throw new UsageException("--signing-key " + signingKey + ": " + e.getMessage());
+            }
+            if (tlsCert != null) {
+                throw new UsageException("TLS: " + e.getMessage());
+            }
+            throw e;
+        }
         server.state().setLinks(commitUrl, pullRequestUrl);
         if (settings.forge() != null) {
             String repository = forgeRepo != null ? forgeRepo : ForgeUrls.repository(remote.repo);
@@ -174,7 +213,7 @@ final class ServeCommand implements Callable<Integer> {
             server.postRolloutStatuses(repository);
         }
         int actual = server.start();
-        spec.commandLine().getOut().println("gitfleet serving " + remote.repo + " on http://" + listen.substring(0, colon)
+        spec.commandLine().getOut().println("gitfleet serving " + remote.repo + " on " + (tlsCert != null ? "https" : "http") + "://" + listen.substring(0, colon)
                 + ":" + actual + "/ (dashboard), agents at /api/v1/nodes/NAME/report");
         spec.commandLine().getOut().flush();
         CountDownLatch stop = new CountDownLatch(1);
@@ -188,6 +227,26 @@ final class ServeCommand implements Callable<Integer> {
         }));
         stop.await();
         return 0;
+    }
+
+    private ServerSecurity security() throws java.io.IOException {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new UsageException("--tls-cert and --tls-key go together");
+        }
+        if (tlsClientCa != null && tlsCert == null) {
+            throw new UsageException("--tls-client-ca needs --tls-cert and --tls-key");
+        }
+        ServerTls.Settings tls = tlsCert == null ? null : new ServerTls.Settings(tlsCert, tlsKey, tlsClientCa,
+                UsageException.duration("--tls-reload", tlsReload));
+        String readToken = null;
+        if (readTokenFile != null) {
+            readToken = SecretFiles.read("--read-token-file", readTokenFile).strip();
+            if (readToken.length() < 16) {
+                throw new UsageException("--read-token-file " + readTokenFile + ": the token must have at least 16 "
+                        + "characters");
+            }
+        }
+        return new ServerSecurity(tls, readToken, signingKey);
     }
 
     private ReplicaSettings replica() {

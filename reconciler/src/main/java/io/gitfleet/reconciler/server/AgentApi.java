@@ -34,6 +34,7 @@ public final class AgentApi {
     private final Clock clock;
     private ReplicaSettings peers = ReplicaSettings.DEFAULTS;
     private java.util.function.BooleanSupplier ready = () -> true;
+    private boolean clientCertificates;
 
     public AgentApi(Supplier<NodeTokens> tokens, ReportBook reports, InstructionBoard board, Runnable triggerPass,
                     ServerMetrics metrics, Clock clock) {
@@ -51,6 +52,16 @@ public final class AgentApi {
      */
     public AgentApi setReady(java.util.function.BooleanSupplier ready) {
         this.ready = ready;
+        return this;
+    }
+
+    /**
+     * {@code serve --tls-client-ca}: an agent's round trip must come over a connection whose client certificate the
+     * client CA signed (the TLS layer checked the signature; here: that there is one). Forwarded round trips are
+     * exempt: the standby checked the agent's certificate, and the peer secret vouches for the standby.
+     */
+    public AgentApi setClientCertificates(boolean required) {
+        this.clientCertificates = required;
         return this;
     }
 
@@ -129,6 +140,13 @@ public final class AgentApi {
             }
             return;
         }
+        if (clientCertificates && !hasClientCertificate(ctx)) {
+            metrics.agentRequest(401);
+            LOG.warn("refused a round trip for node {} from {}: no client certificate", node,
+                    ctx.request().remoteAddress());
+            throw ApiError.unauthenticated("this server requires a client certificate signed by its client CA "
+                    + "(tls.certFile and tls.keyFile in the agent's config)");
+        }
         switch (tokens.get().check(node, presented)) {
             case OK -> {
             }
@@ -144,6 +162,17 @@ public final class AgentApi {
                         ctx.request().remoteAddress());
                 throw ApiError.unauthenticated("unknown node or wrong token");
             }
+        }
+    }
+
+    private static boolean hasClientCertificate(RoutingContext ctx) {
+        if (!ctx.request().isSSL()) {
+            return false;
+        }
+        try {
+            return !ctx.request().connection().peerCertificates().isEmpty();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return false;
         }
     }
 

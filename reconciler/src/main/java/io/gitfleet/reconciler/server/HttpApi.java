@@ -129,10 +129,21 @@ public final class HttpApi {
      * {@code idleTimeout}.
      */
     public static HttpServer server(Vertx vertx, HttpLimits limits, Handler<HttpServerRequest> router) {
+        return server(vertx, limits, router, null);
+    }
+
+    /** The same, speaking HTTPS with {@code tls} (null: plain HTTP). */
+    public static HttpServer server(Vertx vertx, HttpLimits limits, Handler<HttpServerRequest> router, ServerTls tls) {
         // no cleartext HTTP/2: its protocol detection waits for the first bytes before the connection exists, so a
         // silent connection would escape both the cap and the head timer (agents speak HTTP/1.1; TLS proxies too)
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)
-                .setIdleTimeout((int) limits.idleTimeout().toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS));
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false)
+                .setIdleTimeout((int) limits.idleTimeout().toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        if (tls != null) {
+            // a TLS handshake comes before the connection is counted and timed: bound it by the head timeout
+            tls.apply(options).setSslHandshakeTimeout(Math.max(1, limits.headerTimeout().toMillis()))
+                    .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+        }
+        HttpServer server = vertx.createHttpServer(options);
         AtomicInteger open = new AtomicInteger();
         Map<HttpConnection, Long> awaitingHead = new ConcurrentHashMap<>();
         server.connectionHandler(conn -> {

@@ -63,6 +63,8 @@ public final class ReconcilerServer implements AutoCloseable {
     private final ServerLoopParts parts;
     /** Posts the rollout statuses to the forge, so that a slow forge never holds up a pass. */
     private final ScheduledExecutorService forgeThread = thread("gitfleet-forge");
+    /** HTTPS ({@code --tls-cert}), or null for plain HTTP. */
+    private final ServerTls tls;
     private HttpServer http;
 
     public ReconcilerServer(ServerSettings settings, Clock clock) throws IOException {
@@ -83,6 +85,11 @@ public final class ReconcilerServer implements AutoCloseable {
         Logger transfers = LoggerFactory.getLogger(FleetMirror.class);
         mirror.setProgress(io.gitfleet.reconciler.git.TransferProgress.every(Duration.ofSeconds(5), transfers::info));
         StatusStore store = new StatusStore(mirror.repository(), settings.statusBranch(), mirror);
+        if (settings.security().signingKey() != null) {
+            store.setSigner(io.gitfleet.reconciler.store.CommitSigner.sshKey(settings.security().signingKey(),
+                    mirror.repository()));
+        }
+        this.tls = settings.security().tls() == null ? null : ServerTls.load(settings.security().tls());
         this.lease = new LeaseKeeper(store, clock).setDuration(settings.replica().lease());
         this.writer = new StatusWriter(store, settings.statusInterval(), clock).setGuard(lease);
         this.board = new InstructionBoard(vertx);
@@ -162,7 +169,8 @@ public final class ReconcilerServer implements AutoCloseable {
     public int start() throws Exception {
         metrics.setHolder(replica::acting);
         AgentApi agents = new AgentApi(state::tokens, reports, board, loop::report, metrics, clock)
-                .setPeers(settings.replica()).setReady(state::ready);
+                .setPeers(settings.replica()).setReady(state::ready)
+                .setClientCertificates(tls != null && tls.clientCertificates());
         AgentForwarder standby = new AgentForwarder(vertx, replica::id, replica::holder, settings.replica());
         Handler<RoutingContext> report = ctx -> {
             if (replica.acting()) {
@@ -176,13 +184,21 @@ public final class ReconcilerServer implements AutoCloseable {
         io.vertx.ext.web.Router router = HttpApi.router(vertx, HttpLimits.DEFAULTS, health, agents, report,
                 new StatusApi(state), metrics, WebhookSettings.defaults(settings.secrets()), new Triage());
         HttpApi.readiness(router, this::readiness);
-        http = HttpApi.server(vertx, HttpLimits.DEFAULTS, router)
+        if (settings.security().readToken() != null) {
+            ReadAccess.mount(router, settings.security().readToken());
+        }
+        http = HttpApi.server(vertx, HttpLimits.DEFAULTS, router, tls)
                 .listen(settings.port(), settings.host()).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         int port = http.actualPort();
+        if (tls != null) {
+            long every = Math.max(100, tls.settings().reloadEvery().toMillis());
+            vertx.setPeriodic(every, every, id -> vertx.executeBlocking(() -> tls.reload(http), false));
+        }
         String host = settings.host().equals("0.0.0.0") || settings.host().equals("::") ? hostname() : settings.host();
         lease.setReplica(settings.replica().id() != null ? settings.replica().id() : hostname() + ":" + port)
-                .setUrl(settings.replica().url() != null ? settings.replica().url() : "http://" + host + ":" + port);
+                .setUrl(settings.replica().url() != null ? settings.replica().url()
+                        : (tls != null ? "https://" : "http://") + host + ":" + port);
         Duration renew = settings.replica().renewEvery();
         Runnable leaseTick = () -> {
             replica.tick();
@@ -207,6 +223,15 @@ public final class ReconcilerServer implements AutoCloseable {
     /** This replica's name in the lease, and whether it holds the lease now. */
     public String replicaId() {
         return replica.id();
+    }
+
+    /** HTTPS, for tests: the certificate in use and a reload now. Null without TLS. */
+    ServerTls tls() {
+        return tls;
+    }
+
+    HttpServer http() {
+        return http;
     }
 
     public boolean acting() {

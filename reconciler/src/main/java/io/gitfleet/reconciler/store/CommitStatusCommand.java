@@ -27,6 +27,7 @@ public final class CommitStatusCommand {
     private SortedMap<String, byte[]> changes = new TreeMap<>();
     private String message;
     private PersonIdent ident;
+    private CommitSigner signer;
 
     public CommitStatusCommand(Repository repo) {
         this.repo = repo;
@@ -60,6 +61,12 @@ public final class CommitStatusCommand {
         return this;
     }
 
+    /** Signs the commit ({@code serve --signing-key}); null: unsigned. */
+    public CommitStatusCommand setSigner(CommitSigner signer) {
+        this.signer = signer;
+        return this;
+    }
+
     public CommitResult call() throws IOException {
         try (ObjectInserter inserter = repo.newObjectInserter();
              ObjectReader reader = inserter.newReader();
@@ -86,6 +93,9 @@ public final class CommitStatusCommand {
             commit.setAuthor(ident);
             commit.setCommitter(ident);
             commit.setMessage(message);
+            if (signer != null) {
+                signer.sign(repo, commit);
+            }
             ObjectId id = inserter.insert(commit);
             inserter.flush();
 

@@ -26,6 +26,7 @@ public final class StatusStore {
     private final String branch;
     private final StatusRemote remote;
     private PersonIdent ident = DEFAULT_IDENT;
+    private CommitSigner signer;
     private int maxAttempts = 30;
     private Duration backoff = Duration.ofMillis(10);
 
@@ -41,6 +42,12 @@ public final class StatusStore {
 
     public StatusStore setIdent(PersonIdent ident) {
         this.ident = ident;
+        return this;
+    }
+
+    /** Signs every status commit with this key (null: unsigned, the default). */
+    public StatusStore setSigner(CommitSigner signer) {
+        this.signer = signer;
         return this;
     }
 
@@ -94,7 +101,7 @@ public final class StatusStore {
             if (changes.isEmpty()) {
                 return new WriteResult(RefResult.NO_CHANGE, view.commit(), attempt, changes.keySet());
             }
-            CommitStatusCommand.CommitResult local = new CommitStatusCommand(repo).setBranch(ref())
+            CommitStatusCommand.CommitResult local = new CommitStatusCommand(repo).setBranch(ref()).setSigner(signer)
                     .setExpectedOld(head).setChanges(changes)
                     .setMessage(CommitMessage.of(update.events(), update.approvedCommit(), summary(changes)))
                     .setIdent(new PersonIdent(ident, java.time.Instant.now())).call();

@@ -123,6 +123,40 @@ class CliTest {
     }
 
     @Test
+    void serveRefusesHalfATlsPairAndAShortReadTokenBeforeStarting(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws IOException {
+        Path cert = Files.writeString(tmp.resolve("tls.crt"), "x");
+        Run half = gitfleet("serve", "--repo", tmp.toString(), "--data-dir", tmp.resolve("data").toString(),
+                "--tls-cert", cert.toString());
+        assertEquals(2, half.exit, half.out + half.err);
+        assertTrue(half.err.contains("--tls-cert and --tls-key go together"), half.err);
+        Path token = Files.writeString(tmp.resolve("read-token"), "short\n");
+        Run shortToken = gitfleet("serve", "--repo", tmp.toString(), "--data-dir", tmp.resolve("data").toString(),
+                "--read-token-file", token.toString());
+        assertEquals(2, shortToken.exit, shortToken.out + shortToken.err);
+        assertTrue(shortToken.err.contains("--read-token-file " + token + ": the token must have at least 16 "
+                + "characters"), shortToken.err);
+        assertFalse(shortToken.err.contains("short"), "the token is not printed: " + shortToken.err);
+    }
+
+    @Test
+    void aMalformedAllowedSignersLineIsNamedByFileAndLine() throws IOException {
+        Path dir = copy();
+        Files.createDirectories(dir.resolve(".gitfleet"));
+        Files.writeString(dir.resolve(".gitfleet/allowed_signers"), "# operators\n"
+                + "alice@example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk2k6KV6uYQ9aQWmC5hS0ZB6iE3bOe8sX6eCzKp0v0a\n"
+                + "bob@example.org ssh-ed25519\n"
+                + "carol@example.org valid-after=tomorrow ssh-ed25519 AAAA\n");
+        Run run = gitfleet("validate", dir.toString());
+        assertEquals(1, run.exit, run.out + run.err);
+        assertTrue(run.err.contains(".gitfleet/allowed_signers: line 3: no key after the key type"), run.err);
+        assertTrue(run.err.contains(".gitfleet/allowed_signers: line 4: valid-after must be a time like 20250101 or "
+                + "202501011200Z"), run.err);
+        assertFalse(run.err.contains("line 2"), run.err);
+        assertFalse(run.err.contains("Exception") || run.err.contains("\tat "), run.err);
+    }
+
+    @Test
     void anUnsafeFileNameIsRefusedByItsName() throws IOException {
         Path dir = copy();
         Files.writeString(dir.resolve("nodes/Bad..Name.yaml"), Files.readString(dir.resolve("nodes/worker-1.yaml")));

@@ -169,4 +169,23 @@ class SignedCommitsIT {
         assertEquals(new ApprovalVerdict.Accepted(ObjectId.fromString(byMallory), 2), check(c0, byMallory));
         assertEquals(added, git.run("rev-parse", "HEAD~1"));
     }
+
+    @Test
+    void aMalformedAllowedSignersLineIsLeftOutAndNamedButDoesNotStallApprovals() throws Exception {
+        String c0 = base("first-parent", alice);
+        Path file = git.dir().resolve(".gitfleet/allowed_signers");
+        Files.writeString(file, "bob@example.org ssh-ed25519 not-base64!!\n" + signers(alice)
+                + "carol@example.org namespaces=\"git\n");
+        String edited = commit(alice, "Alice's file gets two broken lines");
+        touch("a");
+        String a = commit(alice, "A, signed by Alice");
+        assertEquals(new ApprovalVerdict.Accepted(ObjectId.fromString(a), 2), check(c0, a),
+                "Alice's well-formed line still approves");
+        touch("m");
+        String m = commit(mallory, "Signed by a stranger");
+        ApprovalVerdict.Refused r = assertInstanceOf(ApprovalVerdict.Refused.class, check(a, m));
+        assertTrue(r.why().endsWith("the allowed-signers file has 2 malformed lines, left out (line 1: the "
+                + "ssh-ed25519 key is not valid base64; gitfleet validate lists them)"), r.why());
+        assertEquals(edited, git.run("rev-parse", "HEAD~2"));
+    }
 }
