@@ -1,6 +1,9 @@
 package io.gitfleet.agent;
 
 import io.gitfleet.agent.health.HealthMonitor;
+import io.gitfleet.agent.probe.ProbeResult;
+import io.gitfleet.agent.probe.Probes;
+import io.gitfleet.agent.probe.VersionProbe;
 import io.gitfleet.schema.Backoff;
 import io.gitfleet.agent.health.HookRunner;
 import io.gitfleet.agent.state.AgentState;
@@ -22,6 +25,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -55,6 +61,7 @@ public final class Agent implements StepContext.Link {
     private final GitVerifier verifier;
     private final VersionRatchet ratchet;
     private final Consumer<Task> onTransition;
+    private final Probes probes;
     private StateMachine machine;
     private InstallSteps installSteps;
     private BootSteps bootSteps;
@@ -87,6 +94,20 @@ public final class Agent implements StepContext.Link {
                 : new GitVerifier(config.verifyGit().url(), config.verifyGit().branch(),
                         Path.of(config.stateDir(), "fleet.git"), Path.of(config.stateDir()), clock);
         this.ratchet = new VersionRatchet(Path.of(config.stateDir()));
+        this.probes = probes(config);
+    }
+
+    /** The version probes of the config's components; each sees the node and its component in its environment. */
+    static Probes probes(AgentConfig config) {
+        Map<String, VersionProbe> probes = new LinkedHashMap<>();
+        Map<String, Map<String, String>> env = new HashMap<>();
+        for (ComponentConfig c : config.managed()) {
+            if (c.probe() != null) {
+                probes.put(c.name(), c.probe().build(config.root()));
+                env.put(c.name(), Map.of("GITFLEET_NODE", config.node(), "GITFLEET_COMPONENT", c.name()));
+            }
+        }
+        return new Probes(probes, env);
     }
 
     /** Runs until {@link #stop()}. Holds {@code STATE_DIR/agent.lock} so that one agent owns the node. */
@@ -129,7 +150,9 @@ public final class Agent implements StepContext.Link {
     void start() throws IOException {
         AgentState state = store.load();
         machine = new StateMachine(store, state, loops, clock, this::transitioned);
-        StepContext ctx = new StepContext(config, node, machine, hooks, health, verifier, this);
+        StepContext ctx = new StepContext(config, node, machine, hooks, health, verifier, this, probes);
+        // a fresh process, or a boot in place: what the machine runs is read again
+        probes.stale();
         installSteps = new InstallSteps(ctx);
         bootSteps = new BootSteps(ctx);
         cancel = false;
@@ -298,8 +321,11 @@ public final class Agent implements StepContext.Link {
     Report report() throws IOException, InterruptedException {
         Task task = machine.task();
         boolean working = task != null && !task.state().terminal();
+        // idle, the versions are read from the machine for every report; a working agent's progress reports reuse
+        // the last reading (and read again after a boot), so a slow probe cannot slow an install down
+        Map<String, ProbeResult> probed = working ? probes.lastOrRead() : probes.read();
         return ReportBuilder.build(config, machine.state(), node.bootloader() == null ? null : node.bootloader().read(),
-                health.current(!working));
+                health.current(!working), probed);
     }
 
     private void transitioned(Task task) {
