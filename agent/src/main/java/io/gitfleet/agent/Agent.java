@@ -323,9 +323,22 @@ public final class Agent implements StepContext.Link {
         boolean working = task != null && !task.state().terminal();
         // idle, the versions are read from the machine for every report; a working agent's progress reports reuse
         // the last reading (and read again after a boot), so a slow probe cannot slow an install down
-        Map<String, ProbeResult> probed = working ? probes.lastOrRead() : probes.read();
-        return ReportBuilder.build(config, machine.state(), node.bootloader() == null ? null : node.bootloader().read(),
-                health.current(!working), probed);
+        io.gitfleet.agent.boot.BootEnv boot = node.bootloader() == null ? null : node.bootloader().read();
+        Map<String, String> booted = probeEnv(node, boot);
+        Map<String, ProbeResult> probed = working ? probes.lastOrRead(booted) : probes.read(booted);
+        return ReportBuilder.build(config, machine.state(), boot, health.current(!working), probed);
+    }
+
+    /**
+     * What a probe may need to know of the A/B slots: the slot booted and its device (its root file system, which a
+     * probe can read when it is not mounted at the config's root).
+     */
+    static Map<String, String> probeEnv(NodeSetup node, io.gitfleet.agent.boot.BootEnv boot) {
+        if (boot == null || boot.booted() == null || node.slot(boot.booted()) == null) {
+            return Map.of();
+        }
+        return Map.of("GITFLEET_BOOTED_SLOT", boot.booted().wire(),
+                "GITFLEET_BOOTED_SLOT_DEVICE", node.slot(boot.booted()).toString());
     }
 
     private void transitioned(Task task) {

@@ -57,7 +57,7 @@ final class InstallSteps {
         BootEnv boot = ctx.boot();
         // decided on what the machine runs now, read again for this decision
         var facts = new TaskPlanner.Facts(component.kind(), component.name(),
-                ReportBuilder.versions(ctx.config(), ctx.machine().state(), boot, ctx.probes().read()), boot,
+                ReportBuilder.versions(ctx.config(), ctx.machine().state(), boot, ctx.probes().read(Agent.probeEnv(ctx.node(), boot))), boot,
                 boot.booted(), ctx.machine().state());
         TaskPlanner.Decision decision = TaskPlanner.plan(task.spec(), facts);
         if (!(decision instanceof TaskPlanner.AtTarget) && !(decision instanceof TaskPlanner.Refuse)

@@ -23,17 +23,21 @@ public final class Probes {
         return probes.isEmpty();
     }
 
-    /** Reads every probe now. */
-    public synchronized Map<String, ProbeResult> read() {
+    /** Reads every probe now; {@code booted} is added to each one's environment (which slot the node booted). */
+    public synchronized Map<String, ProbeResult> read(Map<String, String> booted) {
         Map<String, ProbeResult> out = new LinkedHashMap<>();
-        probes.forEach((component, probe) -> out.put(component, probe.read(env.getOrDefault(component, Map.of()))));
+        probes.forEach((component, probe) -> {
+            Map<String, String> e = new java.util.HashMap<>(env.getOrDefault(component, Map.of()));
+            e.putAll(booted);
+            out.put(component, probe.read(e));
+        });
         last = out;
         return out;
     }
 
     /** The last reading, or a fresh one when there is none yet or it went stale. */
-    public synchronized Map<String, ProbeResult> lastOrRead() {
-        return last == null ? read() : last;
+    public synchronized Map<String, ProbeResult> lastOrRead(Map<String, String> booted) {
+        return last == null ? read(booted) : last;
     }
 
     public synchronized void stale() {
