@@ -29,6 +29,9 @@ class AgentConfigTest {
         assertEquals(Duration.ofSeconds(60), c.downloadSettings().lowSpeedTime());
         assertEquals(List.of("systemctl", "reboot"), c.reboot().command());
         assertEquals("main", c.verifyGit().branch());
+        assertEquals(List.of("os", "kubernetes", "firmware"), c.managed().stream().map(ComponentConfig::name).toList());
+        assertEquals(TaskPlanner.Installer.COMMAND, c.component("kubernetes").kind());
+        assertEquals("IMAGE_VERSION", c.component("os").probe().osRelease());
     }
 
     @Test
