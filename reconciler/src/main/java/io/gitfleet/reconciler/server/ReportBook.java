@@ -99,7 +99,9 @@ public final class ReportBook implements ObservationSource {
 
     static boolean meaningfullyDifferent(Report.Status a, Report.Status b) {
         if (!a.components().equals(b.components()) || !Objects.equals(a.slots(), b.slots())
-                || !a.failedVersions().equals(b.failedVersions()) || !a.versionUnknown().equals(b.versionUnknown())) {
+                || !a.failedVersions().equals(b.failedVersions())
+                // which versions are unknown is news; the reason's text is not (it may carry a tool's timestamps)
+                || !a.versionUnknown().keySet().equals(b.versionUnknown().keySet())) {
             return true;
         }
         boolean healthyA = a.health() == null || a.health().healthy();

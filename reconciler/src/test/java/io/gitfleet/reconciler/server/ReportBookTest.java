@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A version the node cannot read, and why, is news for the status branch; the same reason again is a heartbeat. */
+/**
+ * A version the node cannot read, and why, is news for the status branch; the same unknown again, in any wording, is
+ * a heartbeat.
+ */
 class ReportBookTest {
     private static final Instant T = Instant.parse("2026-11-30T06:00:00Z");
 
@@ -29,6 +32,9 @@ class ReportBookTest {
         assertEquals(Map.of("kubernetes", why), changed.get(0).status().versionUnknown());
         assertFalse(book.record("worker-1", report(Map.of("os", "v1.35.1"), Map.of("kubernetes", why)),
                 T.plusSeconds(30)), "the same reason again: a heartbeat");
+        assertFalse(book.record("worker-1", report(Map.of("os", "v1.35.1"), Map.of("kubernetes",
+                "'kubelet --version' exited with 1: E1130 06:00:45.101 cannot open /var/lib/kubelet/config.yaml")),
+                T.plusSeconds(45)), "another wording of the same unknown (a tool's timestamp) is no news either");
         assertTrue(book.record("worker-1", report(Map.of("os", "v1.35.1", "kubernetes", "v1.35.0"), Map.of()),
                 T.plusSeconds(60)), "read again: news");
         assertEquals(Map.of(), book.drainChanged().get(0).status().versionUnknown());
