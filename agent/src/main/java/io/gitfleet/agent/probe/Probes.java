@@ -29,7 +29,14 @@ public final class Probes {
         probes.forEach((component, probe) -> {
             Map<String, String> e = new java.util.HashMap<>(env.getOrDefault(component, Map.of()));
             e.putAll(booted);
-            out.put(component, probe.read(e));
+            ProbeResult r;
+            try {
+                r = probe.read(e);
+            } catch (RuntimeException unexpected) {
+                // a probe's failure is an unknown version, whatever it is: never the agent's end
+                r = ProbeResult.unknown("the probe failed: " + unexpected);
+            }
+            out.put(component, r);
         });
         last = out;
         return out;
