@@ -53,7 +53,8 @@ class ComponentsIT {
         Files.writeString(kubeletVersion, "v1.34.2\n");
         bios = dir.resolve("bios_version");
         // stands in for kubelet --version, and for an installer that replaces the kubelet
-        Path kubelet = script("kubelet", "echo \"Kubernetes $(cat " + kubeletVersion + ")\"");
+        Path kubelet = script("kubelet", "[ -f " + dir.resolve("hang") + " ] && sleep 60; echo \"Kubernetes $(cat "
+                + kubeletVersion + ")\"");
         Path install = script("install-kubernetes", "echo \"installing kubernetes $1\"; echo \"$1\" > " + kubeletVersion);
         Path slotA = RootfsImage.partition(dir.resolve("slot-a.img"), 1 << 20, (byte) 0xAA);
         Path slotB = RootfsImage.partition(dir.resolve("slot-b.img"), 1 << 20, (byte) 0xBB);
@@ -167,6 +168,18 @@ class ComponentsIT {
         reconciler.instruct(kubernetes(1, "v1.34.2"));
         reconciler.awaitPhase(NodePhase.Completed, T);
         assertEquals("v1.34.2", Files.readString(kubeletVersion).strip(), "the installer ran");
+    }
+
+    @Test
+    void aHangingProbeIsKilledAtItsTimeoutAndTheNodeGoesOnReporting() throws Exception {
+        reconciler.await(r -> r.status().components().containsKey("kubernetes"), T);
+        Files.writeString(dir.resolve("hang"), "");
+        Report hung = reconciler.await(r -> r.status().versionUnknown().containsKey("kubernetes"), T);
+        assertTrue(hung.status().versionUnknown().get("kubernetes").endsWith("--version' timed out after 5 s and was "
+                + "killed"), hung.status().versionUnknown().get("kubernetes"));
+        assertEquals("v1.34.1", hung.status().components().get("os"), "the other components are read as before");
+        Files.delete(dir.resolve("hang"));
+        reconciler.await(r -> "v1.34.2".equals(r.status().components().get("kubernetes")), T);
     }
 
     @Test
