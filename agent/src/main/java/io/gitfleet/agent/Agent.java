@@ -1,6 +1,9 @@
 package io.gitfleet.agent;
 
 import io.gitfleet.agent.health.HealthMonitor;
+import io.gitfleet.agent.probe.ProbeResult;
+import io.gitfleet.agent.probe.Probes;
+import io.gitfleet.agent.probe.VersionProbe;
 import io.gitfleet.schema.Backoff;
 import io.gitfleet.agent.health.HookRunner;
 import io.gitfleet.agent.state.AgentState;
@@ -23,6 +26,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -56,6 +62,7 @@ public final class Agent implements StepContext.Link {
     private final GitVerifier verifier;
     private final VersionRatchet ratchet;
     private final Consumer<Task> onTransition;
+    private final Probes probes;
     private StateMachine machine;
     private InstallSteps installSteps;
     private BootSteps bootSteps;
@@ -91,6 +98,20 @@ public final class Agent implements StepContext.Link {
                         Path.of(config.stateDir(), "fleet.git"), Path.of(config.stateDir()), clock)
                         .setTls(config.tls());
         this.ratchet = new VersionRatchet(Path.of(config.stateDir()));
+        this.probes = probes(config);
+    }
+
+    /** The version probes of the config's components; each sees the node and its component in its environment. */
+    static Probes probes(AgentConfig config) {
+        Map<String, VersionProbe> probes = new LinkedHashMap<>();
+        Map<String, Map<String, String>> env = new HashMap<>();
+        for (ComponentConfig c : config.managed()) {
+            if (c.probe() != null) {
+                probes.put(c.name(), c.probe().build(config.root()));
+                env.put(c.name(), Map.of("GITFLEET_NODE", config.node(), "GITFLEET_COMPONENT", c.name()));
+            }
+        }
+        return new Probes(probes, env);
     }
 
     /** Runs until {@link #stop()}. Holds {@code STATE_DIR/agent.lock} so that one agent owns the node. */
@@ -163,7 +184,9 @@ public final class Agent implements StepContext.Link {
             AgentLog.info(store.recovered());
         }
         machine = new StateMachine(store, state, loops, clock, this::transitioned);
-        StepContext ctx = new StepContext(config, node, machine, hooks, health, verifier, this);
+        StepContext ctx = new StepContext(config, node, machine, hooks, health, verifier, this, probes);
+        // a fresh process, or a boot in place: what the machine runs is read again
+        probes.stale();
         installSteps = new InstallSteps(ctx);
         bootSteps = new BootSteps(ctx);
         cancel = false;
@@ -332,9 +355,25 @@ public final class Agent implements StepContext.Link {
     Report report() throws IOException, InterruptedException {
         Task task = machine.task();
         boolean working = task != null && !task.state().terminal();
+        // idle, the versions are read from the machine for every report; a working agent's progress reports reuse
+        // the last reading (and read again after a boot), so a slow probe cannot slow an install down
+        io.gitfleet.agent.boot.BootEnv boot = node.bootloader() == null ? null : node.bootloader().read();
+        Map<String, String> booted = probeEnv(node, boot);
+        Map<String, ProbeResult> probed = working ? probes.lastOrRead(booted) : probes.read(booted);
         Report.Health now = storage != null ? new Report.Health(false, storage) : health.current(!working);
-        return ReportBuilder.build(config, machine.state(), node.bootloader() == null ? null : node.bootloader().read(),
-                now);
+        return ReportBuilder.build(config, machine.state(), boot, now, probed);
+    }
+
+    /**
+     * What a probe may need to know of the A/B slots: the slot booted and its device (its root file system, which a
+     * probe can read when it is not mounted at the config's root).
+     */
+    static Map<String, String> probeEnv(NodeSetup node, io.gitfleet.agent.boot.BootEnv boot) {
+        if (boot == null || boot.booted() == null || node.slot(boot.booted()) == null) {
+            return Map.of();
+        }
+        return Map.of("GITFLEET_BOOTED_SLOT", boot.booted().wire(),
+                "GITFLEET_BOOTED_SLOT_DEVICE", node.slot(boot.booted()).toString());
     }
 
     private void transitioned(Task task) {

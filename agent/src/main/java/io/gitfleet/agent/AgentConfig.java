@@ -19,16 +19,19 @@ import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 
-/** The agent's configuration file (YAML). docs/agent.md is the reference; every field has a safe default. */
+/**
+ * The agent's configuration file (YAML). docs/agent.md is the reference; every field has a safe default.
+ * {@code components} is either the list of components this agent reports and installs, or (the older form, kept
+ * working) a map of fixed versions beside the one component that the top-level {@code installer}, {@code component}
+ * and {@code command} describe: see {@link #managed()}.
+ */
 public record AgentConfig(String server, String node, String tokenFile, String stateDir, String installer,
-                          String component, Map<String, String> components, Slots slots, BootloaderConfig bootloader,
+                          String component, List<ComponentConfig> components, Slots slots, BootloaderConfig bootloader,
                           String root, Reboot reboot, Hooks hooks, CommandConfig command, Download download,
                           Poll poll, VerifyGit verifyGit, Loop loop, String maxWindow,
                           io.gitfleet.agent.install.AgentTls.Files tls) {
     public AgentConfig {
-        installer = installer == null ? "ab-image" : installer;
-        component = component == null ? "os" : component;
-        components = components == null ? Map.of() : Map.copyOf(components);
+        components = components == null ? List.of() : List.copyOf(components);
         root = root == null ? "/" : root;
         reboot = reboot == null ? new Reboot(null, null) : reboot;
         hooks = hooks == null ? new Hooks(null, null, null) : hooks;
@@ -98,7 +101,7 @@ public record AgentConfig(String server, String node, String tokenFile, String s
             // A misspelt key must not silently fall back to a default: unknown fields are errors here.
             config = Documents.MAPPER.readerFor(AgentConfig.class)
                     .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(SafeYaml.parse(Files.readAllBytes(file)).tree());
+                    .readValue(listedComponents(SafeYaml.parse(Files.readAllBytes(file)).tree()));
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IOException(file + ": no such file", e);
         } catch (YamlException e) {
@@ -119,33 +122,21 @@ public record AgentConfig(String server, String node, String tokenFile, String s
         if (node == null || !node.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
             p.add("node must be the node's name (a DNS label)");
         }
-        components.forEach((name, version) -> {
-            if (!name.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") || version == null || version.length() > 128) {
-                p.add("components: '" + name + "' must be a lowercase name with a version of at most 128 characters");
-            }
-        });
+        p.addAll(componentProblems());
         if (stateDir == null) {
             p.add("stateDir is required (e.g. /var/lib/gitfleet-agent)");
         }
         if (forServer && (server == null || tokenFile == null)) {
             p.add("server and tokenFile are required to talk to the reconciler");
         }
-        switch (installer) {
-            case "ab-image" -> {
-                if (slots == null || slots.a() == null || slots.b() == null) {
-                    p.add("slots.a and slots.b are required for the ab-image installer");
-                }
-                if (bootloader == null || bootloader.path() == null
-                        || !List.of("grub-env", "file").contains(bootloader.type())) {
-                    p.add("bootloader needs type (grub-env or file) and path");
-                }
+        if (managed().stream().anyMatch(c -> c.kind() == Installer.AB_IMAGE)) {
+            if (slots == null || slots.a() == null || slots.b() == null) {
+                p.add("slots.a and slots.b are required for the ab-image installer");
             }
-            case "command" -> {
-                if (command == null || command.argv().isEmpty()) {
-                    p.add("command.argv is required for the command installer");
-                }
+            if (bootloader == null || bootloader.path() == null
+                    || !List.of("grub-env", "file").contains(bootloader.type())) {
+                p.add("bootloader needs type (grub-env or file) and path");
             }
-            default -> p.add("installer must be ab-image or command, not " + installer);
         }
         List<String> durations = new ArrayList<>(List.of(reboot.timeout(), hooks.timeout(), poll.longPoll(),
                 poll.progressInterval(), poll.backoffMin(), poll.backoffMax()));
@@ -201,8 +192,117 @@ public record AgentConfig(String server, String node, String tokenFile, String s
 
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(|B|K|KiB|M|MiB|G|GiB)", Pattern.CASE_INSENSITIVE);
 
+    /**
+     * {@code AB_IMAGE} when a component of this node uses the A/B slots (the node then reports its slots and window
+     * cap), else {@code COMMAND}.
+     */
     public Installer installerKind() {
-        return installer.equals("command") ? Installer.COMMAND : Installer.AB_IMAGE;
+        return abImage() != null ? Installer.AB_IMAGE : Installer.COMMAND;
+    }
+
+    /** The component installed into the A/B slots, or null. */
+    public ComponentConfig abImage() {
+        for (ComponentConfig c : managed()) {
+            if (c.kind() == Installer.AB_IMAGE) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The component named {@code name}, or null when this agent neither reports nor installs it. */
+    public ComponentConfig component(String name) {
+        for (ComponentConfig c : managed()) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Whether an entry of the {@code components} list names its installer: the list then says everything. */
+    private boolean listed() {
+        return components.stream().anyMatch(c -> c.installer() != null);
+    }
+
+    /**
+     * Every component, in config order. With a list whose entries name installers, that list. Otherwise (the older,
+     * single-component form) the top-level {@code installer} (default ab-image) installs {@code component}
+     * (default os) with {@code command}, followed by the other entries, which are only reported; an entry named like
+     * the installer's component gives it its probe or fixed version.
+     */
+    public List<ComponentConfig> managed() {
+        if (listed()) {
+            return components;
+        }
+        String name = component == null ? "os" : component;
+        String kind = installer == null ? "ab-image" : installer;
+        ComponentConfig.ProbeConfig probe = null;
+        String fixed = null;
+        List<ComponentConfig> out = new ArrayList<>(components.size() + 1);
+        out.add(null);
+        for (ComponentConfig c : components) {
+            if (name.equals(c.name())) {
+                probe = c.probe();
+                fixed = c.version();
+            } else {
+                out.add(c);
+            }
+        }
+        out.set(0, new ComponentConfig(name, kind, kind.equals("command") ? command : null, probe, null, fixed));
+        return out;
+    }
+
+    private List<String> componentProblems() {
+        List<String> p = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < components.size(); i++) {
+            ComponentConfig c = components.get(i);
+            String at = "components[" + i + "]" + (c.name() == null ? "" : " (" + c.name() + ")");
+            p.addAll(c.problems(at));
+            if (c.name() != null && !names.add(c.name())) {
+                p.add("components: " + c.name() + " is listed twice");
+            }
+        }
+        if (listed()) {
+            if (installer != null || component != null || command != null) {
+                p.add("installer, component and command go into each entry of components once an entry names its "
+                        + "installer; remove them from the top level");
+            }
+            List<String> ab = components.stream().filter(c -> c.kind() == Installer.AB_IMAGE)
+                    .map(ComponentConfig::name).toList();
+            if (ab.size() > 1) {
+                p.add("components: only one component can use the ab-image installer (the node has one pair of "
+                        + "slots), not " + String.join(" and ", ab));
+            }
+            return p;
+        }
+        if (component != null && !component.matches(ComponentConfig.NAME)) {
+            p.add("component must be a lowercase component name (like os), not '" + component + "'");
+        }
+        String kind = installer == null ? "ab-image" : installer;
+        if (kind.equals("command") && (command == null || command.argv().isEmpty())) {
+            p.add("command.argv is required for the command installer");
+        } else if (!List.of("ab-image", "command").contains(kind)) {
+            p.add("installer must be ab-image or command, not " + kind);
+        }
+        return p;
+    }
+
+    /**
+     * The older form {@code components: {kubernetes: v1.34.1}} (fixed versions by name) as list entries, so that one
+     * record reads both.
+     */
+    private static tools.jackson.databind.JsonNode listedComponents(tools.jackson.databind.JsonNode tree) {
+        if (tree instanceof tools.jackson.databind.node.ObjectNode root
+                && root.get("components") instanceof tools.jackson.databind.node.ObjectNode fixed) {
+            tools.jackson.databind.node.ArrayNode list = root.arrayNode();
+            for (var e : fixed.properties()) {
+                list.addObject().put("name", e.getKey()).set("version", e.getValue());
+            }
+            root.set("components", list);
+        }
+        return tree;
     }
 
     public DownloadSettings downloadSettings() {

@@ -141,8 +141,8 @@ public final class AgentMain implements Callable<Integer> {
                 err.println(e.getMessage());
                 return 2;
             }
-            if (cfg.installerKind() != io.gitfleet.agent.state.TaskPlanner.Installer.AB_IMAGE) {
-                err.println("install needs the ab-image installer; " + config + " uses " + cfg.installer());
+            if (cfg.abImage() == null) {
+                err.println("install needs the ab-image installer; no component of " + config + " uses it");
                 return 2;
             }
             if (size <= 0 || !sha256.matches("[0-9a-fA-F]{64}")) {
@@ -150,7 +150,7 @@ public final class AgentMain implements Callable<Integer> {
                 return 2;
             }
             String v = version == null ? "unknown" : version;
-            Instruction.Spec spec = new Instruction.Spec("manual", 0, null, Action.INSTALL, cfg.component(), v, null,
+            Instruction.Spec spec = new Instruction.Spec("manual", 0, null, Action.INSTALL, cfg.abImage().name(), v, null,
                     new Instruction.ImageRef(image, sha256.toLowerCase(java.util.Locale.ROOT), size, Map.of()),
                     null, force);
             Agent agent = new Agent(cfg, NodeSetup.fromConfig(cfg), null, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),

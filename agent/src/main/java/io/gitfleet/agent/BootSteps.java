@@ -110,7 +110,8 @@ final class BootSteps {
     }
 
     Step runningCommand(Task task) throws IOException, InterruptedException {
-        AgentConfig.CommandConfig command = ctx.config().command();
+        ComponentConfig component = ctx.component(task);
+        AgentConfig.CommandConfig command = component.command();
         Map<String, Object> values = new HashMap<>();
         if (task.spec().image() != null && task.spec().image().payload() != null) {
             values.putAll(task.spec().image().payload());
@@ -139,7 +140,7 @@ final class BootSteps {
             return Step.of(Event.FAIL, result.describe("the install command", 900));
         }
         String tail = result.tail().strip();
-        if (command.reboot()) {
+        if (component.rebootAfter()) {
             String bootId = ctx.boot().bootId();
             ctx.machine().updateTask(t -> t.armed(bootId));
             return Step.of(Event.COMMAND_DONE_REBOOT, tail);

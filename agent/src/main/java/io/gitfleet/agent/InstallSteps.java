@@ -55,10 +55,17 @@ final class InstallSteps {
         if (ctx.link().cancelRequested()) {
             return Step.of(Event.CANCEL, new CancelledException().reason());
         }
+        ComponentConfig component = ctx.component(task);
+        if (component == null || component.kind() == null) {
+            return Step.of(Event.REFUSED, "this node's agent does not install " + task.spec().component()
+                    + "; it installs " + String.join(", ", ctx.config().managed().stream()
+                    .filter(c -> c.kind() != null).map(ComponentConfig::name).toList()) + " (components in its config)");
+        }
         BootEnv boot = ctx.boot();
-        var facts = new TaskPlanner.Facts(ctx.config().installerKind(), ctx.config().component(),
-                ReportBuilder.versions(ctx.config(), ctx.machine().state(), boot), boot, boot.booted(),
-                ctx.machine().state());
+        // decided on what the machine runs now, read again for this decision
+        var facts = new TaskPlanner.Facts(component.kind(), component.name(),
+                ReportBuilder.versions(ctx.config(), ctx.machine().state(), boot, ctx.probes().read(Agent.probeEnv(ctx.node(), boot))), boot,
+                boot.booted(), ctx.machine().state());
         TaskPlanner.Decision decision = TaskPlanner.plan(task.spec(), facts);
         if (!(decision instanceof TaskPlanner.AtTarget) && !(decision instanceof TaskPlanner.Refuse)
                 && ctx.verifier() != null && !task.manual()) {

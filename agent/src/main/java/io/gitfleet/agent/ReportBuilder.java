@@ -1,6 +1,7 @@
 package io.gitfleet.agent;
 
 import io.gitfleet.agent.boot.BootEnv;
+import io.gitfleet.agent.probe.ProbeResult;
 import io.gitfleet.agent.boot.Slot;
 import io.gitfleet.agent.state.AgentState;
 import io.gitfleet.agent.state.State;
@@ -9,6 +10,7 @@ import io.gitfleet.agent.state.TaskPlanner;
 import io.gitfleet.schema.Report;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Builds the report from persisted state and the bootloader's view: the one place status is computed. */
 final class ReportBuilder {
@@ -17,7 +19,8 @@ final class ReportBuilder {
     private ReportBuilder() {
     }
 
-    static Report build(AgentConfig config, AgentState state, BootEnv boot, Report.Health health) {
+    static Report build(AgentConfig config, AgentState state, BootEnv boot, Report.Health health,
+                        Map<String, ProbeResult> probed) {
         Report.Slots slots = null;
         if (boot != null && config.installerKind() == TaskPlanner.Installer.AB_IMAGE) {
             slots = new Report.Slots(wire(boot.booted()), wire(boot.primary()), wire(boot.tryOnce()),
@@ -33,38 +36,81 @@ final class ReportBuilder {
                     clip(t.message(), 4096), clip(t.failureReason(), 1024));
         }
         Long maxWindow = config.installerKind() == TaskPlanner.Installer.AB_IMAGE ? config.maxWindowBytes() : null;
-        return Report.of(config.node(), new Report.Status(AGENT_VERSION, versions(config, state, boot), slots, health,
-                task, state.failedVersions(), digests(config, state, boot), maxWindow));
+        Map<String, String> unknown = new TreeMap<>();
+        probed.forEach((component, result) -> {
+            if (!result.isKnown()) {
+                unknown.put(component, result.unknownReason());
+            }
+        });
+        Map<String, String> versions = versions(config, state, boot, probed);
+        return Report.of(config.node(), new Report.Status(AGENT_VERSION, versions, slots, health, task,
+                state.failedVersions(), digests(config, state, boot, versions), maxWindow, unknown));
     }
 
-    /** The sha256 of the image the installer's component runs, when the agent installed it (see {@link #versions}). */
-    static Map<String, String> digests(AgentConfig config, AgentState state, BootEnv boot) {
-        String digest = null;
-        if (config.installerKind() == TaskPlanner.Installer.AB_IMAGE) {
-            if (boot != null && boot.booted() != null) {
-                digest = state.slotDigests().get(boot.booted().wire());
+    /**
+     * The sha256 of the image each installed component runs, when the agent installed it and the node still runs
+     * that version: a probe that reads another version (the node was changed outside gitfleet) makes it unknown.
+     */
+    static Map<String, String> digests(AgentConfig config, AgentState state, BootEnv boot,
+                                       Map<String, String> versions) {
+        Map<String, String> out = new HashMap<>();
+        for (ComponentConfig c : config.managed()) {
+            String digest = null;
+            String recorded = null;
+            if (c.kind() == TaskPlanner.Installer.AB_IMAGE) {
+                if (boot != null && boot.booted() != null) {
+                    digest = state.slotDigests().get(boot.booted().wire());
+                    recorded = state.slotVersions().get(boot.booted().wire());
+                }
+            } else if (c.kind() == TaskPlanner.Installer.COMMAND) {
+                digest = state.installedDigests().get(c.name());
+                recorded = state.installedVersions().get(c.name());
             }
-        } else {
-            digest = state.installedDigests().get(config.component());
+            if (digest != null && sameText(recorded, versions.get(c.name()))) {
+                out.put(c.name(), digest);
+            }
         }
-        return digest == null ? Map.of() : Map.of(config.component(), digest);
+        return out;
     }
 
-    /** What runs now: static config values, then the installer's component from the booted slot's record. */
-    static Map<String, String> versions(AgentConfig config, AgentState state, BootEnv boot) {
-        Map<String, String> versions = new HashMap<>(config.components());
-        String managed = null;
-        if (config.installerKind() == TaskPlanner.Installer.AB_IMAGE) {
-            if (boot != null && boot.booted() != null) {
-                managed = state.slotVersions().get(boot.booted().wire());
+    /**
+     * What runs now, per component: what its probe read from the machine (a failed probe leaves it out: unknown),
+     * else what the agent installed (the booted slot's record, or the command installer's), else a fixed version
+     * from the config.
+     */
+    static Map<String, String> versions(AgentConfig config, AgentState state, BootEnv boot,
+                                        Map<String, ProbeResult> probed) {
+        Map<String, String> versions = new HashMap<>();
+        for (ComponentConfig c : config.managed()) {
+            String version;
+            if (c.probe() != null) {
+                ProbeResult r = probed.get(c.name());
+                version = r == null ? null : r.version();
+            } else if (c.kind() == TaskPlanner.Installer.AB_IMAGE) {
+                version = boot == null || boot.booted() == null ? null
+                        : state.slotVersions().get(boot.booted().wire());
+            } else if (c.kind() == TaskPlanner.Installer.COMMAND) {
+                version = state.installedVersions().get(c.name());
+            } else {
+                version = null;
             }
-        } else {
-            managed = state.installedVersions().get(config.component());
-        }
-        if (managed != null) {
-            versions.put(config.component(), managed);
+            if (version == null && c.probe() == null) {
+                version = c.version();
+            }
+            if (version != null) {
+                versions.put(c.name(), version);
+            }
         }
         return versions;
+    }
+
+    /** The same version as text, a leading v aside (os-release says 1.35.1 where the catalog says v1.35.1). */
+    private static boolean sameText(String a, String b) {
+        return a != null && b != null && strip(a).equals(strip(b));
+    }
+
+    private static String strip(String v) {
+        return v.startsWith("v") || v.startsWith("V") ? v.substring(1) : v;
     }
 
     private static String wire(Slot slot) {

@@ -4,6 +4,7 @@ import io.gitfleet.agent.boot.BootEnv;
 import io.gitfleet.agent.boot.Slot;
 import io.gitfleet.agent.health.HealthMonitor;
 import io.gitfleet.agent.health.HookRunner;
+import io.gitfleet.agent.probe.Probes;
 import io.gitfleet.agent.state.StateMachine;
 import io.gitfleet.agent.state.Task;
 import java.io.IOException;
@@ -13,7 +14,7 @@ import java.util.Map;
 
 /** What the state handlers share: config, the machine, the node, and the link back to the report loop. */
 record StepContext(AgentConfig config, NodeSetup node, StateMachine machine, HookRunner hooks, HealthMonitor health,
-                   GitVerifier verifier, Link link) {
+                   GitVerifier verifier, Link link, Probes probes) {
     /** The loop the handlers run under: progress reports, the cancel flag, and waiting. */
     interface Link {
         /** Reports now if due (or {@code force}); may set the cancel flag from the answer. */
@@ -37,6 +38,11 @@ record StepContext(AgentConfig config, NodeSetup node, StateMachine machine, Hoo
 
     Duration rebootTimeout() {
         return AgentConfig.duration(config.reboot().timeout(), Duration.ofMinutes(10));
+    }
+
+    /** The config of the component a task installs (null when this agent does not install it). */
+    ComponentConfig component(Task task) {
+        return config.component(task.spec().component());
     }
 
     /** Hooks learn what is going on from the environment. */

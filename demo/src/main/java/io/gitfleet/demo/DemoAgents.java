@@ -23,6 +23,7 @@ public final class DemoAgents implements AutoCloseable {
     private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final Path root;
     private List<String> extraLines = List.of();
+    private List<String> componentLines = List.of("installer: ab-image", "components: {kubernetes: v1.34.2}");
 
     public DemoAgents(Path root) {
         this.root = root;
@@ -31,6 +32,15 @@ public final class DemoAgents implements AutoCloseable {
     /** Extra lines for every agent's config (e.g. {@code hooks: {...}}), for agents started after this call. */
     public DemoAgents withConfigLines(List<String> lines) {
         this.extraLines = List.copyOf(lines);
+        return this;
+    }
+
+    /**
+     * The lines that say which components every agent reports and installs, instead of the default (the OS in the A/B
+     * slots, Kubernetes v1.34.2 reported as is); {@code {dir}} stands for the node's folder.
+     */
+    public DemoAgents withComponentLines(List<String> lines) {
+        this.componentLines = List.copyOf(lines);
         return this;
     }
 
@@ -64,11 +74,10 @@ public final class DemoAgents implements AutoCloseable {
                     "node: " + node,
                     "tokenFile: " + dir.resolve("token"),
                     "stateDir: " + dir.resolve("state"),
-                    "installer: ab-image",
-                    "components: {kubernetes: v1.34.2}",
                     "slots: {a: " + a + ", b: " + b + "}",
                     "bootloader: {type: file, path: " + dir.resolve("bootloader.json") + "}",
                     "poll: {longPoll: 20s, progressInterval: 250ms, backoffMin: 200ms, backoffMax: 2s}"));
+            componentLines.forEach(l -> lines.add(l.replace("{dir}", dir.toString())));
             lines.addAll(extraLines);
             Files.writeString(config, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
             commands.put(node, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -56,6 +56,9 @@ public final class DemoImages {
             }
             at += len;
         }
+        // the image's own os-release comes first, where a version probe of the booted slot can read it
+        byte[] osRelease = ("NAME=\"gitfleet demo\"\nVERSION_ID=" + version + "\n").getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(osRelease, 0, b, 0, osRelease.length);
         return b;
     }
 

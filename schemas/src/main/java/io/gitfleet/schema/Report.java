@@ -23,21 +23,31 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
      * {@code components}: the version of each component the node runs; {@code digests}: for the components whose
      * image the agent installed, the sha256 of that image (as in the catalog), so that a re-spun image under the
      * same version is told apart; {@code maxWindow}: the largest zstd window in bytes the agent accepts (its
-     * memory cap for an image).
+     * memory cap for an image); {@code versionUnknown}: for each component whose version the agent could not read
+     * from the machine (a probe that failed or printed nothing), why. Such a component is absent from
+     * {@code components}: its version is unknown, which means proceed, never skip.
      */
     public record Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
-                         Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow) {
+                         Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow,
+                         Map<String, String> versionUnknown) {
         @JsonCreator
         public Status {
             components = components == null ? Map.of() : Map.copyOf(components);
             failedVersions = failedVersions == null ? Map.of() : Map.copyOf(failedVersions);
             digests = digests == null ? Map.of() : Map.copyOf(digests);
+            versionUnknown = versionUnknown == null ? Map.of() : Map.copyOf(versionUnknown);
+        }
+
+        /** A status whose versions were all read (or none probed). */
+        public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
+                      Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow) {
+            this(agentVersion, components, slots, health, task, failedVersions, digests, maxWindow, null);
         }
 
         /** A status without digests or a window cap (the node cannot tell what image it runs). */
         public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
                       Map<String, List<String>> failedVersions) {
-            this(agentVersion, components, slots, health, task, failedVersions, null, null);
+            this(agentVersion, components, slots, health, task, failedVersions, null, null, null);
         }
 
         /** Whether the bootloader fell back from this version of this component on this node before. */

@@ -53,4 +53,29 @@ class DocumentsTest {
         assertTrue(yaml.contains("'1.10'") || yaml.contains("\"1.10\""), yaml);
         assertEquals(status, DocumentReader.require("n1", yaml.getBytes(StandardCharsets.UTF_8), NodeStatus.class));
     }
+
+    @Test
+    void aVersionTheNodeCouldNotReadTravelsWithItsReasonToTheStatusBranch() {
+        Report report = Report.of("worker-1", new Report.Status("0.1.0", Map.of("os", "v1.35.1"), null,
+                new Report.Health(true, null), null, Map.of(), Map.of(), null,
+                Map.of("kubernetes", "'kubelet --version' exited with 1: cannot open /var/lib/kubelet/config.yaml")));
+        assertEquals(report, DocumentReader.require("report", Documents.toJsonBytes(report), Report.class));
+        NodeStatus status = NodeStatus.of("worker-1", new NodeStatus.State(report.status().components(), null, null,
+                null, null, T, report.status().versionUnknown()));
+        assertEquals(status, DocumentReader.require("nodes/ab/worker-1.yaml",
+                Documents.toYaml(status).getBytes(StandardCharsets.UTF_8), NodeStatus.class));
+    }
+
+    @Test
+    void aReportWithAnEmptyOrBadlyNamedUnknownVersionIsRefusedWithItsPointer() {
+        for (String bad : List.of("{\"kubernetes\": \"\"}", "{\"Kubernetes\": \"probe failed\"}",
+                "{\"kubernetes\": 3}")) {
+            String json = "{\"apiVersion\": \"gitfleet.io/v1\", \"kind\": \"Report\", \"metadata\": "
+                    + "{\"name\": \"worker-1\"}, \"status\": {\"versionUnknown\": " + bad + "}}";
+            ReadResult<Report> read = DocumentReader.read("report", json.getBytes(StandardCharsets.UTF_8),
+                    Report.class, null);
+            assertTrue(!read.ok() && read.problems().get(0).pointer().startsWith("/status/versionUnknown"),
+                    bad + " → " + read.problems());
+        }
+    }
 }

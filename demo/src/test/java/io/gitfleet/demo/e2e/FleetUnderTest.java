@@ -76,6 +76,12 @@ final class FleetUnderTest implements AutoCloseable {
     private int standbyPort;
 
     private FleetUnderTest(Path root, List<String> agentConfigLines, long imageBytesPerSecond) throws IOException {
+        this(root, agentConfigLines, imageBytesPerSecond, null, null);
+    }
+
+    /** {@code only}: these of the example's nodes run an agent (null: all); {@code componentLines}: see DemoAgents. */
+    private FleetUnderTest(Path root, List<String> agentConfigLines, long imageBytesPerSecond, List<String> only,
+                           List<String> componentLines) throws IOException {
         this.root = root;
         Path project = project();
         reconcilerJar = project.resolve("reconciler/target/gitfleet.jar");
@@ -91,13 +97,17 @@ final class FleetUnderTest implements AutoCloseable {
         images = new ImageServer(imageDir, imageBytesPerSecond);
         repo = DemoRepo.create(root, project.resolve("example-fleet-repo"), installed, target, images);
         try (Stream<Path> files = Files.list(project.resolve("example-fleet-repo/nodes"))) {
-            nodes = files.map(p -> p.getFileName().toString().replace(".yaml", "")).sorted().toList();
+            nodes = files.map(p -> p.getFileName().toString().replace(".yaml", "")).sorted()
+                    .filter(n -> only == null || only.contains(n)).toList();
         }
         Files.writeString(root.resolve("webhook-secret"), secret);
         try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         agents = new DemoAgents(root.resolve("nodes")).withConfigLines(agentConfigLines);
+        if (componentLines != null) {
+            agents.withComponentLines(componentLines);
+        }
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
@@ -119,9 +129,21 @@ final class FleetUnderTest implements AutoCloseable {
         return start(root, agentConfigLines, 0, lease);
     }
 
+    /**
+     * Only {@code nodes} of the example fleet run an agent, each configured with {@code componentLines} (the
+     * components it reports and installs; {@code {dir}} is the node's folder). The others never report.
+     */
+    static FleetUnderTest startNodes(Path root, List<String> nodes, List<String> componentLines,
+                                     List<String> agentConfigLines) throws Exception {
+        return start(new FleetUnderTest(root, agentConfigLines, 0, nodes, componentLines), root, null);
+    }
+
     private static FleetUnderTest start(Path root, List<String> agentConfigLines, long imageBytesPerSecond,
                                         String lease) throws Exception {
-        FleetUnderTest f = new FleetUnderTest(root, agentConfigLines, imageBytesPerSecond);
+        return start(new FleetUnderTest(root, agentConfigLines, imageBytesPerSecond), root, lease);
+    }
+
+    private static FleetUnderTest start(FleetUnderTest f, Path root, String lease) throws Exception {
         try {
             String agentsTo = f.base();
             Path secret = root.resolve("peer-secret");

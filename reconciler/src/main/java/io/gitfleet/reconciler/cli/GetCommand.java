@@ -112,6 +112,8 @@ final class GetCommand implements Runnable {
                     out.println("LAST SEEN   " + (s.lastSeen() == null ? "-" : s.lastSeen() + " ("
                             + Render.age(s.lastSeen(), Instant.now()) + " ago)"));
                     new TreeMap<>(s.components()).forEach((c, v) -> out.println("COMPONENT   " + c + " " + v));
+                    new TreeMap<>(s.versionUnknown()).forEach((c, why) -> out.println("COMPONENT   " + c
+                            + " version unknown: " + why));
                     if (s.slots() != null) {
                         Report.Slots sl = s.slots();
                         out.println("SLOTS       booted " + sl.booted() + ", active " + sl.active()

@@ -21,7 +21,7 @@ public final class RecordedObservations implements ObservationSource {
         for (NodeStatus n : status.nodes().values()) {
             NodeStatus.State s = n.status();
             Report.Status report = new Report.Status(null, s.components(), s.slots(), s.health(), s.task(),
-                    s.failedVersions());
+                    s.failedVersions(), null, null, s.versionUnknown());
             out.put(n.name(), new Observation(report, s.lastSeen() == null ? Instant.EPOCH : s.lastSeen()));
         }
         return out;

@@ -216,7 +216,7 @@ final class RolloutStep {
             if (r.reason() == Reason.Downgrade) {
                 downgrades.add(row.node + ": " + r.message());
             }
-            block(row, r.message());
+            block(row, r.reason() == Reason.RequirementNotMet ? withUnknownReason(r.message(), report) : r.message());
             return;
         }
         String memory = windowTooLarge(report, to);
@@ -229,8 +229,23 @@ final class RolloutStep {
                     + "set spec.retry." + row.node + " to try again");
             return;
         }
+        if (row.phase == NodePhase.Blocked) {
+            // judged again from what the node reports now: the sentence that blocked it no longer holds
+            row.message(null);
+        }
         row.moveTo(NodePhase.Pending, ctx.now);
         row.eligible = true;
+    }
+
+    /** A requirement on a component whose version the node could not read: the node's reason says why. */
+    private String withUnknownReason(String message, Report.Status report) {
+        for (String c : requiredComponents) {
+            String why = report.versionUnknown().get(c);
+            if (why != null && !report.components().containsKey(c)) {
+                return message + " (its " + c + " version is unknown: " + why + ")";
+            }
+        }
+        return message;
     }
 
     /**

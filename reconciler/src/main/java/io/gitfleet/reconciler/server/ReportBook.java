@@ -53,7 +53,7 @@ public final class ReportBook implements ObservationSource {
             Observation o = latest.get(node);
             Report.Status r = o.report();
             out.add(NodeStatus.of(node, new NodeStatus.State(r.components(), r.slots(), r.health(), r.task(),
-                    r.failedVersions(), o.receivedAt().truncatedTo(ChronoUnit.SECONDS))));
+                    r.failedVersions(), o.receivedAt().truncatedTo(ChronoUnit.SECONDS), r.versionUnknown())));
         }
         return out;
     }
@@ -99,7 +99,9 @@ public final class ReportBook implements ObservationSource {
 
     static boolean meaningfullyDifferent(Report.Status a, Report.Status b) {
         if (!a.components().equals(b.components()) || !Objects.equals(a.slots(), b.slots())
-                || !a.failedVersions().equals(b.failedVersions())) {
+                || !a.failedVersions().equals(b.failedVersions())
+                // which versions are unknown is news; the reason's text is not (it may carry a tool's timestamps)
+                || !a.versionUnknown().keySet().equals(b.versionUnknown().keySet())) {
             return true;
         }
         boolean healthyA = a.health() == null || a.health().healthy();

@@ -84,7 +84,7 @@ final class ServerLoopParts implements ReconcileLoop.Parts {
         observe();
         RolloutStatuses r = rollouts;
         if (r != null && result.plan() != null && result.status() != null) {
-            r.show(result.status().status().lastAppliedCommit(), result.plan().upgrades().values());
+            r.show(result.status().status().approvedCommit(), result.plan().upgrades().values());
         }
     }
 

@@ -87,6 +87,7 @@ final class StatusChanges {
     private static NodeStatus withoutLastSeen(NodeStatus n) {
         NodeStatus.State s = n.status();
         return new NodeStatus(n.apiVersion(), n.kind(), n.metadata(), s == null ? null
-                : new NodeStatus.State(s.components(), s.slots(), s.health(), s.task(), s.failedVersions(), null));
+                : new NodeStatus.State(s.components(), s.slots(), s.health(), s.task(), s.failedVersions(), null,
+                        s.versionUnknown()));
     }
 }
