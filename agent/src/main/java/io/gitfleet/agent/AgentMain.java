@@ -58,10 +58,16 @@ public final class AgentMain implements Callable<Integer> {
         }
         CommandLine cli = new CommandLine(new AgentMain()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println(e instanceof java.io.IOException ? e.getMessage() : e.toString());
+            line.getErr().println(sentence(e));
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** What a failure says to the person at the terminal: I/O failures are sentences already. */
+    static String sentence(Exception e) {
+        return e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException ? e.getMessage()
+                : e.toString();
     }
 
     @Override
@@ -84,7 +90,7 @@ public final class AgentMain implements Callable<Integer> {
             return 0;
         } catch (Exception e) {
             // As picocli's handler above: one sentence, no stack trace.
-            err.println(e instanceof java.io.IOException ? e.getMessage() : e.toString());
+            err.println(sentence(e));
             return 1;
         }
     }
@@ -185,7 +191,7 @@ public final class AgentMain implements Callable<Integer> {
             try {
                 return call(out, err);
             } catch (Exception e) {
-                err.println(e instanceof java.io.IOException ? e.getMessage() : e.toString());
+                err.println(sentence(e));
                 return 1;
             }
         }

@@ -94,7 +94,8 @@ public final class StateMachine {
         try {
             store.save(next);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the agent state to " + store.file(), e);
+            // e names the file and the system's reason (a full partition, a failing disk).
+            throw new UncheckedIOException("cannot save the agent state: " + e.getMessage(), e);
         }
         state = next;
     }
