@@ -61,8 +61,10 @@ fallocate -l 1M "$RUN/slot-a.img"
 
 now() { date +%s.%N; }
 since() { python3 -c "print(f'{$(now) - $1:.3f}')"; }
-# A fresh slot for each side; deleting 1 GiB queues discards that slow the next writes: let them settle.
-fresh() { rm -f "$RUN/slot-b.img" && fallocate -l "$SLOT_BYTES" "$RUN/slot-b.img" && sync && sleep 2; }
+# A fresh slot for each side; deleting 1 GiB queues discards that slow the next writes: let them settle. Every
+# side starts from the same page-cache state: the compressed image cached (read once more just before), the slot
+# not (a fresh file; O_DIRECT and dd's fsync leave none of it behind that matters to the next side).
+fresh() { rm -f "$RUN/slot-b.img" && fallocate -l "$SLOT_BYTES" "$RUN/slot-b.img" && sync && sleep 2 && cat "$ZST" > /dev/null; }
 agent_install() { # $1: image, $2: size, $3: sha → prints seconds; peak RSS and heap in $RUN/agent.err
   rm -rf "$RUN/state" "$RUN/bootloader.json"
   local t0; t0=$(now)
@@ -80,6 +82,22 @@ before_install() { # $1: image, $2: size, $3: sha → prints seconds
   since "$t0"
 }
 
+unverified() {
+  fresh; local t0; t0=$(now)
+  zstd -dc "$ZST" | dd of="$RUN/slot-b.img" bs=4M iflag=fullblock oflag=direct conv=fsync,notrunc status=none
+  u=$(since "$t0")
+}
+verified() {
+  fresh; local t0; t0=$(now)
+  zstd -dc "$ZST" | tee >(openssl dgst -sha256 > "$RUN/pipe.sha") | dd of="$RUN/slot-b.img" bs=4M conv=fsync,notrunc status=none
+  v=$(since "$t0")
+}
+agent() {
+  fresh
+  a=$(agent_install "$ZST" "$SIZE" "$SHA")
+  cmp -n "$SIZE" "$IMG" "$RUN/slot-b.img" || { echo "the slot does not hold the image" >&2; exit 1; }
+}
+
 declare -a A U V B
 for round in $(seq "$ROUNDS"); do
   if [ -n "${BEFORE_JAR:-}" ]; then
@@ -87,15 +105,12 @@ for round in $(seq "$ROUNDS"); do
     B+=("$(before_install "$ZST" "$SIZE" "$SHA")")
     echo "round $round: before ${B[-1]} s"
   fi
-  fresh; t0=$(now)
-  zstd -dc "$ZST" | dd of="$RUN/slot-b.img" bs=4M iflag=fullblock oflag=direct conv=fsync,notrunc status=none
-  u=$(since "$t0")
-  fresh; t0=$(now)
-  zstd -dc "$ZST" | tee >(openssl dgst -sha256 > "$RUN/pipe.sha") | dd of="$RUN/slot-b.img" bs=4M conv=fsync,notrunc status=none
-  v=$(since "$t0")
-  fresh
-  a=$(agent_install "$ZST" "$SIZE" "$SHA")
-  cmp -n "$SIZE" "$IMG" "$RUN/slot-b.img" || { echo "the slot does not hold the image" >&2; exit 1; }
+  # The order turns every round, so that no side always runs first (or right after the agent's exit).
+  case $((round % 3)) in
+    1) unverified; verified; agent ;;
+    2) verified; agent; unverified ;;
+    0) agent; unverified; verified ;;
+  esac
   A+=("$a"); U+=("$u"); V+=("$v")
   echo "round $round: unverified ${u} s, verified ${v} s, agent ${a} s (the install itself $(grep -o 'in [0-9.]* s' "$RUN/agent.out" | cut -d' ' -f2) s; $(cat "$RUN/agent.rss"); $(grep -o 'peak heap used: [0-9.]* MiB' "$RUN/agent.err"))"
 done
@@ -105,6 +120,11 @@ a, u, v = ([float(x) for x in s.split()] for s in sys.argv[1:4])
 ma, mu, mv = statistics.median(a), statistics.median(u), statistics.median(v)
 print(f"medians: agent {ma:.2f} s, unverified {mu:.2f} s, verified {mv:.2f} s")
 print(f"throughput ratio agent/unverified: {mu / ma:.2f}x (goal >= 0.9x); agent/verified: {mv / ma:.2f}x")
+ru = sorted(x / y for x, y in zip(u, a))
+rv = sorted(x / y for x, y in zip(v, a))
+print(f"per round: agent/unverified median {statistics.median(ru):.2f}x, range {ru[0]:.2f}-{ru[-1]:.2f}x "
+      f"({', '.join(f'{r:.2f}' for r in ru)}); agent/verified median {statistics.median(rv):.2f}x, "
+      f"range {rv[0]:.2f}-{rv[-1]:.2f}x")
 if sys.argv[4].strip():
     mb = statistics.median(float(x) for x in sys.argv[4].split())
     print(f"before: {mb:.2f} s; before/unverified {mu / mb:.2f}x, before/verified {mv / mb:.2f}x")

@@ -5,7 +5,6 @@ import io.gitfleet.agent.state.Task;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import java.io.PrintWriter;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,12 +50,27 @@ public final class AgentMain implements Callable<Integer> {
 
     /** Exit codes: 0 done, 1 the operation failed, 2 bad usage or bad input. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        // The same for an install with a plain command line (a short run, where picocli's start is a large part of
+        // the time); anything else, help and mistakes included, goes through picocli.
+        Install plain = Install.plain(args);
+        if (plain != null) {
+            return plain.execute(out, err);
+        }
         CommandLine cli = new CommandLine(new AgentMain()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println(e instanceof java.io.IOException ? e.getMessage() : e.toString());
+            line.getErr().println(sentence(e));
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** What a failure says to the person at the terminal: I/O failures are sentences already. */
+    static String sentence(Exception e) {
+        if (e instanceof io.gitfleet.agent.state.StateSaveException save) {
+            return save.reason();
+        }
+        return e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException ? e.getMessage()
+                : e.toString();
     }
 
     @Override
@@ -79,7 +93,7 @@ public final class AgentMain implements Callable<Integer> {
             return 0;
         } catch (Exception e) {
             // As picocli's handler above: one sentence, no stack trace.
-            err.println(e instanceof java.io.IOException ? e.getMessage() : e.toString());
+            err.println(sentence(e));
             return 1;
         }
     }
@@ -97,10 +111,12 @@ public final class AgentMain implements Callable<Integer> {
             err.println(config + ": " + String.join("; ", problems));
             return 2;
         }
-        ReconcilerClient client = new ReconcilerClient(HttpClient.newBuilder()
-                .sslContext(io.gitfleet.agent.install.AgentTls.context(cfg.tls()))
-                .connectTimeout(Duration.ofSeconds(15)).build(), cfg.server(), cfg.node(), Path.of(cfg.tokenFile()))
-                .setTls(cfg.tls());
+        // plain http: a client without TLS at all (the JDK's default context costs ~800 classes at idle)
+        HttpClient.Builder http = cfg.server() != null && cfg.server().toLowerCase(java.util.Locale.ROOT)
+                .startsWith("http://") ? NoTlsContext.builderFor(cfg.server())
+                : HttpClient.newBuilder().sslContext(io.gitfleet.agent.install.AgentTls.context(cfg.tls()));
+        ReconcilerClient client = new ReconcilerClient(http.connectTimeout(Duration.ofSeconds(15)).build(),
+                cfg.server(), cfg.node(), Path.of(cfg.tokenFile())).setTls(cfg.tls());
         Agent agent = new Agent(cfg, NodeSetup.fromConfig(cfg), client, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),
                 RandomGenerator.getDefault(), t -> { });
         Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "stop"));
@@ -132,8 +148,62 @@ public final class AgentMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
+            return call(spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+
+        /**
+         * {@code install} followed only by its options, each once and as {@code --name value} (the value not
+         * starting with '-', the size in plain digits), the required ones present; null for anything else.
+         */
+        static Install plain(String... args) {
+            if (args.length < 7 || !args[0].equals("install")) {
+                return null;
+            }
+            Install install = new Install();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 1; i < args.length; i++) {
+                String name = args[i];
+                if (!seen.add(name)) {
+                    return null;
+                }
+                if (name.equals("--force")) {
+                    install.force = true;
+                    continue;
+                }
+                if (i + 1 == args.length || args[i + 1].startsWith("-")) {
+                    return null;
+                }
+                String value = args[++i];
+                switch (name) {
+                    case "--config" -> install.config = Path.of(value);
+                    case "--image" -> install.image = value;
+                    case "--sha256" -> install.sha256 = value;
+                    case "--size" -> {
+                        if (!value.matches("[0-9]{1,18}")) {
+                            return null;
+                        }
+                        install.size = Long.parseLong(value);
+                    }
+                    case "--version" -> install.version = value;
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            return seen.containsAll(java.util.List.of("--config", "--image", "--sha256", "--size")) ? install : null;
+        }
+
+        /** {@link #call()} with picocli's handling of an exception: one line, exit code 1. */
+        int execute(PrintWriter out, PrintWriter err) {
+            try {
+                return call(out, err);
+            } catch (Exception e) {
+                err.println(sentence(e));
+                return 1;
+            }
+        }
+
+        private int call(PrintWriter out, PrintWriter err) throws Exception {
             AgentConfig cfg;
             try {
                 cfg = AgentConfig.load(config);

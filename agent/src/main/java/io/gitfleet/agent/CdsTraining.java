@@ -38,6 +38,10 @@ public final class CdsTraining {
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("gitfleet-cds");
+        if (args.length == 1 && args[0].equals("--service")) {
+            trainService(dir);
+            return;
+        }
         try {
             int code = train(dir);
             io.gitfleet.agent.install.HttpImageSource.releaseSelectorThreads();
@@ -81,6 +85,50 @@ public final class CdsTraining {
         return code;
     }
 
+    /**
+     * The service as a node runs it ({@code --config FILE}), until its second idle report reaches a loopback
+     * listener that answers 204 and then ends the process: the classes an idle agent holds, and no more, so that
+     * the archive made from them maps only what the agent touches.
+     */
+    private static void trainService(Path dir) throws Exception {
+        ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                deleteTree(dir);
+            } catch (IOException e) {
+                // A scratch folder in the temporary folder: left for the system to clean.
+            }
+        }, "training-cleanup"));
+        Thread answer = new Thread(() -> {
+            try {
+                for (int report = 1; ; report++) {
+                    try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+                        in.read(new byte[65536]);
+                        s.getOutputStream().write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                    }
+                    if (report == 2) {
+                        System.exit(0);
+                    }
+                }
+            } catch (IOException e) {
+                System.exit(1);
+            }
+        }, "training-server");
+        answer.setDaemon(true);
+        answer.start();
+        for (String slot : new String[] {"a", "b"}) {
+            Files.write(dir.resolve("slot-" + slot), new byte[1 << 20]);
+        }
+        Files.writeString(dir.resolve("token"), "training\n");
+        Path config = dir.resolve("agent.yaml");
+        Files.writeString(config, "node: training\nstateDir: " + dir.resolve("state") + "\n"
+                + "slots: {a: " + dir.resolve("slot-a") + ", b: " + dir.resolve("slot-b") + "}\n"
+                + "bootloader: {type: file, path: " + dir.resolve("boot.json") + "}\n"
+                + "server: http://127.0.0.1:" + server.getLocalPort() + "\ntokenFile: " + dir.resolve("token") + "\n");
+        AgentMain.main(new String[] {"--config", config.toString()});
+    }
+
     /** One report to a loopback listener that answers 204, as the reconciler does when there is nothing to do. */
     private static void roundTrip(AgentConfig cfg, Path dir) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -95,7 +143,10 @@ public final class CdsTraining {
                 }
             }, "training-server");
             answer.start();
-            ReconcilerClient client = new ReconcilerClient(HttpClient.newBuilder()
+            // The service's client for an http:// server, as the agent builds it; an https:// server's TLS classes
+            // are archived too, from a default client that is built and not used.
+            HttpClient.newBuilder().build();
+            ReconcilerClient client = new ReconcilerClient(NoTlsContext.builderFor("http://127.0.0.1")
                     .connectTimeout(Duration.ofSeconds(5)).build(), "http://127.0.0.1:" + server.getLocalPort(),
                     cfg.node(), dir.resolve("token"));
             Report report = Report.of(cfg.node(), new Report.Status(ReportBuilder.AGENT_VERSION, Map.of("os", "v1"),

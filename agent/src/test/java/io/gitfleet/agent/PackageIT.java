@@ -95,6 +95,20 @@ class PackageIT {
                 "java.xml", "jdk.crypto.ec", "jdk.random", "jdk.unsupported")), modules);
     }
 
+    /**
+     * Every security provider the runtime lists is one it holds: the JDK looks a missing one up on the class path,
+     * which would instantiate Bouncy Castle's provider (JGit's) in every agent.
+     */
+    @Test
+    void theRuntimeListsOnlyTheSecurityProvidersItHolds() throws Exception {
+        List<String> providers = Files.readAllLines(tree.resolve(
+                "usr/lib/gitfleet-agent/runtime/conf/security/java.security")).stream()
+                .filter(l -> l.startsWith("security.provider.")).toList();
+        assertEquals(List.of("security.provider.1=SUN", "security.provider.2=SunRsaSign", "security.provider.3=SunEC",
+                "security.provider.4=SunJSSE", "security.provider.5=SunJCE", "security.provider.6=SunJGSS",
+                "security.provider.7=SunSASL", "security.provider.8=JdkLDAP"), providers);
+    }
+
     @Test
     void theLauncherRunsFromAnUnpackedTree() throws Exception {
         String out = run(Map.of("GITFLEET_AGENT_CDS", "off"), launcher(), "--version");

@@ -23,4 +23,18 @@ public final class SlotDevice {
         // sysfs counts 512-byte sectors whatever the device's logical block size.
         return Long.parseLong(Files.readString(sectors, StandardCharsets.US_ASCII).strip()) * 512;
     }
+
+    /**
+     * A block device set read-only (sysfs {@code ro}: {@code blockdev --setro}, {@code losetup -r}, a write-protected
+     * card), or a file the agent may not write (a read-only mount). Its writes would fail with a bare "Operation not
+     * permitted" after the download had started.
+     */
+    public static boolean readOnly(Path slot) throws IOException {
+        DeviceIdentity id = DeviceIdentity.of(slot);
+        if (!id.blockDevice()) {
+            return !Files.isWritable(slot);
+        }
+        Path ro = Path.of("/sys/dev/block/" + id.major() + ":" + id.minor() + "/ro");
+        return Files.exists(ro) && Files.readString(ro, StandardCharsets.US_ASCII).strip().equals("1");
+    }
 }

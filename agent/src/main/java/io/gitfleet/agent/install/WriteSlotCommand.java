@@ -100,10 +100,15 @@ public final class WriteSlotCommand {
     public Result call() throws InstallException, InterruptedException {
         guardBootedSlot();
         long slotBytes;
+        boolean readOnly;
         try {
             slotBytes = SlotDevice.size(slot);
+            readOnly = SlotDevice.readOnly(slot);
         } catch (IOException e) {
             throw new InstallException("cannot open slot " + slotName + ": " + e.getMessage(), e);
+        }
+        if (readOnly) {
+            throw new InstallException("slot " + slotName + " (" + slot + ") is read-only; nothing was written");
         }
         if (declaredSize > slotBytes) {
             throw new SlotTooSmallException(slotName, slotBytes, declaredSize);

@@ -28,6 +28,10 @@ public final class AtomicFile {
                 ch.write(buf);
             }
             ch.force(true);
+        } catch (IOException e) {
+            // A full or failing partition: the JDK's message ("No space left on device") names no file.
+            Files.deleteIfExists(tmp);
+            throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
