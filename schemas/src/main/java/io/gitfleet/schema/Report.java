@@ -23,15 +23,29 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
      * {@code components}: the version of each component the node runs; {@code digests}: for the components whose
      * image the agent installed, the sha256 of that image (as in the catalog), so that a re-spun image under the
      * same version is told apart; {@code maxWindow}: the largest zstd window in bytes the agent accepts (its
-     * memory cap for an image).
+     * memory cap for an image); {@code capabilities}: what the node's agent can do beyond a plain install, so that
+     * the reconciler blocks a node instead of instructing it to do what it cannot; {@code cordon}: present while
+     * gitfleet's own drain hook holds the node cordoned (an operator's cordon is never reported, nor undone).
      */
     public record Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
-                         Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow) {
+                         Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow,
+                         Capabilities capabilities, Cordon cordon) {
         @JsonCreator
         public Status {
             components = components == null ? Map.of() : Map.copyOf(components);
             failedVersions = failedVersions == null ? Map.of() : Map.copyOf(failedVersions);
             digests = digests == null ? Map.of() : Map.copyOf(digests);
+        }
+
+        /** A status from an agent that reports no capabilities and holds no cordon. */
+        public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
+                      Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow) {
+            this(agentVersion, components, slots, health, task, failedVersions, digests, maxWindow, null, null);
+        }
+
+        /** Whether the agent said it has a recovery slot ({@code install.upgradeRecovery} can be honoured). */
+        public boolean hasRecoverySlot() {
+            return capabilities != null && Boolean.TRUE.equals(capabilities.recoverySlot());
         }
 
         /** A status without digests or a window cap (the node cannot tell what image it runs). */
@@ -56,8 +70,29 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
     public record Slot(String version, SlotState state) {
     }
 
-    /** {@code booted}: running now; {@code active}: the default boot; {@code next}: tried once on the next boot. */
-    public record Slots(String booted, String active, String next, Slot a, Slot b) {
+    /**
+     * {@code booted}: running now; {@code active}: the default boot; {@code next}: tried once on the next boot;
+     * {@code recovery}: the recovery slot, when the node has one (never booted by gitfleet).
+     */
+    public record Slots(String booted, String active, String next, Slot a, Slot b, Slot recovery) {
+        @JsonCreator
+        public Slots {
+        }
+
+        public Slots(String booted, String active, String next, Slot a, Slot b) {
+            this(booted, active, next, a, b, null);
+        }
+    }
+
+    /**
+     * {@code recoverySlot}: the agent config names a recovery slot, so {@code upgradeRecovery: true} can be done;
+     * {@code rollback}: the installer can undo an install ({@code spec.rollback: true}).
+     */
+    public record Capabilities(Boolean recoverySlot, Boolean rollback) {
+    }
+
+    /** Gitfleet's drain hook cordoned the node for this upgrade and attempt, at {@code since} (RFC 3339). */
+    public record Cordon(String upgrade, int attempt, String since) {
     }
 
     public record Health(boolean healthy, String message) {
