@@ -58,6 +58,8 @@ public final class Agent implements StepContext.Link {
     private StateMachine machine;
     private InstallSteps installSteps;
     private BootSteps bootSteps;
+    private StepContext ctx;
+    private DisruptionHooks disruption;
     private volatile boolean stopped;
     private volatile boolean cancel;
     private volatile Thread runner;
@@ -129,9 +131,11 @@ public final class Agent implements StepContext.Link {
     void start() throws IOException {
         AgentState state = store.load();
         machine = new StateMachine(store, state, loops, clock, this::transitioned);
-        StepContext ctx = new StepContext(config, node, machine, hooks, health, verifier, this);
+        ctx = new StepContext(config, node, machine, hooks, health, verifier, this);
         installSteps = new InstallSteps(ctx);
         bootSteps = new BootSteps(ctx);
+        disruption = new DisruptionHooks(ctx);
+        disruption.adopt(machine.task());
         cancel = false;
         reported = null;
         Task task = machine.task();
@@ -141,6 +145,31 @@ public final class Agent implements StepContext.Link {
         }
         if (machine.task() != null && machine.task().state() == State.FAILED && bootSteps.afterFailure(machine.task())) {
             start();
+            return;
+        }
+        ended(machine.task());
+    }
+
+    /**
+     * The end hooks of a task that ended (and a leftover uncordon), unless the node is about to reboot away from a
+     * failed slot: then they run after that boot, on the system that stays.
+     */
+    private void ended(Task task) throws IOException {
+        if (task == null || !task.state().terminal()) {
+            return;
+        }
+        if (task.target() != null && task.rebootFromBootId() != null && node.bootloader() != null) {
+            var boot = ctx.boot();
+            if (task.rebootFromBootId().equals(boot.bootId()) && boot.booted() == task.target()) {
+                return;
+            }
+        }
+        try {
+            disruption.afterEnd(task);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            problem(e.getMessage());
         }
     }
 
@@ -170,6 +199,8 @@ public final class Agent implements StepContext.Link {
         Task after = machine.fire(step.event(), step.detail());
         if (after.state() == State.FAILED && bootSteps.afterFailure(after)) {
             start();
+        } else {
+            ended(after);
         }
     }
 
@@ -299,11 +330,12 @@ public final class Agent implements StepContext.Link {
         Task task = machine.task();
         boolean working = task != null && !task.state().terminal();
         return ReportBuilder.build(config, machine.state(), node.bootloader() == null ? null : node.bootloader().read(),
-                health.current(!working));
+                health.current(!working), disruption.cordon());
     }
 
     private void transitioned(Task task) {
-        if (task.state() == State.COMPLETED && task.spec().action() == Action.INSTALL) {
+        if (task.state() == State.COMPLETED && task.spec().action() == Action.INSTALL
+                && (task.spec().install() == null || task.spec().install().upgradeActive())) {
             try {
                 ratchet.record(task.spec().component(), task.spec().version());
             } catch (IOException e) {

@@ -18,11 +18,20 @@ final class ReportBuilder {
     }
 
     static Report build(AgentConfig config, AgentState state, BootEnv boot, Report.Health health) {
+        return build(config, state, boot, health, null);
+    }
+
+    /** {@code cordon}: gitfleet's own cordon of the node, when its drain hook holds one. */
+    static Report build(AgentConfig config, AgentState state, BootEnv boot, Report.Health health,
+                        Report.Cordon cordon) {
         Report.Slots slots = null;
         if (boot != null && config.installerKind() == TaskPlanner.Installer.AB_IMAGE) {
+            // the recovery slot is outside the bootloader's A/B choice: its state is unknown to it
+            Report.Slot recovery = config.slots() == null || config.slots().recovery() == null ? null
+                    : new Report.Slot(state.slotVersions().get(RECOVERY), Report.SlotState.UNKNOWN);
             slots = new Report.Slots(wire(boot.booted()), wire(boot.primary()), wire(boot.tryOnce()),
                     new Report.Slot(state.slotVersions().get("a"), boot.a()),
-                    new Report.Slot(state.slotVersions().get("b"), boot.b()));
+                    new Report.Slot(state.slotVersions().get("b"), boot.b()), recovery);
         }
         Task t = state.task();
         Report.Task task = null;
@@ -34,7 +43,18 @@ final class ReportBuilder {
         }
         Long maxWindow = config.installerKind() == TaskPlanner.Installer.AB_IMAGE ? config.maxWindowBytes() : null;
         return Report.of(config.node(), new Report.Status(AGENT_VERSION, versions(config, state, boot), slots, health,
-                task, state.failedVersions(), digests(config, state, boot), maxWindow));
+                task, state.failedVersions(), digests(config, state, boot), maxWindow, capabilities(config), cordon));
+    }
+
+    /** The slot-version key of the recovery slot in the agent state. */
+    static final String RECOVERY = "recovery";
+
+    /** What this node can do: told to the reconciler, which blocks a node rather than instruct what it cannot. */
+    static Report.Capabilities capabilities(AgentConfig config) {
+        boolean ab = config.installerKind() == TaskPlanner.Installer.AB_IMAGE;
+        boolean recovery = ab && config.slots() != null && config.slots().recovery() != null;
+        boolean rollback = ab || config.command() != null && !config.command().rollback().isEmpty();
+        return new Report.Capabilities(recovery, rollback);
     }
 
     /** The sha256 of the image the installer's component runs, when the agent installed it (see {@link #versions}). */

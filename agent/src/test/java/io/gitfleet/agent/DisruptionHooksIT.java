@@ -1,0 +1,263 @@
+package io.gitfleet.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gitfleet.agent.boot.Slot;
+import io.gitfleet.agent.state.HookLedger;
+import io.gitfleet.agent.state.State;
+import io.gitfleet.agent.testing.FakeReconciler;
+import io.gitfleet.agent.testing.MisbehavingImageServer;
+import io.gitfleet.agent.testing.RootfsImage;
+import io.gitfleet.agent.testing.ZstdCli;
+import io.gitfleet.schema.Action;
+import io.gitfleet.schema.Instruction;
+import io.gitfleet.schema.NodePhase;
+import io.gitfleet.schema.Report;
+import io.gitfleet.schema.Report.SlotState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hooks around a disruption on a simulated A/B node, with a stand-in kubectl (a shell script keeping the
+ * node's cordon in a file): the drain's cordon is undone only when gitfleet made it, after success, failure or a
+ * crash; an operator's cordon never is; a failing or hanging pre-reboot hook withdraws the try.
+ */
+class DisruptionHooksIT {
+    static final Duration T = Duration.ofSeconds(30);
+    static final long IMAGE_BYTES = 3 * 1024 * 1024 + 4321;
+
+    @TempDir
+    static Path shared;
+    static Path raw;
+    static byte[] zst;
+    static String sha;
+
+    @TempDir
+    Path dir;
+    FakeReconciler reconciler;
+    MisbehavingImageServer images;
+    TestNode node;
+    Path events;
+    Path cordoned;
+
+    @BeforeAll
+    static void image() throws Exception {
+        raw = RootfsImage.create(shared.resolve("v2.img"), IMAGE_BYTES, 5);
+        Path z = ZstdCli.compress(raw, shared.resolve("v2.img.zst"), "-3");
+        zst = Files.readAllBytes(z);
+        sha = RootfsImage.sha256(z);
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        reconciler = new FakeReconciler("secret-token");
+        images = new MisbehavingImageServer(zst);
+        events = dir.resolve("events.log");
+        cordoned = dir.resolve("node-cordoned");
+        Path kubectl = dir.resolve("kubectl");
+        Files.writeString(kubectl, String.join("\n", "#!/bin/sh",
+                "echo \"kubectl $*\" >> " + events,
+                "case \"$1\" in",
+                "  is-cordoned) [ -f " + cordoned + " ] && exit 0; exit 1;;",
+                "  drain) echo \"node/$2 cordoned\"; touch " + cordoned + "; echo 'evicting pod web-1'",
+                "    [ -f " + dir.resolve("drain-fails") + " ] && { echo 'error: cannot evict pod web-1: "
+                        + "the disruption budget allows 0 more'; exit 1; }",
+                "    echo \"node/$2 drained\";;",
+                "  uncordon) rm -f " + cordoned + "; echo \"node/$2 uncordoned\";;",
+                "esac", ""));
+        Files.setPosixFilePermissions(kubectl, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+        reconciler.close();
+        images.close();
+        assertEquals(List.of(), reconciler.problems(), "every report is valid against the schema");
+    }
+
+    /** The hooks section: the drain trio, one line per outcome, each appending to the events file. */
+    String hooks(String preReboot, String timeout) {
+        String k = dir.resolve("kubectl").toString();
+        return String.join("\n", "hooks:",
+                "  drain: '" + k + " drain \"$GITFLEET_NODE\" --ignore-daemonsets'",
+                "  uncordon: '" + k + " uncordon \"$GITFLEET_NODE\"'",
+                "  cordonCheck: '" + k + " is-cordoned \"$GITFLEET_NODE\"'",
+                "  preReboot: ['" + preReboot + "']",
+                "  postSuccess: ['echo \"post-success $GITFLEET_UPGRADE $GITFLEET_RESULT\" >> " + events + "']",
+                "  onFailure: ['echo \"on-failure $GITFLEET_RESULT: $GITFLEET_REASON\" >> " + events + "']",
+                "  onCancel: ['echo \"on-cancel $GITFLEET_RESULT\" >> " + events + "']",
+                "  timeout: " + timeout);
+    }
+
+    String logPreReboot() {
+        return "echo \"pre-reboot $GITFLEET_UPGRADE\" >> " + events;
+    }
+
+    Instruction v2() {
+        return Instruction.of("node-1", new Instruction.Spec("os-2", 1, null, Action.INSTALL, "os", "v2.0.0",
+                "0123456789abcdef0123456789abcdef01234567",
+                new Instruction.ImageRef(images.uri().toString(), sha, IMAGE_BYTES, Map.of()), null, false));
+    }
+
+    List<String> events() throws Exception {
+        return Files.exists(events) ? Files.readAllLines(events) : List.of();
+    }
+
+    @Test
+    void gitfleetsOwnCordonIsUndoneAfterSuccess() throws Exception {
+        node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
+        node.start();
+        reconciler.instruct(v2());
+        Report done = reconciler.awaitPhase(NodePhase.Completed, T);
+        assertEquals(List.of("kubectl is-cordoned node-1", "kubectl drain node-1 --ignore-daemonsets",
+                "pre-reboot os-2", "post-success os-2 succeeded", "kubectl uncordon node-1"), events());
+        assertFalse(Files.exists(cordoned));
+        // while the node was down for its reboot the report said whose cordon it was; once done, no cordon
+        Report rebooting = reconciler.reports().stream().filter(r -> r.status().task() != null
+                && r.status().task().phase() == NodePhase.Rebooting).findFirst().orElseThrow();
+        assertEquals("os-2", rebooting.status().cordon().upgrade());
+        assertEquals(1, rebooting.status().cordon().attempt());
+        assertNull(done.status().cordon());
+        assertEquals(Slot.B, node.boot.load().booted());
+    }
+
+    @Test
+    void anOperatorsCordonIsNeverUndone() throws Exception {
+        Files.writeString(cordoned, "cordoned by the operator for a disk swap\n");
+        node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
+        node.start();
+        reconciler.instruct(v2());
+        reconciler.awaitPhase(NodePhase.Completed, T);
+        assertEquals(List.of("kubectl is-cordoned node-1", "kubectl drain node-1 --ignore-daemonsets",
+                "pre-reboot os-2", "post-success os-2 succeeded"), events());
+        assertTrue(Files.exists(cordoned), "still cordoned, as the operator left it");
+        assertTrue(reconciler.reports().stream().allMatch(r -> r.status().cordon() == null),
+                "never reported as gitfleet's cordon");
+    }
+
+    @Test
+    void aFailedDrainWithdrawsTheTryAndStillUncordons() throws Exception {
+        Files.writeString(dir.resolve("drain-fails"), "");
+        node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
+        node.start();
+        reconciler.instruct(v2());
+        Report failed = reconciler.awaitPhase(NodePhase.Failed, T);
+        String reason = failed.status().task().failureReason();
+        assertEquals("pre-reboot hook failed: drain hook '" + dir.resolve("kubectl") + " drain \"$GITFLEET_NODE\" "
+                + "--ignore-daemonsets' exited with 1: node/node-1 cordoned\nevicting pod web-1\nerror: cannot evict "
+                + "pod web-1: the disruption budget allows 0 more", reason);
+        assertEquals(List.of("kubectl is-cordoned node-1", "kubectl drain node-1 --ignore-daemonsets",
+                "on-failure failed: " + reason.substring(0, reason.indexOf('\n')), "evicting pod web-1",
+                "error: cannot evict pod web-1: the disruption budget allows 0 more", "kubectl uncordon node-1"),
+                events());
+        assertFalse(Files.exists(cordoned), "the half-done drain's cordon was gitfleet's: undone");
+        assertNull(failed.status().cordon());
+        assertTryWithdrawn();
+    }
+
+    @Test
+    void aFailingPreRebootHookWithdrawsTheTry() throws Exception {
+        node = new TestNode(dir, reconciler, String.join("\n", "hooks:",
+                "  preReboot: ['echo \"pre-reboot $GITFLEET_UPGRADE\" >> " + events + "', "
+                        + "'echo checking quorum; exit 3']", "  timeout: 10s"));
+        node.start();
+        reconciler.instruct(v2());
+        Report failed = reconciler.awaitPhase(NodePhase.Failed, T);
+        assertEquals("pre-reboot hook failed: pre-reboot hook 'echo checking quorum; exit 3' exited with 3: "
+                + "checking quorum", failed.status().task().failureReason());
+        assertEquals(List.of("pre-reboot os-2"), events());
+        assertTryWithdrawn();
+    }
+
+    @Test
+    void aHangingHookIsKilledAtItsTimeoutAndTheNodeFailsWithItsOutput() throws Exception {
+        node = new TestNode(dir, reconciler, hooks("echo \"waiting for web-1 to leave\"; sleep 120", "1s"));
+        node.start();
+        reconciler.instruct(v2());
+        Report failed = reconciler.awaitPhase(NodePhase.Failed, T);
+        assertEquals("pre-reboot hook failed: pre-reboot hook 'echo \"waiting for web-1 to leave\"; sleep 120' "
+                + "timed out: waiting for web-1 to leave", failed.status().task().failureReason());
+        assertEquals("kubectl uncordon node-1", events().get(events().size() - 1));
+        assertTryWithdrawn();
+    }
+
+    @Test
+    void theCordonSurvivesACrashAndIsUndoneAfterTheRestart() throws Exception {
+        node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
+        reconciler.instruct(v2());
+        AtomicBoolean crashed = new AtomicBoolean();
+        node.start(t -> {
+            if (t.state() == State.REBOOTING && crashed.compareAndSet(false, true)) {
+                throw new TestNode.SimulatedCrash("REBOOTING");
+            }
+        });
+        assertInstanceOf(TestNode.SimulatedCrash.class, node.awaitDeath(T));
+        HookLedger.Entry entry = new HookLedger(node.stateDir).load();
+        assertNotNull(entry.cordon(), "recorded in the state dir before the drain ran");
+        assertEquals("os-2", entry.cordon().upgrade());
+        assertTrue(Files.exists(cordoned));
+        node.boot.boot();
+        node.start();
+        Report done = reconciler.awaitPhase(NodePhase.Completed, T);
+        assertEquals(List.of("kubectl is-cordoned node-1", "kubectl drain node-1 --ignore-daemonsets",
+                "pre-reboot os-2", "post-success os-2 succeeded", "kubectl uncordon node-1"), events());
+        assertFalse(Files.exists(cordoned));
+        assertNull(done.status().cordon());
+        assertNull(new HookLedger(node.stateDir).load().cordon());
+    }
+
+    @Test
+    void aWithdrawnInstructionRunsTheCancelHooksOnly() throws Exception {
+        images.close();
+        images = new MisbehavingImageServer(zst).cutAt(zst.length / 2, 100);
+        node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
+        node.start();
+        reconciler.await(r -> true, T);
+        reconciler.instruct(v2());
+        reconciler.awaitPhase(NodePhase.Writing, T);
+        reconciler.instruct(null);
+        Report failed = reconciler.awaitPhase(NodePhase.Failed, T);
+        assertEquals(Report.CANCELLED, failed.status().task().failureReason());
+        assertEquals(List.of("on-cancel cancelled"), events(), "nothing was drained, so nothing is uncordoned");
+    }
+
+    @Test
+    void endHooksRunOncePerTask() throws Exception {
+        node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
+        node.start();
+        reconciler.instruct(v2());
+        reconciler.awaitPhase(NodePhase.Completed, T);
+        node.stop();
+        node.start();
+        int seen = reconciler.reports().size();
+        reconciler.await(r -> reconciler.reports().size() > seen + 2, T);
+        assertEquals(1, events().stream().filter(e -> e.startsWith("post-success")).count());
+    }
+
+    private void assertTryWithdrawn() throws Exception {
+        var boot = node.boot.load();
+        assertEquals(Slot.A, boot.booted());
+        assertEquals(Slot.A, boot.primary());
+        assertNull(boot.tryOnce(), "the try of the new slot was withdrawn");
+        assertEquals(SlotState.BAD, boot.b());
+        node.assertBootedSlotUntouched(node.slotA, (byte) 0xAA);
+    }
+}
