@@ -185,6 +185,9 @@ public record AgentConfig(String server, String node, String tokenFile, String s
                 if (command != null && !COMMAND_MODES.contains(command.mode())) {
                     p.add("command.mode must be one of switch, boot, test, not " + command.mode());
                 }
+                if (command != null && command.reboot() && "test".equals(command.mode())) {
+                    p.add("command.reboot: true contradicts command.mode: test (a reboot drops a test activation)");
+                }
                 if (slots != null && slots.recovery() != null) {
                     p.add("slots.recovery needs the ab-image installer; the command installer writes no slots");
                 }
