@@ -34,8 +34,19 @@ final class DisruptionHooks {
         this.ledger = new HookLedger(Path.of(ctx.config().stateDir()));
     }
 
-    /** Drain (with ownership), then the preReboot lines; the first failure stops them and is returned. */
-    HookRunner.Outcome before(Task task) throws IOException, InterruptedException {
+    /**
+     * Drain (with ownership), then the preReboot lines; the first failure stops them and is returned. A hook record
+     * that cannot be read or written is such a failure too: nothing is drained that gitfleet could not undo.
+     */
+    HookRunner.Outcome before(Task task) throws InterruptedException {
+        try {
+            return drainThenPreReboot(task);
+        } catch (IOException e) {
+            return new HookRunner.Outcome(false, "cannot record who cordons the node: " + e.getMessage());
+        }
+    }
+
+    private HookRunner.Outcome drainThenPreReboot(Task task) throws IOException, InterruptedException {
         AgentConfig.Hooks hooks = ctx.config().hooks();
         Map<String, String> env = ctx.hookEnv(task);
         if (hooks.drain() != null && !hooks.drain().isBlank()) {
