@@ -134,7 +134,7 @@ public final class Agent implements StepContext.Link {
         ctx = new StepContext(config, node, machine, hooks, health, verifier, this);
         installSteps = new InstallSteps(ctx);
         bootSteps = new BootSteps(ctx);
-        disruption = new DisruptionHooks(ctx);
+        disruption = new DisruptionHooks(ctx, this::reportOnly);
         disruption.adopt(machine.task());
         cancel = false;
         reported = null;
@@ -260,6 +260,26 @@ public final class Agent implements StepContext.Link {
         } catch (ServerUnavailableException | ServerRejectedException | IOException e) {
             // The task goes on without the reconciler (it reports once it is done), and does not keep
             // stalling on a server that is away: no progress reports for a while.
+            quietUntil = clock.millis() + CHECKPOINT_QUIET.toMillis();
+            problem(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A report while a task's end hooks run: the reconciler keeps hearing from the node, and the answer is dropped
+     * (a new instruction is taken up by the next round trip, after the hooks).
+     */
+    private void reportOnly() {
+        long now = clock.millis();
+        if (client == null || now < quietUntil || now - lastReport < progressInterval().toMillis()) {
+            return;
+        }
+        lastReport = now;
+        try {
+            client.roundTrip(report(), Duration.ZERO, CHECKPOINT_TIMEOUT);
+        } catch (ServerUnavailableException | ServerRejectedException | IOException e) {
             quietUntil = clock.millis() + CHECKPOINT_QUIET.toMillis();
             problem(e.getMessage());
         } catch (InterruptedException e) {

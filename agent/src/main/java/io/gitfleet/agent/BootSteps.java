@@ -27,7 +27,7 @@ final class BootSteps {
 
     BootSteps(StepContext ctx) {
         this.ctx = ctx;
-        this.disruption = new DisruptionHooks(ctx);
+        this.disruption = new DisruptionHooks(ctx, () -> { });
     }
 
     /**

@@ -28,10 +28,13 @@ final class DisruptionHooks {
 
     private final StepContext ctx;
     private final HookLedger ledger;
+    private final Runnable reportOnly;
 
-    DisruptionHooks(StepContext ctx) {
+    /** {@code reportOnly}: reports while the end hooks run, without acting on the answer. */
+    DisruptionHooks(StepContext ctx, Runnable reportOnly) {
         this.ctx = ctx;
         this.ledger = new HookLedger(Path.of(ctx.config().stateDir()));
+        this.reportOnly = reportOnly;
     }
 
     /**
@@ -138,9 +141,9 @@ final class DisruptionHooks {
             }
             default -> env.put("GITFLEET_RESULT", "skipped");
         }
-        // Another runner, without the loop's heartbeat: a report sent from here could start the next task while
-        // this one's hooks are still running.
-        HookRunner quiet = new HookRunner(timeout(), () -> { }, Duration.ofSeconds(5));
+        // Not the loop's heartbeat: its answer could start the next task while this one's hooks still run. These
+        // reports only say that the node is alive (with the cordon it still holds).
+        HookRunner quiet = new HookRunner(timeout(), reportOnly, ctx.progressInterval());
         if (endHooksDue && kind != null && !lines.isEmpty()) {
             HookRunner.Outcome outcome = quiet.run(kind, lines, env);
             if (!outcome.ok()) {

@@ -117,6 +117,24 @@ class DisruptionHooksIT {
                 new Instruction.ImageRef(images.uri().toString(), sha, IMAGE_BYTES, Map.of()), null, false));
     }
 
+    /**
+     * The first report in {@code phase} sent after the task's end hooks ran: the agent keeps reporting while they
+     * run, so the phase alone does not say they are done; the hook record does.
+     */
+    Report settled(NodePhase phase) throws Exception {
+        return reconciler.await(r -> r.status().task() != null && r.status().task().phase() == phase
+                && endHooksRan(), T);
+    }
+
+    boolean endHooksRan() {
+        try {
+            HookLedger.Entry e = new HookLedger(node.stateDir).load();
+            return e != null && e.ended() != null && e.ended().startsWith("os-2#1#");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     List<String> events() throws Exception {
         return Files.exists(events) ? Files.readAllLines(events) : List.of();
     }
@@ -126,7 +144,7 @@ class DisruptionHooksIT {
         node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
         node.start();
         reconciler.instruct(v2());
-        Report done = reconciler.awaitPhase(NodePhase.Completed, T);
+        Report done = settled(NodePhase.Completed);
         assertEquals(List.of("kubectl is-cordoned node-1", "kubectl drain node-1 --ignore-daemonsets",
                 "pre-reboot os-2", "post-success os-2 succeeded", "kubectl uncordon node-1"), events());
         assertFalse(Files.exists(cordoned));
@@ -145,7 +163,7 @@ class DisruptionHooksIT {
         node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
         node.start();
         reconciler.instruct(v2());
-        reconciler.awaitPhase(NodePhase.Completed, T);
+        settled(NodePhase.Completed);
         assertEquals(List.of("kubectl is-cordoned node-1", "kubectl drain node-1 --ignore-daemonsets",
                 "pre-reboot os-2", "post-success os-2 succeeded"), events());
         assertTrue(Files.exists(cordoned), "still cordoned, as the operator left it");
@@ -159,7 +177,7 @@ class DisruptionHooksIT {
         node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
         node.start();
         reconciler.instruct(v2());
-        Report failed = reconciler.awaitPhase(NodePhase.Failed, T);
+        Report failed = settled(NodePhase.Failed);
         String reason = failed.status().task().failureReason();
         assertEquals("pre-reboot hook failed: drain hook '" + dir.resolve("kubectl") + " drain \"$GITFLEET_NODE\" "
                 + "--ignore-daemonsets' exited with 1: node/node-1 cordoned\nevicting pod web-1\nerror: cannot evict "
@@ -180,7 +198,7 @@ class DisruptionHooksIT {
                         + "'echo checking quorum; exit 3']", "  timeout: 10s"));
         node.start();
         reconciler.instruct(v2());
-        Report failed = reconciler.awaitPhase(NodePhase.Failed, T);
+        Report failed = settled(NodePhase.Failed);
         assertEquals("pre-reboot hook failed: pre-reboot hook 'echo checking quorum; exit 3' exited with 3: "
                 + "checking quorum", failed.status().task().failureReason());
         assertEquals(List.of("pre-reboot os-2"), events());
@@ -192,7 +210,7 @@ class DisruptionHooksIT {
         node = new TestNode(dir, reconciler, hooks("echo \"waiting for web-1 to leave\"; sleep 120", "1s"));
         node.start();
         reconciler.instruct(v2());
-        Report failed = reconciler.awaitPhase(NodePhase.Failed, T);
+        Report failed = settled(NodePhase.Failed);
         assertEquals("pre-reboot hook failed: pre-reboot hook 'echo \"waiting for web-1 to leave\"; sleep 120' "
                 + "timed out: waiting for web-1 to leave", failed.status().task().failureReason());
         assertEquals("kubectl uncordon node-1", events().get(events().size() - 1));
@@ -216,7 +234,7 @@ class DisruptionHooksIT {
         assertTrue(Files.exists(cordoned));
         node.boot.boot();
         node.start();
-        Report done = reconciler.awaitPhase(NodePhase.Completed, T);
+        Report done = settled(NodePhase.Completed);
         assertEquals(List.of("kubectl is-cordoned node-1", "kubectl drain node-1 --ignore-daemonsets",
                 "pre-reboot os-2", "post-success os-2 succeeded", "kubectl uncordon node-1"), events());
         assertFalse(Files.exists(cordoned));
@@ -234,7 +252,7 @@ class DisruptionHooksIT {
         reconciler.instruct(v2());
         reconciler.awaitPhase(NodePhase.Writing, T);
         reconciler.instruct(null);
-        Report failed = reconciler.awaitPhase(NodePhase.Failed, T);
+        Report failed = settled(NodePhase.Failed);
         assertEquals(Report.CANCELLED, failed.status().task().failureReason());
         assertEquals(List.of("on-cancel cancelled"), events(), "nothing was drained, so nothing is uncordoned");
     }
@@ -244,12 +262,26 @@ class DisruptionHooksIT {
         node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
         node.start();
         reconciler.instruct(v2());
-        reconciler.awaitPhase(NodePhase.Completed, T);
+        settled(NodePhase.Completed);
         node.stop();
         node.start();
         int seen = reconciler.reports().size();
         reconciler.await(r -> reconciler.reports().size() > seen + 2, T);
         assertEquals(1, events().stream().filter(e -> e.startsWith("post-success")).count());
+    }
+
+    @Test
+    void aLongEndHookKeepsTheNodeReportingWithTheCordonItStillHolds() throws Exception {
+        node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s").replace(
+                "postSuccess: ['echo", "postSuccess: ['sleep 1; echo"));
+        node.start();
+        reconciler.instruct(v2());
+        Report done = settled(NodePhase.Completed);
+        assertNull(done.status().cordon());
+        long whileRunning = reconciler.reports().stream().filter(r -> r.status().task() != null
+                && r.status().task().phase() == NodePhase.Completed && r.status().cordon() != null).count();
+        assertTrue(whileRunning >= 3, "reports while the 1 s hook ran, still cordoned by gitfleet: " + whileRunning);
+        assertEquals("kubectl uncordon node-1", events().get(events().size() - 1));
     }
 
     private void assertTryWithdrawn() throws Exception {
