@@ -73,7 +73,8 @@ class DisruptionHooksIT {
         Files.writeString(kubectl, String.join("\n", "#!/bin/sh",
                 "echo \"kubectl $*\" >> " + events,
                 "case \"$1\" in",
-                "  is-cordoned) [ -f " + cordoned + " ] && exit 0; exit 1;;",
+                "  is-cordoned) [ -f " + dir.resolve("api-down") + " ] && { echo 'The connection to the server "
+                        + "was refused'; exit 2; }; [ -f " + cordoned + " ] && exit 0; exit 1;;",
                 "  drain) echo \"node/$2 cordoned\"; touch " + cordoned + "; echo 'evicting pod web-1'",
                 "    [ -f " + dir.resolve("drain-fails") + " ] && { echo 'error: cannot evict pod web-1: "
                         + "the disruption budget allows 0 more'; exit 1; }",
@@ -188,6 +189,22 @@ class DisruptionHooksIT {
                 events());
         assertFalse(Files.exists(cordoned), "the half-done drain's cordon was gitfleet's: undone");
         assertNull(failed.status().cordon());
+        assertTryWithdrawn();
+    }
+
+    @Test
+    void aCordonCheckThatCannotTellDrainsNothing() throws Exception {
+        Files.writeString(dir.resolve("api-down"), "");
+        node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
+        node.start();
+        reconciler.instruct(v2());
+        Report failed = settled(NodePhase.Failed);
+        assertEquals("pre-reboot hook failed: cordon check '" + dir.resolve("kubectl") + " is-cordoned "
+                + "\"$GITFLEET_NODE\"' exited with 2: The connection to the server was refused (0 means cordoned by "
+                + "someone else, 1 not cordoned; anything else cannot tell)", failed.status().task().failureReason());
+        assertEquals("kubectl is-cordoned node-1", events().get(0));
+        assertFalse(events().stream().anyMatch(e -> e.startsWith("kubectl drain") || e.startsWith("kubectl uncordon")),
+                events().toString());
         assertTryWithdrawn();
     }
 
