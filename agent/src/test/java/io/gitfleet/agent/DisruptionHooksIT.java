@@ -79,7 +79,9 @@ class DisruptionHooksIT {
                 "    [ -f " + dir.resolve("drain-fails") + " ] && { echo 'error: cannot evict pod web-1: "
                         + "the disruption budget allows 0 more'; exit 1; }",
                 "    echo \"node/$2 drained\";;",
-                "  uncordon) rm -f " + cordoned + "; echo \"node/$2 uncordoned\";;",
+                "  uncordon) [ -f " + dir.resolve("uncordon-fails") + " ] && { echo 'error: the server is "
+                        + "currently unable to handle the request'; exit 1; }",
+                "    rm -f " + cordoned + "; echo \"node/$2 uncordoned\";;",
                 "esac", ""));
         Files.setPosixFilePermissions(kubectl, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
@@ -272,6 +274,31 @@ class DisruptionHooksIT {
         Report failed = settled(NodePhase.Failed);
         assertEquals(Report.CANCELLED, failed.status().task().failureReason());
         assertEquals(List.of("on-cancel cancelled"), events(), "nothing was drained, so nothing is uncordoned");
+    }
+
+    @Test
+    void aFailedUncordonKeepsTheRecordAndIsRetriedAtTheNextStart() throws Exception {
+        Files.writeString(dir.resolve("uncordon-fails"), "");
+        node = new TestNode(dir, reconciler, hooks(logPreReboot(), "10s"));
+        node.start();
+        reconciler.instruct(v2());
+        Report done = settled(NodePhase.Completed);
+        assertEquals("os-2", done.status().cordon().upgrade(), "still gitfleet's cordon, and said so");
+        assertTrue(done.status().task().message().endsWith("uncordon hook '" + dir.resolve("kubectl") + " uncordon "
+                + "\"$GITFLEET_NODE\"' exited with 1: error: the server is currently unable to handle the request; "
+                + "the node stays cordoned by gitfleet, the uncordon is tried again later"),
+                done.status().task().message());
+        assertTrue(Files.exists(cordoned));
+        node.stop();
+        Files.delete(dir.resolve("uncordon-fails"));
+        int seen = reconciler.reports().size();
+        node.start();
+        Report after = reconciler.await(r -> reconciler.reports().indexOf(r) >= seen && r.status().cordon() == null,
+                T);
+        assertEquals(NodePhase.Completed, after.status().task().phase());
+        assertFalse(Files.exists(cordoned));
+        assertEquals(1, events().stream().filter(e -> e.startsWith("post-success")).count(), "not run again");
+        assertEquals(2, events().stream().filter(e -> e.equals("kubectl uncordon node-1")).count());
     }
 
     @Test
