@@ -125,13 +125,19 @@ final class BootSteps {
     Step runningCommand(Task task) throws IOException, InterruptedException {
         boolean undo = task.spec().action() == Action.ROLLBACK;
         String what = undo ? "the rollback command" : "the install command";
+        CommandRun command = new CommandRun(ctx, task);
+        try {
+            command.argv();
+        } catch (InstallException e) {
+            return Step.of(Event.FAIL, e.reason());
+        }
         HookRunner.Outcome before = disruption.before(task);
         if (!before.ok()) {
             return Step.of(Event.FAIL, "pre-reboot hook failed: " + before.message());
         }
         CommandRun.Outcome run;
         try {
-            run = new CommandRun(ctx, task).call();
+            run = command.call();
         } catch (InstallException e) {
             return Step.of(Event.FAIL, e.reason());
         } catch (IOException e) {

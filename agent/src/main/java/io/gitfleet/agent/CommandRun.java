@@ -42,11 +42,17 @@ final class CommandRun {
         this.task = task;
     }
 
-    Outcome call() throws IOException, InterruptedException, InstallException {
+    /** The filled argv; a missing or unsafe value fails here, before anything (the drain included) ran. */
+    List<String> argv() throws InstallException {
         AgentConfig.CommandConfig command = ctx.config().command();
         boolean undo = task.spec().action() == Action.ROLLBACK;
+        return CommandLine.fill(undo ? command.rollback() : command.argv(), values(command.mode()));
+    }
+
+    Outcome call() throws IOException, InterruptedException, InstallException {
+        AgentConfig.CommandConfig command = ctx.config().command();
         Map<String, Object> values = values(command.mode());
-        List<String> argv = CommandLine.fill(undo ? command.rollback() : command.argv(), values);
+        List<String> argv = argv();
         Path stateDir = Path.of(ctx.config().stateDir());
         Path payload = stateDir.resolve(PAYLOAD_FILE);
         Path rebootFile = stateDir.resolve(REBOOT_FILE);

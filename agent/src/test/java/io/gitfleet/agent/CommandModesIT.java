@@ -204,6 +204,27 @@ class CommandModesIT {
     }
 
     @Test
+    void aMissingPlaceholderFailsBeforeTheDrain() throws Exception {
+        start("{argv: " + argv("'{flakeRev}'") + "}", String.join("\n", "hooks:",
+                "  drain: 'echo drain >> " + events + "'", "  uncordon: 'echo uncordon >> " + events + "'"));
+        reconciler.instruct(install("github:org/fleet", null));
+        Report failed = reconciler.awaitPhase(NodePhase.Failed, T);
+        assertEquals("the install command needs {flakeRev} but the image payload and the instruction have no such "
+                + "text value", failed.status().task().failureReason());
+        assertFalse(Files.exists(events), "nothing drained, nothing run");
+    }
+
+    @Test
+    void aListCannotFillAPlaceholder() throws Exception {
+        start("{argv: " + argv("'{packages}'") + "}", "");
+        reconciler.instruct(install("github:org/fleet", null));
+        Report failed = reconciler.awaitPhase(NodePhase.Failed, T);
+        assertEquals("{packages} is a list in the image payload; a placeholder takes text only: the command reads the "
+                + "whole payload as JSON from its stdin or from the file $GITFLEET_PAYLOAD",
+                failed.status().task().failureReason());
+    }
+
+    @Test
     void stagingWithoutSwitchingIsRefusedByTheCommandInstaller() throws Exception {
         start("{argv: " + argv("'{flakeRef}'") + "}", "");
         reconciler.instruct(install("github:org/fleet", new Upgrade.InstallOptions(false, false)));
