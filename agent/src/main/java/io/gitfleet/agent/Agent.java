@@ -66,6 +66,8 @@ public final class Agent implements StepContext.Link {
     private StateMachine machine;
     private InstallSteps installSteps;
     private BootSteps bootSteps;
+    private StepContext ctx;
+    private DisruptionHooks disruption;
     private volatile boolean stopped;
     private volatile boolean cancel;
     private volatile Thread runner;
@@ -184,11 +186,13 @@ public final class Agent implements StepContext.Link {
             AgentLog.info(store.recovered());
         }
         machine = new StateMachine(store, state, loops, clock, this::transitioned);
-        StepContext ctx = new StepContext(config, node, machine, hooks, health, verifier, this, probes);
+        ctx = new StepContext(config, node, machine, hooks, health, verifier, this, probes);
         // a fresh process, or a boot in place: what the machine runs is read again
         probes.stale();
         installSteps = new InstallSteps(ctx);
         bootSteps = new BootSteps(ctx);
+        disruption = new DisruptionHooks(ctx, this::reportOnly);
+        disruption.adopt(machine.task());
         cancel = false;
         reported = null;
         Task task = machine.task();
@@ -198,6 +202,31 @@ public final class Agent implements StepContext.Link {
         }
         if (machine.task() != null && machine.task().state() == State.FAILED && bootSteps.afterFailure(machine.task())) {
             start();
+            return;
+        }
+        ended(machine.task());
+    }
+
+    /**
+     * The end hooks of a task that ended (and a leftover uncordon), unless the node is about to reboot away from a
+     * failed slot: then they run after that boot, on the system that stays.
+     */
+    private void ended(Task task) throws IOException {
+        if (task == null || !task.state().terminal()) {
+            return;
+        }
+        if (task.target() != null && task.rebootFromBootId() != null && node.bootloader() != null) {
+            var boot = ctx.boot();
+            if (task.rebootFromBootId().equals(boot.bootId()) && boot.booted() == task.target()) {
+                return;
+            }
+        }
+        try {
+            disruption.afterEnd(task);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            problem(e.getMessage());
         }
     }
 
@@ -227,6 +256,8 @@ public final class Agent implements StepContext.Link {
         Task after = machine.fire(step.event(), step.detail());
         if (after.state() == State.FAILED && bootSteps.afterFailure(after)) {
             start();
+        } else {
+            ended(after);
         }
     }
 
@@ -286,6 +317,26 @@ public final class Agent implements StepContext.Link {
         } catch (ServerUnavailableException | ServerRejectedException | IOException e) {
             // The task goes on without the reconciler (it reports once it is done), and does not keep
             // stalling on a server that is away: no progress reports for a while.
+            quietUntil = clock.millis() + CHECKPOINT_QUIET.toMillis();
+            problem(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A report while a task's end hooks run: the reconciler keeps hearing from the node, and the answer is dropped
+     * (a new instruction is taken up by the next round trip, after the hooks).
+     */
+    private void reportOnly() {
+        long now = clock.millis();
+        if (client == null || now < quietUntil || now - lastReport < progressInterval().toMillis()) {
+            return;
+        }
+        lastReport = now;
+        try {
+            client.roundTrip(report(), Duration.ZERO, CHECKPOINT_TIMEOUT);
+        } catch (ServerUnavailableException | ServerRejectedException | IOException e) {
             quietUntil = clock.millis() + CHECKPOINT_QUIET.toMillis();
             problem(e.getMessage());
         } catch (InterruptedException e) {
@@ -361,7 +412,7 @@ public final class Agent implements StepContext.Link {
         Map<String, String> booted = probeEnv(node, boot);
         Map<String, ProbeResult> probed = working ? probes.lastOrRead(booted) : probes.read(booted);
         Report.Health now = storage != null ? new Report.Health(false, storage) : health.current(!working);
-        return ReportBuilder.build(config, machine.state(), boot, now, probed);
+        return ReportBuilder.build(config, machine.state(), boot, now, probed, disruption.cordon());
     }
 
     /**
@@ -377,7 +428,8 @@ public final class Agent implements StepContext.Link {
     }
 
     private void transitioned(Task task) {
-        if (task.state() == State.COMPLETED && task.spec().action() == Action.INSTALL) {
+        if (task.state() == State.COMPLETED && task.spec().action() == Action.INSTALL
+                && (task.spec().install() == null || task.spec().install().upgradeActive())) {
             try {
                 ratchet.record(task.spec().component(), task.spec().version());
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.gitfleet.agent;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import io.gitfleet.agent.install.DownloadSettings;
 import io.gitfleet.agent.install.ZstdWindow;
 import io.gitfleet.agent.state.TaskPlanner.Installer;
@@ -40,7 +41,15 @@ public record AgentConfig(String server, String node, String tokenFile, String s
         loop = loop == null ? new Loop(null, null) : loop;
     }
 
-    public record Slots(String a, String b) {
+    /** {@code recovery}: a slot written only on {@code install.upgradeRecovery}, never booted by gitfleet. */
+    public record Slots(String a, String b, String recovery) {
+        @JsonCreator
+        public Slots {
+        }
+
+        public Slots(String a, String b) {
+            this(a, b, null);
+        }
     }
 
     /** {@code type: grub-env} (with {@code editenv}, default grub-editenv) or {@code type: file}. */
@@ -54,21 +63,51 @@ public record AgentConfig(String server, String node, String tokenFile, String s
         }
     }
 
-    /** Shell command lines: {@code preReboot} (e.g. a drain) and {@code health} (all must exit 0). */
-    public record Hooks(List<String> preReboot, List<String> health, String timeout) {
+    /**
+     * Shell command lines around every disruption: {@code preReboot} before it, {@code health} after a boot (all
+     * must exit 0), {@code postSuccess}, {@code onFailure}, {@code onCancel} once a task ended that way. {@code drain}
+     * and {@code uncordon} are one line each, paired: the uncordon runs only when gitfleet's drain did the
+     * cordoning, which {@code cordonCheck} tells (exit 0: already cordoned by someone else; 1: not cordoned).
+     */
+    public record Hooks(List<String> preReboot, List<String> health, String timeout, List<String> postSuccess,
+                        List<String> onFailure, List<String> onCancel, String drain, String uncordon,
+                        String cordonCheck) {
+        @JsonCreator
         public Hooks {
             preReboot = preReboot == null ? List.of() : List.copyOf(preReboot);
             health = health == null ? List.of() : List.copyOf(health);
             timeout = timeout == null ? "5m" : timeout;
+            postSuccess = postSuccess == null ? List.of() : List.copyOf(postSuccess);
+            onFailure = onFailure == null ? List.of() : List.copyOf(onFailure);
+            onCancel = onCancel == null ? List.of() : List.copyOf(onCancel);
+        }
+
+        public Hooks(List<String> preReboot, List<String> health, String timeout) {
+            this(preReboot, health, timeout, null, null, null, null, null, null);
         }
     }
 
-    /** The command installer: argv (no shell) with {placeholders} from the image payload. */
-    public record CommandConfig(List<String> argv, String timeout, Boolean reboot) {
+    /** The activation modes a command installer may be run in (nixos-rebuild's words). */
+    public static final List<String> COMMAND_MODES = List.of("switch", "boot", "test");
+
+    /**
+     * The command installer: argv (no shell) with {placeholders} from the image payload; {@code mode} (switch, boot,
+     * test) is passed as {mode}; {@code rollback} undoes the last install; {@code reboot: true} always reboots
+     * afterwards, otherwise the command asks for it (exit code 100 or the reboot-required file).
+     */
+    public record CommandConfig(List<String> argv, String timeout, Boolean reboot, List<String> rollback,
+                                String mode) {
+        @JsonCreator
         public CommandConfig {
             argv = argv == null ? List.of() : List.copyOf(argv);
             timeout = timeout == null ? "1h" : timeout;
             reboot = Boolean.TRUE.equals(reboot);
+            rollback = rollback == null ? List.of() : List.copyOf(rollback);
+            mode = mode == null ? "switch" : mode;
+        }
+
+        public CommandConfig(List<String> argv, String timeout, Boolean reboot) {
+            this(argv, timeout, reboot, null, null);
         }
     }
 
@@ -138,6 +177,23 @@ public record AgentConfig(String server, String node, String tokenFile, String s
                 p.add("bootloader needs type (grub-env or file) and path");
             }
         }
+        for (ComponentConfig c : managed()) {
+            CommandConfig cmd = c.command();
+            if (c.kind() != Installer.COMMAND || cmd == null) {
+                continue;
+            }
+            String at = listed() ? "components (" + c.name() + ").command" : "command";
+            if (!COMMAND_MODES.contains(cmd.mode())) {
+                p.add(at + ".mode must be one of switch, boot, test, not " + cmd.mode());
+            }
+            if (cmd.reboot() && "test".equals(cmd.mode())) {
+                p.add(at + ".reboot: true contradicts " + at + ".mode: test (a reboot drops a test activation)");
+            }
+        }
+        if (slots != null && slots.recovery() != null
+                && managed().stream().noneMatch(c -> c.kind() == Installer.AB_IMAGE)) {
+            p.add("slots.recovery needs the ab-image installer; the command installer writes no slots");
+        }
         List<String> durations = new ArrayList<>(List.of(reboot.timeout(), hooks.timeout(), poll.longPoll(),
                 poll.progressInterval(), poll.backoffMin(), poll.backoffMax()));
         if (command != null) {
@@ -155,6 +211,11 @@ public record AgentConfig(String server, String node, String tokenFile, String s
                 p.add("not a duration (like 90s, 15m, 1h30m): " + d);
             }
         }
+        p.addAll(hookProblems(hooks));
+        if (slots != null && slots.recovery() != null
+                && (slots.recovery().equals(slots.a()) || slots.recovery().equals(slots.b()))) {
+            p.add("slots.recovery must be a device of its own, not slot a or b");
+        }
         if (reboot.command().isEmpty()) {
             p.add("reboot.command must not be empty");
         }
@@ -163,6 +224,32 @@ public record AgentConfig(String server, String node, String tokenFile, String s
             p.add("maxWindow must be a size of at least 1KiB, like 128MiB or 1GiB, not " + maxWindow);
         }
         return p;
+    }
+
+    private static List<String> hookProblems(Hooks hooks) {
+        List<String> p = new ArrayList<>();
+        Map<String, List<String>> lists = new java.util.LinkedHashMap<>();
+        lists.put("preReboot", hooks.preReboot());
+        lists.put("health", hooks.health());
+        lists.put("postSuccess", hooks.postSuccess());
+        lists.put("onFailure", hooks.onFailure());
+        lists.put("onCancel", hooks.onCancel());
+        lists.forEach((name, lines) -> {
+            if (lines.stream().anyMatch(l -> l == null || l.isBlank())) {
+                p.add("hooks." + name + " holds an empty line; each entry is a shell command");
+            }
+        });
+        if (blank(hooks.drain()) != blank(hooks.uncordon())) {
+            p.add("hooks.drain and hooks.uncordon go together: what gitfleet cordons it must be able to uncordon");
+        }
+        if (!blank(hooks.cordonCheck()) && blank(hooks.drain())) {
+            p.add("hooks.cordonCheck needs hooks.drain (it tells whether the drain's cordon is gitfleet's)");
+        }
+        return p;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** The largest zstd window (decompression memory) an image may ask for; zstd's own default, 128 MiB, if unset. */

@@ -23,9 +23,11 @@ final class BootSteps {
     static final String ROLLED_BACK_BY_BOOTLOADER = "rolled back by bootloader";
 
     private final StepContext ctx;
+    private final DisruptionHooks disruption;
 
     BootSteps(StepContext ctx) {
         this.ctx = ctx;
+        this.disruption = new DisruptionHooks(ctx, () -> { });
     }
 
     /**
@@ -39,6 +41,11 @@ final class BootSteps {
                 return Step.of(Event.CANCEL, new io.gitfleet.agent.install.CancelledException().reason());
             }
             return Step.STAGED_AHEAD;
+        }
+        if (task.armedBootId() == null && task.spec().install() != null && !task.spec().install().upgradeActive()) {
+            // install.upgradeActive: false: written and verified, and that is all; the boot stays as it is.
+            return Step.of(Event.KEPT_STAGED, "slot " + task.target().wire() + " holds " + task.spec().version()
+                    + "; the boot was not switched (install.upgradeActive: false)");
         }
         BootEnv boot = ctx.boot();
         Step booted = afterBoot(task, boot);
@@ -109,43 +116,48 @@ final class BootSteps {
                 : "; slot " + task.target().wire() + " marked good"));
     }
 
+    /**
+     * The command installer: its install command (or, for a rollback, its rollback command), after the drain and
+     * pre-reboot hooks, since the command itself may already disrupt. It gets the payload as placeholders, and whole
+     * as JSON on stdin and in the file {@code $GITFLEET_PAYLOAD}; it asks for a reboot by exiting with
+     * {@link CommandRun#REBOOT_EXIT_CODE} or by creating the file {@code $GITFLEET_REBOOT_REQUIRED}.
+     */
     Step runningCommand(Task task) throws IOException, InterruptedException {
-        ComponentConfig component = ctx.component(task);
-        AgentConfig.CommandConfig command = component.command();
-        Map<String, Object> values = new HashMap<>();
-        if (task.spec().image() != null && task.spec().image().payload() != null) {
-            values.putAll(task.spec().image().payload());
-            values.put("url", task.spec().image().url());
-            values.put("sha256", task.spec().image().sha256());
-        }
-        values.put("version", task.spec().version());
-        values.put("node", ctx.config().node());
-        values.put("component", task.spec().component());
-        values.put("upgrade", task.spec().upgrade());
-        ProcessResult result;
+        boolean undo = task.spec().action() == Action.ROLLBACK;
+        String what = undo ? "the rollback command" : "the install command";
+        CommandRun command = new CommandRun(ctx, task);
         try {
-            var argv = CommandLine.fill(command.argv(), values);
-            ctx.machine().updateTask(t -> t.message("running: " + String.join(" ", argv)));
-            ctx.link().checkpoint(true);
-            result = new RunProcessCommand(argv).setTimeout(AgentConfig.duration(command.timeout(), null))
-                    .setEnvironment(ctx.hookEnv(task))
-                    .setHeartbeat(() -> ctx.link().checkpoint(false), ctx.progressInterval()).call();
+            command.argv();
+        } catch (InstallException e) {
+            return Step.of(Event.FAIL, e.reason());
+        }
+        HookRunner.Outcome before = disruption.before(task);
+        if (!before.ok()) {
+            return Step.of(Event.FAIL, "pre-reboot hook failed: " + before.message());
+        }
+        CommandRun.Outcome run;
+        try {
+            run = command.call();
         } catch (InstallException e) {
             return Step.of(Event.FAIL, e.reason());
         } catch (IOException e) {
-            return Step.of(Event.FAIL, "the install command could not start: " + e.getMessage());
+            return Step.of(Event.FAIL, what + " could not start: " + e.getMessage());
         }
-        if (!result.ok()) {
+        if (!run.ok()) {
             // The reason must fit the report (1024 characters): the head says what, the tail says why.
-            return Step.of(Event.FAIL, result.describe("the install command", 900));
+            return Step.of(Event.FAIL, run.result().describe(what, 900));
         }
-        String tail = result.tail().strip();
-        if (component.rebootAfter()) {
+        if (undo) {
+            // the previous version is not known here: unknown (a probe, or the config, says what runs)
+            ctx.machine().update(s -> s.withoutInstalled(task.spec().component()));
+        }
+        String tail = run.result().tail().strip();
+        if (run.reboot()) {
             String bootId = ctx.boot().bootId();
             ctx.machine().updateTask(t -> t.armed(bootId));
-            return Step.of(Event.COMMAND_DONE_REBOOT, tail);
+            return Step.of(undo ? Event.UNDONE_REBOOT : Event.COMMAND_DONE_REBOOT, tail);
         }
-        return Step.of(Event.COMMAND_DONE, tail);
+        return Step.of(undo ? Event.UNDONE : Event.COMMAND_DONE, tail);
     }
 
     /**
@@ -178,12 +190,12 @@ final class BootSteps {
         return false;
     }
 
-    private Step preReboot(Task task) throws InterruptedException {
+    private Step preReboot(Task task) throws IOException, InterruptedException {
         if (task.manual()) {
             // A manual install leaves the reboot (and draining before it) to the operator.
             return Step.of(Event.HOOKS_DONE, "set to boot slot " + task.target().wire() + " once; reboot when ready");
         }
-        HookRunner.Outcome hooks = ctx.hooks().run("pre-reboot", ctx.config().hooks().preReboot(), ctx.hookEnv(task));
+        HookRunner.Outcome hooks = disruption.before(task);
         if (!hooks.ok()) {
             return Step.of(Event.FAIL, "pre-reboot hook failed: " + hooks.message());
         }

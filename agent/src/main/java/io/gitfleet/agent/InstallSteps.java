@@ -63,9 +63,13 @@ final class InstallSteps {
         }
         BootEnv boot = ctx.boot();
         // decided on what the machine runs now, read again for this decision
+        var abilities = ReportBuilder.capabilities(ctx.config());
         var facts = new TaskPlanner.Facts(component.kind(), component.name(),
-                ReportBuilder.versions(ctx.config(), ctx.machine().state(), boot, ctx.probes().read(Agent.probeEnv(ctx.node(), boot))), boot,
-                boot.booted(), ctx.machine().state());
+                ReportBuilder.versions(ctx.config(), ctx.machine().state(), boot,
+                        ctx.probes().read(Agent.probeEnv(ctx.node(), boot))), boot,
+                boot.booted(), ctx.machine().state(), new TaskPlanner.Abilities(abilities.recoverySlot(),
+                        component.kind() == TaskPlanner.Installer.COMMAND && component.command() != null
+                                && !component.command().rollback().isEmpty()));
         TaskPlanner.Decision decision = TaskPlanner.plan(task.spec(), facts);
         if (!(decision instanceof TaskPlanner.AtTarget) && !(decision instanceof TaskPlanner.Refuse)
                 && ctx.verifier() != null && !task.manual()) {
@@ -205,7 +209,7 @@ final class InstallSteps {
                 + " downloaded");
     }
 
-    Step verifying(Task task) {
+    Step verifying(Task task) throws IOException, InterruptedException {
         if (ctx.link().cancelRequested()) {
             return Step.of(Event.CANCEL, new CancelledException().reason());
         }
@@ -219,7 +223,49 @@ final class InstallSteps {
             return Step.of(Event.FAIL, e.reason());
         }
         ctx.machine().update(s -> s.withSlotImage(task.target().wire(), task.spec().version(), image.sha256()));
+        if (task.spec().install() != null && task.spec().install().upgradeRecovery()) {
+            return writeRecovery(task);
+        }
         return Step.of(Event.VERIFIED, "sha256 and size match; slot " + task.target().wire() + " synced");
+    }
+
+    /**
+     * {@code install.upgradeRecovery}: the same image, downloaded again and checked the same way, into the recovery
+     * slot the config names. The bootloader never selects it; an operator boots it by hand when all else failed.
+     * A crash here resumes from the download, as any interrupted transfer does.
+     */
+    private Step writeRecovery(Task task) throws IOException, InterruptedException {
+        var image = task.spec().image();
+        Path recovery = Path.of(ctx.config().slots().recovery());
+        ctx.machine().update(s -> s.withoutSlotVersion(ReportBuilder.RECOVERY));
+        ctx.machine().updateTask(t -> t.message("writing the recovery slot"));
+        ctx.link().checkpoint(true);
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void progress(long done, long total) {
+                ctx.machine().progress(done, total);
+                ctx.link().checkpoint(false);
+            }
+        };
+        URI url = URI.create(image.url());
+        ImageSource source = ImageSource.isFile(url) ? ImageSource.file(Path.of(url))
+                : new HttpImageSource(client(), url, ctx.config().downloadSettings(), listener,
+                        ctx.link()::cancelRequested);
+        try {
+            WriteSlotCommand.Result result = new WriteSlotCommand().setSource(source)
+                    .setSlot(ReportBuilder.RECOVERY, recovery).setBootedSlot(ctx.node().slot(task.previous()))
+                    .setRootDevice(ctx.node().rootDevice()).setDeclaredSize(image.size())
+                    .setMaxWindow(ctx.config().maxWindowBytes()).setListener(listener)
+                    .setCancelled(ctx.link()::cancelRequested).call();
+            new VerifySlotCommand(recovery, image.sha256(), image.size()).call(result);
+        } catch (CancelledException e) {
+            return Step.of(Event.CANCEL, e.reason());
+        } catch (InstallException e) {
+            return Step.of(Event.FAIL, "recovery slot: " + e.reason());
+        }
+        ctx.machine().update(s -> s.withSlotImage(ReportBuilder.RECOVERY, task.spec().version(), image.sha256()));
+        return Step.of(Event.VERIFIED, "sha256 and size match; slot " + task.target().wire()
+                + " and the recovery slot synced");
     }
 
     private HttpClient client() {

@@ -19,13 +19,20 @@ final class ReportBuilder {
     private ReportBuilder() {
     }
 
+    /**
+     * {@code probed}: each component's version as read from the machine; {@code cordon}: gitfleet's own cordon of
+     * the node, when its drain hook holds one (null otherwise).
+     */
     static Report build(AgentConfig config, AgentState state, BootEnv boot, Report.Health health,
-                        Map<String, ProbeResult> probed) {
+                        Map<String, ProbeResult> probed, Report.Cordon cordon) {
         Report.Slots slots = null;
         if (boot != null && config.installerKind() == TaskPlanner.Installer.AB_IMAGE) {
+            // the recovery slot is outside the bootloader's A/B choice: its state is unknown to it
+            Report.Slot recovery = config.slots() == null || config.slots().recovery() == null ? null
+                    : new Report.Slot(state.slotVersions().get(RECOVERY), Report.SlotState.UNKNOWN);
             slots = new Report.Slots(wire(boot.booted()), wire(boot.primary()), wire(boot.tryOnce()),
                     new Report.Slot(state.slotVersions().get("a"), boot.a()),
-                    new Report.Slot(state.slotVersions().get("b"), boot.b()));
+                    new Report.Slot(state.slotVersions().get("b"), boot.b()), recovery);
         }
         Task t = state.task();
         Report.Task task = null;
@@ -44,7 +51,23 @@ final class ReportBuilder {
         });
         Map<String, String> versions = versions(config, state, boot, probed);
         return Report.of(config.node(), new Report.Status(AGENT_VERSION, versions, slots, health, task,
-                state.failedVersions(), digests(config, state, boot, versions), maxWindow, unknown));
+                state.failedVersions(), digests(config, state, boot, versions), maxWindow, unknown,
+                capabilities(config), cordon));
+    }
+
+    /** The slot-version key of the recovery slot in the agent state. */
+    static final String RECOVERY = "recovery";
+
+    /**
+     * What this node can do: told to the reconciler, which blocks a node rather than instruct what it cannot. A
+     * rollback is possible when the node has A/B slots or a command component names its rollback command.
+     */
+    static Report.Capabilities capabilities(AgentConfig config) {
+        boolean ab = config.installerKind() == TaskPlanner.Installer.AB_IMAGE;
+        boolean recovery = ab && config.slots() != null && config.slots().recovery() != null;
+        boolean rollback = ab || config.managed().stream().anyMatch(c -> c.kind() == TaskPlanner.Installer.COMMAND
+                && c.command() != null && !c.command().rollback().isEmpty());
+        return new Report.Capabilities(recovery, rollback);
     }
 
     /**

@@ -35,6 +35,43 @@ class AgentConfigTest {
     }
 
     @Test
+    void theExampleDrainsWithOwnership() throws Exception {
+        AgentConfig.Hooks hooks = AgentConfig.load(Path.of("examples/agent.yaml")).hooks();
+        assertTrue(hooks.drain().startsWith("kubectl drain \"$GITFLEET_NODE\""), hooks.drain());
+        assertEquals("kubectl uncordon \"$GITFLEET_NODE\"", hooks.uncordon());
+        assertTrue(hooks.cordonCheck().contains(".spec.unschedulable"), hooks.cordonCheck());
+    }
+
+    @Test
+    void badHookAndCommandFieldsAreNamed() throws Exception {
+        Path f = dir.resolve("bad.yaml");
+        Files.writeString(f, String.join("\n", "node: n1", "stateDir: /tmp/x", "installer: command",
+                "command: {argv: [nixos-rebuild, '{mode}'], mode: dry-run}",
+                "hooks: {drain: 'kubectl drain n1', cordonCheck: 'true', onFailure: ['']}", ""));
+        IOException e = assertThrows(IOException.class, () -> AgentConfig.load(f));
+        assertEquals(f + ": command.mode must be one of switch, boot, test, not dry-run; "
+                + "hooks.onFailure holds an empty line; each entry is a shell command; "
+                + "hooks.drain and hooks.uncordon go together: what gitfleet cordons it must be able to uncordon",
+                e.getMessage());
+        Files.writeString(f, String.join("\n", "node: n1", "stateDir: /tmp/x", "installer: command",
+                "command: {argv: [x], mode: test, reboot: true}", "hooks: {cordonCheck: 'true'}", ""));
+        e = assertThrows(IOException.class, () -> AgentConfig.load(f));
+        assertEquals(f + ": command.reboot: true contradicts command.mode: test (a reboot drops a test activation); "
+                + "hooks.cordonCheck needs hooks.drain (it tells whether the drain's cordon is gitfleet's)",
+                e.getMessage());
+    }
+
+    @Test
+    void aRecoverySlotMustBeADeviceOfItsOwn() throws Exception {
+        Path f = dir.resolve("r.yaml");
+        Files.writeString(f, String.join("\n", "node: n1", "stateDir: /tmp/x",
+                "slots: {a: /dev/vda2, b: /dev/vda3, recovery: /dev/vda2}",
+                "bootloader: {type: file, path: /tmp/x/boot.json}", ""));
+        IOException e = assertThrows(IOException.class, () -> AgentConfig.load(f));
+        assertEquals(f + ": slots.recovery must be a device of its own, not slot a or b", e.getMessage());
+    }
+
+    @Test
     void aMisspeltKeyIsAnError() throws Exception {
         Path f = dir.resolve("a.yaml");
         Files.writeString(f, "node: n1\nstateDir: /tmp/x\ninstaller: command\ncommand: {argv: [true]}\nhook: {}\n");

@@ -25,11 +25,14 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
      * same version is told apart; {@code maxWindow}: the largest zstd window in bytes the agent accepts (its
      * memory cap for an image); {@code versionUnknown}: for each component whose version the agent could not read
      * from the machine (a probe that failed or printed nothing), why. Such a component is absent from
-     * {@code components}: its version is unknown, which means proceed, never skip.
+     * {@code components}: its version is unknown, which means proceed, never skip. {@code capabilities}: what the
+     * node's agent can do beyond a plain install, so that the reconciler blocks a node instead of instructing it to
+     * do what it cannot; {@code cordon}: present while gitfleet's own drain hook holds the node cordoned (an
+     * operator's cordon is never reported, nor undone).
      */
     public record Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
                          Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow,
-                         Map<String, String> versionUnknown) {
+                         Map<String, String> versionUnknown, Capabilities capabilities, Cordon cordon) {
         @JsonCreator
         public Status {
             components = components == null ? Map.of() : Map.copyOf(components);
@@ -40,14 +43,35 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
 
         /** A status whose versions were all read (or none probed). */
         public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
+                      Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow,
+                      Capabilities capabilities, Cordon cordon) {
+            this(agentVersion, components, slots, health, task, failedVersions, digests, maxWindow, null,
+                    capabilities, cordon);
+        }
+
+        /** A status that reports no capabilities and holds no cordon. */
+        public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
+                      Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow,
+                      Map<String, String> versionUnknown) {
+            this(agentVersion, components, slots, health, task, failedVersions, digests, maxWindow, versionUnknown,
+                    null, null);
+        }
+
+        /** A status whose versions were all read, with no capabilities and no cordon. */
+        public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
                       Map<String, List<String>> failedVersions, Map<String, String> digests, Long maxWindow) {
-            this(agentVersion, components, slots, health, task, failedVersions, digests, maxWindow, null);
+            this(agentVersion, components, slots, health, task, failedVersions, digests, maxWindow, null, null, null);
+        }
+
+        /** Whether the agent said it has a recovery slot ({@code install.upgradeRecovery} can be honoured). */
+        public boolean hasRecoverySlot() {
+            return capabilities != null && Boolean.TRUE.equals(capabilities.recoverySlot());
         }
 
         /** A status without digests or a window cap (the node cannot tell what image it runs). */
         public Status(String agentVersion, Map<String, String> components, Slots slots, Health health, Task task,
                       Map<String, List<String>> failedVersions) {
-            this(agentVersion, components, slots, health, task, failedVersions, null, null, null);
+            this(agentVersion, components, slots, health, task, failedVersions, null, null, null, null, null);
         }
 
         /** Whether the bootloader fell back from this version of this component on this node before. */
@@ -66,8 +90,29 @@ public record Report(String apiVersion, String kind, Metadata metadata, Status s
     public record Slot(String version, SlotState state) {
     }
 
-    /** {@code booted}: running now; {@code active}: the default boot; {@code next}: tried once on the next boot. */
-    public record Slots(String booted, String active, String next, Slot a, Slot b) {
+    /**
+     * {@code booted}: running now; {@code active}: the default boot; {@code next}: tried once on the next boot;
+     * {@code recovery}: the recovery slot, when the node has one (never booted by gitfleet).
+     */
+    public record Slots(String booted, String active, String next, Slot a, Slot b, Slot recovery) {
+        @JsonCreator
+        public Slots {
+        }
+
+        public Slots(String booted, String active, String next, Slot a, Slot b) {
+            this(booted, active, next, a, b, null);
+        }
+    }
+
+    /**
+     * {@code recoverySlot}: the agent config names a recovery slot, so {@code upgradeRecovery: true} can be done;
+     * {@code rollback}: the installer can undo an install ({@code spec.rollback: true}).
+     */
+    public record Capabilities(Boolean recoverySlot, Boolean rollback) {
+    }
+
+    /** Gitfleet's drain hook cordoned the node for this upgrade and attempt, at {@code since} (RFC 3339). */
+    public record Cordon(String upgrade, int attempt, String since) {
     }
 
     public record Health(boolean healthy, String message) {

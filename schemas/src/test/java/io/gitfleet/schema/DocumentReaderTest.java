@@ -41,6 +41,12 @@ class DocumentReaderTest {
                         "/spec/catalog: sha256 pins a url catalog; give it together with url (line 6)"),
                 Arguments.of("negative", HEAD + "spec:\n  version: v1\n  catalog: {ref: catalogs/os.yaml}\n  strategy: {maxUnavailable: -1}\n",
                         "/spec/strategy/maxUnavailable: must be at least 0 (line 7)"),
+                Arguments.of("install option not a boolean", HEAD + "spec:\n  version: v1\n  catalog: {ref: catalogs/os.yaml}\n"
+                        + "  install: {upgradeRecovery: \"yes\"}\n",
+                        "/spec/install/upgradeRecovery: must be a boolean, not the string 'yes' (line 7)"),
+                Arguments.of("unknown install option", HEAD + "spec:\n  version: v1\n  catalog: {ref: catalogs/os.yaml}\n"
+                        + "  install: {upgradeRecovry: true}\n",
+                        "/spec/install/upgradeRecovry: is not a known field (check its spelling and indentation) (line 7)"),
                 Arguments.of("catalog ref escapes", HEAD + "spec:\n  version: v1\n  catalog: {ref: ../../etc/passwd}\n",
                         "/spec/catalog/ref: '../../etc/passwd' must match ^catalogs/[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.yaml$ (line 6)"),
                 Arguments.of("not a mapping", "- a\n- b\n",
@@ -70,6 +76,41 @@ class DocumentReaderTest {
         ReadResult<Upgrade> r = DocumentReader.read("upgrades/up.yaml", yaml, Upgrade.class, "up");
         assertFalse(r.ok());
         assertEquals(List.of("upgrades/up.yaml: " + expected), r.problems().stream().map(Problem::toString).toList());
+    }
+
+    static Stream<Arguments> badReports() {
+        String head = "apiVersion: gitfleet.io/v1\nkind: Report\nmetadata: {name: node-1}\nstatus:\n";
+        return Stream.of(
+                Arguments.of("capability not a boolean", head + "  capabilities: {recoverySlot: 1}\n",
+                        "/status/capabilities/recoverySlot: must be a boolean, not the number 1 (line 5)"),
+                Arguments.of("unknown capability", head + "  capabilities: {recovery: true}\n",
+                        "/status/capabilities/recovery: is not a known field (check its spelling and indentation) (line 5)"),
+                Arguments.of("cordon without its upgrade", head + "  cordon: {attempt: 1}\n",
+                        "/status/cordon: 'upgrade' is required (line 5)"),
+                Arguments.of("cordon attempt negative", head + "  cordon: {upgrade: os-2, attempt: -1}\n",
+                        "/status/cordon/attempt: must be at least 0 (line 5)"),
+                Arguments.of("recovery slot state", head + "  slots: {recovery: {state: booted}}\n",
+                        "/status/slots/recovery/state: must be one of good, bad, unknown (line 5)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badReports")
+    void badReportFieldsAreNamed(String label, String yaml, String expected) {
+        ReadResult<Report> r = DocumentReader.read("report", yaml, Report.class, null);
+        assertFalse(r.ok());
+        assertEquals(List.of("report: " + expected), r.problems().stream().map(Problem::toString).toList());
+    }
+
+    @Test
+    void aReportWithCapabilitiesAndACordonReadsBack() {
+        ReadResult<Report> r = DocumentReader.read("report", "apiVersion: gitfleet.io/v1\nkind: Report\n"
+                + "metadata: {name: node-1}\nstatus:\n  capabilities: {recoverySlot: true, rollback: true}\n"
+                + "  cordon: {upgrade: os-2, attempt: 3, since: '2026-06-01T02:00:00Z'}\n"
+                + "  slots: {booted: a, recovery: {version: v1.2.0, state: unknown}}\n", Report.class, null);
+        assertTrue(r.ok(), r.problems().toString());
+        assertTrue(r.document().status().hasRecoverySlot());
+        assertEquals(new Report.Cordon("os-2", 3, "2026-06-01T02:00:00Z"), r.document().status().cordon());
+        assertEquals("v1.2.0", r.document().status().slots().recovery().version());
     }
 
     @Test

@@ -21,6 +21,7 @@ public final class RunProcessCommand {
     private int tailBytes = DEFAULT_TAIL_BYTES;
     private Map<String, String> environment = Map.of();
     private Path directory;
+    private Path input;
     private Runnable heartbeat = () -> { };
     private Duration heartbeatEvery = Duration.ofSeconds(5);
 
@@ -53,6 +54,12 @@ public final class RunProcessCommand {
         return this;
     }
 
+    /** The file the command reads as its stdin (otherwise {@code /dev/null}). */
+    public RunProcessCommand setInput(Path input) {
+        this.input = input;
+        return this;
+    }
+
     public RunProcessCommand setDirectory(Path directory) {
         this.directory = directory;
         return this;
@@ -61,7 +68,8 @@ public final class RunProcessCommand {
     /** @throws IOException when the command cannot be started at all (missing binary, permissions) */
     public ProcessResult call() throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(input == null ? new java.io.File("/dev/null")
+                        : input.toFile()));
         pb.environment().putAll(environment);
         if (directory != null) {
             pb.directory(directory.toFile());

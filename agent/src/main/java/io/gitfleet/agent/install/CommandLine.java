@@ -24,7 +24,12 @@ public final class CommandLine {
             StringBuilder out = new StringBuilder();
             while (m.find()) {
                 Object value = values.get(m.group(1));
-                if (value == null || value instanceof Map || value instanceof List) {
+                if (value instanceof Map || value instanceof List) {
+                    throw new InstallException("{" + m.group(1) + "} is a " + (value instanceof Map ? "map" : "list")
+                            + " in the image payload; a placeholder takes text only: the command reads the whole "
+                            + "payload as JSON from its stdin or from the file $GITFLEET_PAYLOAD");
+                }
+                if (value == null) {
                     throw new InstallException("the install command needs {" + m.group(1) + "} but the image payload "
                             + "and the instruction have no such text value");
                 }

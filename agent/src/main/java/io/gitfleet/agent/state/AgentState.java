@@ -87,6 +87,15 @@ public record AgentState(int format, Task task, Map<String, String> slotVersions
         return new AgentState(format, task, slotVersions, m, failedVersions, seenNonces, slotDigests, d);
     }
 
+    /** The command installer's rollback ran: which version of {@code component} runs now is not known here. */
+    public AgentState withoutInstalled(String component) {
+        Map<String, String> m = new HashMap<>(installedVersions);
+        m.remove(component);
+        Map<String, String> d = new HashMap<>(installedDigests);
+        d.remove(component);
+        return new AgentState(format, task, slotVersions, m, failedVersions, seenNonces, slotDigests, d);
+    }
+
     public AgentState withFailedVersion(String component, String version) {
         Map<String, List<String>> m = new HashMap<>(failedVersions);
         List<String> list = new ArrayList<>(m.getOrDefault(component, List.of()));

@@ -22,6 +22,11 @@ public enum Event {
     BOOTED_OTHER,
     COMMAND_DONE,
     COMMAND_DONE_REBOOT,
+    /** The command installer's rollback command succeeded (and, with the reboot variant, needs a reboot). */
+    UNDONE,
+    UNDONE_REBOOT,
+    /** Written and verified with {@code install.upgradeActive: false}: done without a boot switch. */
+    KEPT_STAGED,
     HEALTHY,
     FAIL,
     CANCEL

@@ -5,6 +5,7 @@ import io.gitfleet.agent.boot.Slot;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.Report.SlotState;
+import io.gitfleet.schema.Upgrade;
 import io.gitfleet.version.VersionScheme;
 import java.util.Map;
 
@@ -15,9 +16,25 @@ import java.util.Map;
 public final class TaskPlanner {
     public enum Installer { AB_IMAGE, COMMAND }
 
-    /** What the agent knows when it decides. {@code booted} may be null when it cannot tell. */
+    /**
+     * What the agent knows when it decides. {@code booted} may be null when it cannot tell; {@code abilities}: what
+     * the agent config allows beyond a plain install.
+     */
     public record Facts(Installer installer, String component, Map<String, String> versions, BootEnv boot,
-                        Slot booted, AgentState state) {
+                        Slot booted, AgentState state, Abilities abilities) {
+        public Facts {
+            abilities = abilities == null ? Abilities.NONE : abilities;
+        }
+
+        public Facts(Installer installer, String component, Map<String, String> versions, BootEnv boot,
+                     Slot booted, AgentState state) {
+            this(installer, component, versions, boot, booted, state, null);
+        }
+    }
+
+    /** {@code recoverySlot}: the config names one; {@code rollbackCommand}: the command installer can undo. */
+    public record Abilities(boolean recoverySlot, boolean rollbackCommand) {
+        public static final Abilities NONE = new Abilities(false, false);
     }
 
     /** The decision: one of these. */
@@ -59,7 +76,17 @@ public final class TaskPlanner {
             return new Refuse(spec.component() + " " + spec.version() + " was rolled back by the bootloader on this "
                     + "node before; it is not retried without a new retry nonce");
         }
+        Upgrade.InstallOptions options = spec.install();
+        if (options != null && options.upgradeRecovery() && !facts.abilities().recoverySlot()) {
+            return new Refuse("install.upgradeRecovery asks for the recovery slot, but this node has none "
+                    + (facts.installer() == Installer.COMMAND ? "(the command installer writes no slots)"
+                    : "(slots.recovery is not set in its agent config)"));
+        }
         if (facts.installer() == Installer.COMMAND) {
+            if (options != null && !options.upgradeActive()) {
+                return new Refuse("the command installer cannot stage without switching (install.upgradeActive: "
+                        + "false): its command installs and activates at once");
+            }
             if (spec.isStageOnly()) {
                 // one command installs and activates at once: running it ahead would disrupt outside the window
                 return new Refuse("the command installer cannot stage ahead; remove strategy.staging from upgrade "
@@ -82,7 +109,9 @@ public final class TaskPlanner {
 
     private static Decision rollback(Facts facts) {
         if (facts.installer() != Installer.AB_IMAGE) {
-            return new Refuse("rollback needs A/B slots; this node uses the command installer");
+            return facts.abilities().rollbackCommand() ? new RunCommand()
+                    : new Refuse("rollback needs A/B slots or command.rollback in the agent config; this node's "
+                    + "command installer has no rollback command");
         }
         if (facts.booted() == null) {
             return new Refuse("cannot tell which slot is booted, so there is no previous slot to go back to");

@@ -36,6 +36,7 @@ public final class TransitionTable {
         on(VERIFYING, RESTART, DOWNLOADING);
 
         on(STAGED, HOOKS_DONE, REBOOTING);
+        on(STAGED, KEPT_STAGED, COMPLETED);
         // staged ahead (stage only): nothing is armed yet, so a withdrawal drops the staged slot safely
         on(STAGED, CANCEL, FAILED);
         on(STAGED, RESTART, STAGED);
@@ -52,6 +53,8 @@ public final class TransitionTable {
         on(RUNNING_COMMAND, COMMAND_DONE, CHECKING_HEALTH);
         on(RUNNING_COMMAND, COMMAND_DONE_REBOOT, REBOOTING);
         on(RUNNING_COMMAND, RESTART, RUNNING_COMMAND);
+        on(RUNNING_COMMAND, UNDONE, ROLLED_BACK);
+        on(RUNNING_COMMAND, UNDONE_REBOOT, ROLLBACK_REBOOTING);
 
         on(ROLLBACK_STAGED, HOOKS_DONE, ROLLBACK_REBOOTING);
         on(ROLLBACK_STAGED, RESTART, ROLLBACK_STAGED);

@@ -10,6 +10,7 @@ import io.gitfleet.agent.state.TaskPlanner.Installer;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.Report.SlotState;
+import io.gitfleet.schema.Upgrade;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,43 @@ class TaskPlannerTest {
 
     TaskPlanner.Decision plan(Instruction.Spec spec, Installer installer, Slot booted, AgentState s) {
         return TaskPlanner.plan(spec, new TaskPlanner.Facts(installer, "os", Map.of("os", "v1.0.0"), boot, booted, s));
+    }
+
+    static Instruction.Spec withOptions(boolean active, boolean recovery) {
+        return new Instruction.Spec("up", 1, null, Action.INSTALL, "os", "v2.0.0", "c",
+                new Instruction.ImageRef("http://x/i.zst", SHA, 10, Map.of()),
+                new Upgrade.InstallOptions(active, recovery), null);
+    }
+
+    TaskPlanner.Decision plan(Instruction.Spec spec, Installer installer, TaskPlanner.Abilities abilities) {
+        return TaskPlanner.plan(spec, new TaskPlanner.Facts(installer, "os", Map.of("os", "v1.0.0"), boot, Slot.A,
+                state, abilities));
+    }
+
+    @Test
+    void installOptionsAreDoneOrRefusedNeverIgnored() {
+        var none = TaskPlanner.Abilities.NONE;
+        var recovery = new TaskPlanner.Abilities(true, false);
+        assertEquals(new TaskPlanner.WriteImage(Slot.B, Slot.A), plan(withOptions(true, true), Installer.AB_IMAGE,
+                recovery));
+        assertEquals(new TaskPlanner.WriteImage(Slot.B, Slot.A), plan(withOptions(false, false), Installer.AB_IMAGE,
+                none), "staged without a switch: the slot is still written (BootSteps stops before arming)");
+        assertEquals(new TaskPlanner.Refuse("install.upgradeRecovery asks for the recovery slot, but this node has "
+                + "none (slots.recovery is not set in its agent config)"), plan(withOptions(true, true),
+                Installer.AB_IMAGE, none));
+        assertEquals(new TaskPlanner.Refuse("install.upgradeRecovery asks for the recovery slot, but this node has "
+                + "none (the command installer writes no slots)"), plan(withOptions(true, true), Installer.COMMAND,
+                none));
+        assertInstanceOf(TaskPlanner.Refuse.class, plan(withOptions(false, false), Installer.COMMAND, none));
+        assertEquals(new TaskPlanner.RunCommand(), plan(withOptions(true, false), Installer.COMMAND, none));
+    }
+
+    @Test
+    void aCommandNodeRollsBackOnlyWithARollbackCommand() {
+        var rollback = new Instruction.Spec("up", 2, null, Action.ROLLBACK, "os", "v1.0.0", "c", null, null, null);
+        assertEquals(new TaskPlanner.RunCommand(), plan(rollback, Installer.COMMAND,
+                new TaskPlanner.Abilities(false, true)));
+        assertInstanceOf(TaskPlanner.Refuse.class, plan(rollback, Installer.COMMAND, TaskPlanner.Abilities.NONE));
     }
 
     @Test

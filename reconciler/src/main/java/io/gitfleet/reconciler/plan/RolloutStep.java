@@ -219,9 +219,12 @@ final class RolloutStep {
             block(row, r.reason() == Reason.RequirementNotMet ? withUnknownReason(r.message(), report) : r.message());
             return;
         }
-        String memory = windowTooLarge(report, to);
-        if (memory != null) {
-            block(row, memory);
+        String cannot = windowTooLarge(report, to);
+        if (cannot == null) {
+            cannot = InstallCapabilities.missing(spec.install(), report);
+        }
+        if (cannot != null) {
+            block(row, cannot);
             return;
         }
         if (report.fellBackFrom(spec.component(), to) && retry == null) {

@@ -131,6 +131,31 @@ class PlannerScenarioTest {
     }
 
     @Test
+    void upgradeRecoveryBlocksANodeWhoseAgentReportsNoRecoverySlot() {
+        Report.Status w1 = s.observed.get("w-1").report();
+        Report.Status w2 = s.observed.get("w-2").report();
+        // w-1 reports its capabilities, without a recovery slot; w-2 has one; w-3 is an older agent that says nothing
+        s.observed.put("w-1", new Observation(new Report.Status(w1.agentVersion(), w1.components(), w1.slots(),
+                w1.health(), null, w1.failedVersions(), w1.digests(), null, new Report.Capabilities(false, true), null),
+                s.now));
+        s.observed.put("w-2", new Observation(new Report.Status(w2.agentVersion(), w2.components(), w2.slots(),
+                w2.health(), null, w2.failedVersions(), w2.digests(), null, new Report.Capabilities(true, true), null),
+                s.now));
+        Upgrade.Spec base = SimFleet.spec("stable", ONE_BY_ONE);
+        Upgrade.Spec recovery = new Upgrade.Spec(base.component(), base.version(), base.catalog(), base.selector(),
+                base.strategy(), base.window(), new Upgrade.InstallOptions(true, true), base.force(),
+                base.allowDowngrade(), base.paused(), base.promoted(), base.retry(), base.rollback());
+        s.upgrade("os", recovery).pass().expectInstructed("w-2");
+        assertTrue(s.last.instructions().get("w-2").spec().install().upgradeRecovery());
+        String why = "install.upgradeRecovery asks for the recovery slot, but this node's agent reports none (set "
+                + "slots.recovery in its agent config, or remove upgradeRecovery)";
+        assertEquals(NodePhase.Blocked, s.row("os", "w-1").phase());
+        assertEquals(why, s.row("os", "w-1").message());
+        assertEquals(NodePhase.Blocked, s.row("os", "w-3").phase());
+        assertEquals(why, s.row("os", "w-3").message());
+    }
+
+    @Test
     void controllersWaitWhileAnyControllerIsUnhealthyOrSilent() {
         Upgrade.Spec controllers = new Upgrade.Spec("os", "stable", new Upgrade.CatalogSource(SimFleet.CATALOG, null,
                 null), new Upgrade.Selector(null, List.of(Role.CONTROLLER), null, null),
