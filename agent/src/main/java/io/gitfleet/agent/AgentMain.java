@@ -7,6 +7,7 @@ import io.gitfleet.schema.Instruction;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
