@@ -29,9 +29,17 @@ public final class AtomicFile {
             }
             ch.force(true);
         } catch (IOException e) {
-            // A full or failing partition: the JDK's message ("No space left on device") names no file.
-            Files.deleteIfExists(tmp);
-            throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+            // A full or failing partition: the JDK's message ("No space left on device") names no file. A partial
+            // temporary file is removed (it holds space); anything else in its place is not ours to delete.
+            IOException named = new IOException("cannot write " + target + ": " + e.getMessage(), e);
+            try {
+                if (Files.isRegularFile(tmp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException cleanup) {
+                named.addSuppressed(cleanup);
+            }
+            throw named;
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
