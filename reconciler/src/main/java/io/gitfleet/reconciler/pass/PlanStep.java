@@ -57,6 +57,23 @@ final class PlanStep implements Step {
         return s.holdNewStarts ? HeldFleet.explain(plan, s.writtenFleet, s.holdReason) : plan;
     }
 
+    /** The tasks (node, upgrade, attempt) with a row in a disruptive phase. */
+    static Set<String> tasksInFlight(StatusView status) throws IOException {
+        Set<String> out = new java.util.HashSet<>();
+        for (UpgradeStatus u : status.upgrades().values()) {
+            for (UpgradeStatus.NodeRow r : u.status().nodes()) {
+                if (r.phase().inFlight()) {
+                    out.add(task(r.node(), u.metadata().name(), r.attempt()));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String task(String node, String upgrade, int attempt) {
+        return node + "\n" + upgrade + "\n" + attempt;
+    }
+
     /** Nodes with a row in a disruptive phase: the only ones that may be instructed while new starts are held. */
     static Set<String> inFlight(StatusView status) throws IOException {
         Set<String> out = new TreeSet<>();
