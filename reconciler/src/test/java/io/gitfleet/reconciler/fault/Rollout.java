@@ -6,12 +6,8 @@ import io.gitfleet.reconciler.pass.PassFailure;
 import io.gitfleet.reconciler.pass.PassResult;
 import io.gitfleet.reconciler.plan.FleetSnapshot;
 import io.gitfleet.reconciler.plan.Invariants;
-import io.gitfleet.reconciler.plan.Selectors;
-import io.gitfleet.reconciler.plan.StatusInvariants;
 import io.gitfleet.schema.Amount;
-import io.gitfleet.schema.Catalog;
 import io.gitfleet.schema.Fleet;
-import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.LoadedFleet;
 import io.gitfleet.schema.Node;
 import io.gitfleet.schema.NodePhase;
@@ -20,8 +16,6 @@ import io.gitfleet.schema.Strategy;
 import io.gitfleet.schema.Upgrade;
 import io.gitfleet.schema.UpgradePhase;
 import io.gitfleet.schema.UpgradeStatus;
-import io.gitfleet.version.CatalogRules;
-import io.gitfleet.version.TargetResolution;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,7 +61,6 @@ final class Rollout {
     private final Set<String> approved = new HashSet<>();
     /** Node/upgrade/attempt rows a pass failed for silence: the node is no longer counted as disrupted. */
     private final Set<String> lost = new HashSet<>();
-    private final Map<String, Integer> checkedTaken = new HashMap<>();
     private Instant now;
     private final Clock clock = new Clock() {
         @Override
@@ -97,6 +90,7 @@ final class Rollout {
     private boolean reported;
     private int quiet;
     private final java.time.Duration statusInterval;
+    private final AgentTimeline timeline;
     private String mainHead;
     private int step;
 
@@ -111,6 +105,7 @@ final class Rollout {
         this.url = git.url(name);
         this.now = Instant.parse("2026-11-30T00:00:00Z").plusSeconds(rnd.nextInt(7 * 24 * 3600));
         this.statusInterval = java.time.Duration.ofSeconds(5 + rnd.nextInt(240));
+        this.timeline = new AgentTimeline(repo.repo, approved, this::fleetAt, lost, fig, this::violation);
     }
 
     /** Runs the rollout to its end (or the step cap) and checks it. */
@@ -310,90 +305,10 @@ final class Rollout {
             if (report != null && answering && rec.report(a.name, report, now)) {
                 reported = true;
             }
-            checkTaken(a);
+            timeline.taken(a);
         }
-        checkDisruption();
+        timeline.disruption(agents.values(), fleetAt(mainHead));
         fig.agentStepsChecked += agents.size();
-    }
-
-    /**
-     * Each instruction an agent took names an approved commit, an upgrade there, its node, and that target; and the
-     * start it carries was on the Git server's status branch before the agent heard of it (so that no restart, and
-     * no other replica, can forget that the node is busy).
-     */
-    private void checkTaken(CampaignAgent a) {
-        int from = checkedTaken.getOrDefault(a.name, 0);
-        for (Instruction.Spec s : a.taken.subList(from, a.taken.size())) {
-            fig.instructionsChecked++;
-            try {
-                UpgradeStatus st = CommitWalk.headUpgrades(repo.repo).get(s.upgrade());
-                UpgradeStatus.NodeRow row = st == null ? null : st.status().nodes().stream()
-                        .filter(r -> r.node().equals(a.name)).findFirst().orElse(null);
-                if (row == null || row.attempt() < s.attempt()) {
-                    violation(a.name + " took " + s.upgrade() + " #" + s.attempt() + " before the status branch "
-                            + "recorded that start (it says " + (row == null ? "nothing" : row.phase() + " #"
-                            + row.attempt()) + ")");
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            if (!approved.contains(s.approvedCommit())) {
-                violation(a.name + " took an instruction naming " + s.approvedCommit() + ", not an approved commit");
-            }
-            LoadedFleet f = fleetAt(s.approvedCommit());
-            Upgrade u = f.upgrades().get(s.upgrade());
-            if (u == null) {
-                violation(a.name + " took " + s.upgrade() + ", which is not at the approved commit");
-                return;
-            }
-            if (!Selectors.matches(u.spec().selector(), f.nodes().get(a.name))) {
-                violation(a.name + " took " + s.upgrade() + ", which does not select it");
-            }
-            Catalog.Spec cat = f.localCatalog(u).orElseThrow();
-            if (!(CatalogRules.resolve(cat, "os", u.spec().version()) instanceof TargetResolution.Target t)
-                    || !t.version().equals(s.version()) || !t.image().sha256().equals(s.image().sha256())) {
-                violation(a.name + " took " + s.version() + " (" + s.image().sha256() + "), not the approved target of "
-                        + s.upgrade());
-            }
-        }
-        checkedTaken.put(a.name, a.taken.size());
-    }
-
-    /**
-     * 2 and 3 as the nodes live them: nodes past their boot switch (down or on their trial boot), counted per
-     * upgrade, across the fleet and among controllers. A node the reconciler failed for its silence no longer
-     * counts (DESIGN.md §4, 8: it counts against the failure budget instead).
-     */
-    private void checkDisruption() {
-        LoadedFleet f = fleetAt(mainHead);
-        Map<String, Integer> perUpgrade = new HashMap<>();
-        int all = 0;
-        int controllers = 0;
-        for (CampaignAgent a : agents.values()) {
-            if (a.task == null || !a.state.switched() || lost.contains(a.name + "/" + a.task.upgrade() + "/"
-                    + a.task.attempt())) {
-                continue;
-            }
-            perUpgrade.merge(a.task.upgrade(), 1, Integer::sum);
-            all++;
-            controllers += a.controller ? 1 : 0;
-        }
-        perUpgrade.forEach((name, n) -> {
-            Upgrade u = f.upgrades().get(name);
-            long selected = f.nodes().values().stream().filter(node -> Selectors.matches(u.spec().selector(), node))
-                    .count();
-            int max = StatusInvariants.maxUnavailable(u.spec().strategy(), (int) selected);
-            if (max > 0 && n > max) {
-                violation(n + " nodes of " + name + " are past their boot switch, maxUnavailable " + max);
-            }
-        });
-        Integer budget = f.fleet().orElseThrow().spec().disruptionBudget().maxUnavailable();
-        if (budget != null && all > budget) {
-            violation(all + " nodes are past their boot switch, fleet budget " + budget);
-        }
-        if (controllers > 1) {
-            violation(controllers + " controllers are past their boot switch at once");
-        }
     }
 
     /**
