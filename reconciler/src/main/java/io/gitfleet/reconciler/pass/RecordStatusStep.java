@@ -51,8 +51,8 @@ final class RecordStatusStep implements Step {
 
     /**
      * Whether an instruction carries a task (node, upgrade, attempt) the committed status branch does not show in
-     * flight. Compared per task, not per node: a node whose upgrade failed may be started by another upgrade in the
-     * same pass. Compared with what is committed, not with the batch: a start recorded only in a batch whose push
+     * flight, or activates a node the committed branch shows staging ahead (its boot switch). Compared per task, not
+     * per node: a node whose upgrade failed may be started by another upgrade in the same pass. Compared with what is committed, not with the batch: a start recorded only in a batch whose push
      * failed (the Git server away) is not recorded yet.
      */
     private boolean startsNewWork(PassState s) throws java.io.IOException {
@@ -65,6 +65,7 @@ final class RecordStatusStep implements Step {
             committedAt = head.commit();
         }
         return s.plan.instructions().entrySet().stream().anyMatch(e -> !committedTasks.contains(
-                PlanStep.task(e.getKey(), e.getValue().spec().upgrade(), e.getValue().spec().attempt())));
+                PlanStep.task(e.getKey(), e.getValue().spec().upgrade(), e.getValue().spec().attempt(),
+                        e.getValue().spec().isStageOnly())));
     }
 }

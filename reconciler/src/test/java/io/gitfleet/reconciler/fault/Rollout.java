@@ -452,7 +452,9 @@ final class Rollout {
             // a node failed for its silence stays failed; retried, it is found at the target and skipped
             boolean ok = row.phase() == expected || cancelled && row.phase() == NodePhase.Pending
                     || row.phase() == NodePhase.Failed && LOST.equals(row.failureReason())
-                    || row.phase() == NodePhase.Skipped && expected == NodePhase.Completed;
+                    || row.phase() == NodePhase.Skipped && expected == NodePhase.Completed
+                    // an operator retried it: the row waits for its next start
+                    || row.phase() == NodePhase.Pending && expected == NodePhase.Failed && row.nonce() != null;
             if (!ok) {
                 violation(a.name + " ended " + expected + " (" + a.task.upgrade() + " #" + a.task.attempt()
                         + ") but the status branch says " + row.phase() + " (" + row.message() + ", transitions "

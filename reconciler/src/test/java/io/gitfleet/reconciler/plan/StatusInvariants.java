@@ -54,8 +54,10 @@ public final class StatusInvariants {
             Upgrade u = fleet == null ? null : fleet.upgrades().get(name);
             Strategy strategy = u == null ? null : u.spec().strategy();
             int inFlight = 0;
-            int failedBefore = prev == null ? 0 : (int) prev.status().nodes().stream()
-                    .filter(r -> r.phase() == NodePhase.Failed).count();
+            // the failures recorded before this commit that still stand in it (a retry takes one back)
+            int failedBefore = (int) st.status().nodes().stream().filter(r -> r.phase() == NodePhase.Failed
+                    && was.containsKey(r.node()) && was.get(r.node()).phase() == NodePhase.Failed
+                    && Objects.equals(was.get(r.node()).attempt(), r.attempt())).count();
             boolean startedHere = false;
             for (UpgradeStatus.NodeRow r : st.status().nodes()) {
                 UpgradeStatus.NodeRow b = was.get(r.node());
@@ -80,7 +82,7 @@ public final class StatusInvariants {
                     // 5: with stopOnFailure, nothing new starts once the failures the branch recorded exceed the budget
                     if (strategy != null && strategy.stopOnFailure() && r.action() == Action.INSTALL && !retried
                             && prev != null) {
-                        require(failedBefore <= Limits.failureBudget(strategy, prev.status().nodes().size()),
+                        require(failedBefore <= Limits.failureBudget(strategy, st.status().nodes().size()),
                                 name + " started " + r.node() + " after " + failedBefore + " recorded failures");
                     }
                 }
