@@ -32,6 +32,10 @@ public final class FakeReconciler implements AutoCloseable {
     private Instruction instruction;
     private int unavailable;
     private int requests;
+    /** Requests being held right now (long poll), and those answered with an instruction while held. */
+    private int holding;
+    private int answeredWhileHeld;
+    private long lastWaitAsked = -1;
 
     public FakeReconciler(String token) throws IOException {
         this(token, null, false);
@@ -92,6 +96,28 @@ public final class FakeReconciler implements AutoCloseable {
 
     public synchronized int requests() {
         return requests;
+    }
+
+    /** The {@code wait} (seconds) the last report asked to be held for; -1 before any. */
+    public synchronized long lastWaitAsked() {
+        return lastWaitAsked;
+    }
+
+    /** How many requests got their instruction while the server held them (not on a later poll). */
+    public synchronized int answeredWhileHeld() {
+        return answeredWhileHeld;
+    }
+
+    /** Waits until a request is being held (an agent waits on its long poll). */
+    public synchronized void awaitHeld(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (holding == 0) {
+            long left = (end - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new AssertionError("no request held within " + timeout + "; " + requests + " requests");
+            }
+            wait(left);
+        }
     }
 
     public synchronized List<Report> reports() {
@@ -183,15 +209,26 @@ public final class FakeReconciler implements AutoCloseable {
                 reports.add(read.document());
                 notifyAll();
                 long wait = waitSeconds(ex.getRequestURI().getQuery());
+                lastWaitAsked = wait;
                 long end = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
                 Instruction seen = instruction;
+                boolean held = false;
                 while (instruction == null && seen == null && System.nanoTime() < end) {
+                    if (!held) {
+                        held = true;
+                        holding++;
+                        notifyAll();
+                    }
                     try {
                         wait(Math.max(1, (end - System.nanoTime()) / 1_000_000));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;
                     }
+                }
+                if (held) {
+                    holding--;
+                    answeredWhileHeld += instruction != null ? 1 : 0;
                 }
                 answer = instruction;
             }

@@ -68,6 +68,26 @@ final class PlanStep implements Step {
         return s.holdNewStarts ? HeldFleet.explain(plan, s.writtenFleet, s.holdReason) : plan;
     }
 
+    /**
+     * The tasks (node, upgrade, attempt, and whether only staging ahead) with a row in a disruptive phase: the
+     * activation of a staged node is a task of its own, its boot switch.
+     */
+    static Set<String> tasksInFlight(StatusView status) throws IOException {
+        Set<String> out = new java.util.HashSet<>();
+        for (UpgradeStatus u : status.upgrades().values()) {
+            for (UpgradeStatus.NodeRow r : u.status().nodes()) {
+                if (r.phase().inFlight()) {
+                    out.add(task(r.node(), u.metadata().name(), r.attempt(), r.isStaging()));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String task(String node, String upgrade, int attempt, boolean stageOnly) {
+        return node + "\n" + upgrade + "\n" + attempt + (stageOnly ? "\nstage" : "");
+    }
+
     /** Nodes with a row in a disruptive phase: the only ones that may be instructed while new starts are held. */
     static Set<String> inFlight(StatusView status) throws IOException {
         Set<String> out = new TreeSet<>();

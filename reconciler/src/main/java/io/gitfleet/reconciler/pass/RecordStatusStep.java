@@ -14,6 +14,9 @@ import io.gitfleet.schema.FleetStatus;
  */
 final class RecordStatusStep implements Step {
     private final StatusWriter writer;
+    /** The tasks in flight on the last committed status, and the commit they were read from (read once a commit). */
+    private String committedAt;
+    private java.util.Set<String> committedTasks = java.util.Set.of();
 
     RecordStatusStep(StatusWriter writer) {
         this.writer = writer;
@@ -46,7 +49,23 @@ final class RecordStatusStep implements Step {
         }
     }
 
-    private static boolean startsNewWork(PassState s) {
-        return s.plan != null && s.plan.instructions().keySet().stream().anyMatch(n -> !s.inFlightBefore.contains(n));
+    /**
+     * Whether an instruction carries a task (node, upgrade, attempt) the committed status branch does not show in
+     * flight, or activates a node the committed branch shows staging ahead (its boot switch). Compared per task, not
+     * per node: a node whose upgrade failed may be started by another upgrade in the same pass. Compared with what is committed, not with the batch: a start recorded only in a batch whose push
+     * failed (the Git server away) is not recorded yet.
+     */
+    private boolean startsNewWork(PassState s) throws java.io.IOException {
+        if (s.plan == null || s.plan.instructions().isEmpty()) {
+            return false;
+        }
+        io.gitfleet.reconciler.store.CommitStatusView head = writer.store().read();
+        if (!java.util.Objects.equals(head.commit(), committedAt) || committedAt == null) {
+            committedTasks = PlanStep.tasksInFlight(head);
+            committedAt = head.commit();
+        }
+        return s.plan.instructions().entrySet().stream().anyMatch(e -> !committedTasks.contains(
+                PlanStep.task(e.getKey(), e.getValue().spec().upgrade(), e.getValue().spec().attempt(),
+                        e.getValue().spec().isStageOnly())));
     }
 }

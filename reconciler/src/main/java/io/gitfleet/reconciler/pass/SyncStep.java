@@ -28,9 +28,11 @@ final class SyncStep implements Step {
 
     @Override
     public void run(PassState s) throws Exception {
+        boolean fetched = false;
         if (s.fetch) {
             try {
                 mirror.refresh(writer.store().branch());
+                fetched = true;
             } catch (FetchFailedException e) {
                 s.issues.add(Failures.classify(name(), e));
             }
@@ -43,15 +45,23 @@ final class SyncStep implements Step {
         if (s.head == null) {
             throw new BranchMissingException(s.approvedBranch);
         }
-        checkStatusHistory(s);
+        checkStatusHistory(s, fetched);
     }
 
     /**
      * The status branch must descend from the last status commit this reconciler saw: someone else rewinding it
      * (or deleting it) would erase rows, failures and budgets silently. Until an operator accepts it
      * ({@code --accept-history}), no new node starts and the fleet is Stalled/StatusRewound.
+     *
+     * <p>Only a head just fetched from the remote is judged and remembered. The local branch may hold a commit of
+     * this reconciler's own that never reached the remote (its push failed while the Git server was away, or the
+     * process died before pushing): remembered as seen, it would make the remote's own head, once it is back, look
+     * like a rewrite, and stall the fleet for a person.
      */
-    private void checkStatusHistory(PassState s) throws java.io.IOException {
+    private void checkStatusHistory(PassState s, boolean fetched) throws java.io.IOException {
+        if (!fetched && writer.store().remote() != null) {
+            return;
+        }
         TrustAnchors anchors = new TrustAnchors(mirror.repository());
         ObjectId seen = anchors.statusSeen();
         ObjectId now = writer.store().head();

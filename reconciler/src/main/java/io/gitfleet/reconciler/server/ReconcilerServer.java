@@ -66,6 +66,7 @@ public final class ReconcilerServer implements AutoCloseable {
     /** HTTPS ({@code --tls-cert}), or null for plain HTTP. */
     private final ServerTls tls;
     private HttpServer http;
+    private final java.util.concurrent.atomic.AtomicLong leaseTicks = new java.util.concurrent.atomic.AtomicLong();
 
     public ReconcilerServer(ServerSettings settings, Clock clock) throws IOException {
         this(settings, clock, new Hooks());
@@ -203,6 +204,7 @@ public final class ReconcilerServer implements AutoCloseable {
         Runnable leaseTick = () -> {
             replica.tick();
             state.lease(replica.seen());
+            leaseTicks.incrementAndGet();
         };
         // the first look at the lease comes before the loop's first turn: a replica that gets it starts acting
         // before it shows or plans anything
@@ -299,6 +301,11 @@ public final class ReconcilerServer implements AutoCloseable {
     /** The loop, for tests: retries, turns, plan requests waiting. */
     ReconcileLoop loop() {
         return loop;
+    }
+
+    /** How many times this replica looked at the lease (acquired, renewed or stood by), for tests. */
+    long leaseTicks() {
+        return leaseTicks.get();
     }
 
     /** Stops cleanly: the pending status is committed and the lease released, so another replica acts at once. */

@@ -109,7 +109,7 @@ public final class StatusStore {
                 return new WriteResult(RefResult.NO_CHANGE, view.commit(), attempt, changes.keySet());
             }
             if (local.result() == RefResult.COMMITTED
-                    && (remote == null || remote.push(branch, head, local.commit()) == RefResult.COMMITTED)) {
+                    && (remote == null || push(head, local.commit()) == RefResult.COMMITTED)) {
                 return new WriteResult(RefResult.COMMITTED, local.commit().name(), attempt, changes.keySet());
             }
             if (local.result() == RefResult.COMMITTED) {
@@ -119,6 +119,27 @@ public final class StatusStore {
             pause(wait.next());
         }
         throw new StatusRaceLostException(branch, maxAttempts);
+    }
+
+    /**
+     * Pushes the local commit; when the push fails outright (the remote unreachable), the local branch goes back to
+     * {@code head}: a commit the remote never got is not the status branch, and must not be read as recorded.
+     */
+    private RefResult push(ObjectId head, ObjectId commit) throws IOException {
+        try {
+            return remote.push(branch, head, commit);
+        } catch (IOException | RuntimeException e) {
+            org.eclipse.jgit.lib.RefUpdate back = repo.updateRef(ref());
+            back.setExpectedOldObjectId(commit);
+            back.setForceUpdate(true);
+            if (head == null) {
+                back.delete();
+            } else {
+                back.setNewObjectId(head);
+                back.update();
+            }
+            throw e;
+        }
     }
 
     private static void pause(Duration wait) throws IOException {

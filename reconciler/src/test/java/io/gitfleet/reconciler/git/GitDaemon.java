@@ -23,6 +23,11 @@ public final class GitDaemon implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
+        return serve(base, port);
+    }
+
+    /** Serves on {@code port}: the same address again after {@link #close()} (a Git server taken down and back). */
+    public static GitDaemon serve(Path base, int port) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(List.of("git", "daemon", "--reuseaddr", "--export-all",
                 "--enable=receive-pack", "--listen=127.0.0.1", "--port=" + port, "--base-path=" + base, base.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -43,6 +48,10 @@ public final class GitDaemon implements AutoCloseable {
         }
         p.destroyForcibly();
         throw new IOException("git daemon did not listen on port " + port);
+    }
+
+    public int port() {
+        return port;
     }
 
     /** {@code git://127.0.0.1:PORT/NAME} for a repo directly under the served folder. */

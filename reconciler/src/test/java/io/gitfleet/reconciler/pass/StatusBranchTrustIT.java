@@ -184,4 +184,29 @@ class StatusBranchTrustIT {
         assertFalse(accepted.stalled(), conditions(accepted));
         assertFalse(pass(repos.bare, data, null, T0.plusSeconds(6)).stalled());
     }
+
+    /**
+     * The reconciler's own status commit whose push failed while the Git server was away is not the remote's history:
+     * once the server is back, its head (which never had that commit) is no rewrite (found by the fault campaign).
+     */
+    @Test
+    void aStatusPushThatFailedWhileTheServerWasAwayIsNoRewrite() throws Exception {
+        FleetRepos repos = FleetRepos.create(tmp.resolve("served"));
+        Reports.seed(repos.bare, T0);
+        Path data = tmp.resolve("data");
+        Path away = tmp.resolve("away.git");
+
+        PassResult first = pass(repos.bare, data, null, T0.plusSeconds(1));
+        assertFalse(first.stalled(), conditions(first));
+        Files.move(repos.bare, away);
+        // both passes commit their status locally; neither push reaches the server
+        PassResult cut = pass(repos.bare, data, null, T0.plusSeconds(2));
+        assertFalse(cut.completed(), "the status could not be pushed: " + cut.failures());
+        pass(repos.bare, data, null, T0.plusSeconds(3));
+        Files.move(away, repos.bare);
+
+        PassResult back = pass(repos.bare, data, null, T0.plusSeconds(4));
+        assertFalse(back.stalled(), "the server's own head is no rewrite: " + conditions(back));
+        assertTrue(back.completed(), back.failures().toString());
+    }
 }

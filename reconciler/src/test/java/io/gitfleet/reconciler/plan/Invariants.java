@@ -21,14 +21,26 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** The eight invariants of DESIGN.md §4 (and a few more), checked on one planner step. */
-final class Invariants {
+/**
+ * The eight invariants of DESIGN.md §4 (and a few more), checked on one planner step. Public for the fault
+ * campaign ({@code io.gitfleet.reconciler.fault}), which checks them on every pass of a real reconciler.
+ */
+public final class Invariants {
     private static final VersionScheme SEMVER = VersionScheme.SEMVER;
     private Invariants() {
     }
 
     static void check(FleetSnapshot snap, Map<String, Observation> observed, Map<String, UpgradeStatus> previous,
                       PlanResult result, Instant now) {
+        check(snap, observed, previous, result, now, null);
+    }
+
+    /**
+     * @param listeningSince since when the reconciler has heard agents (null: always): a silence from before it
+     *                       does not count against a node (docs/planner.md, observe)
+     */
+    public static void check(FleetSnapshot snap, Map<String, Observation> observed, Map<String, UpgradeStatus> previous,
+                             PlanResult result, Instant now, Instant listeningSince) {
         Map<String, Node> nodes = snap.fleet().nodes();
         Duration timeout = snap.fleet().fleet().get().spec().nodeTimeoutDuration();
         Duration silent = snap.fleet().fleet().get().spec().silentAfterDuration();
@@ -120,6 +132,9 @@ final class Invariants {
                     }
                     // 8: no disrupted node silent past its timeout
                     Instant heard = o == null || o.receivedAt().isBefore(r.since()) ? r.since() : o.receivedAt();
+                    if (listeningSince != null && heard.isBefore(listeningSince)) {
+                        heard = listeningSince;
+                    }
                     require(!heard.isBefore(now.minus(timeout)), r.node() + " silent past the timeout but " + r.phase());
                 }
                 UpgradeStatus.NodeRow b = before.get(r.node());

@@ -206,7 +206,11 @@ class ReplicasIT {
         assertThrows(HttpAgent.Unavailable.class, () -> canary.report(0));
         GitCli git = new GitCli(repos.bare);
         String head = git.run("rev-parse", "gitfleet/status").strip();
-        Thread.sleep(RENEW.multipliedBy(3).toMillis());
+        // three more turns of replica-a's lease and one of its loop: each a chance to take the lease back or write
+        long ticks = a.leaseTicks();
+        long turns = a.loop().turns();
+        ServerIT.eventually("replica-a looked at the lease three times more", () -> a.leaseTicks() >= ticks + 3
+                && a.loop().turns() > turns);
         assertFalse(a.acting(), "replica-a does not take the fresh lease back");
         assertEquals(head, git.run("rev-parse", "gitfleet/status").strip(), "replica-a wrote nothing more: "
                 + git.run("log", "--format=%s", "-3", "gitfleet/status"));

@@ -183,10 +183,12 @@ class ServerIT {
         eventually("worker-1 is recorded as writing", () -> phaseOf("worker-1") == NodePhase.Writing);
         server.close();
 
-        Thread.sleep(6_000); // down for longer than nodeTimeout; worker-1's reports would go nowhere
+        // down for an hour, far longer than nodeTimeout: the restarted server's clock says so (worker-1's reports
+        // had nowhere to go meanwhile); a server that counted the silence from worker-1's last report fails it
+        Clock anHourLater = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
         server = new ReconcilerServer(new ServerSettings(repos.bare.toString(), GitAuth.NONE, tmp.resolve("data2"),
                 "127.0.0.1", 0, "main", "gitfleet/status", Duration.ofHours(1), Duration.ofMillis(200),
-                WebhookSecrets.shared(SECRET), null, null), Clock.systemUTC());
+                WebhookSecrets.shared(SECRET), null, null), anHourLater);
         canary = new HttpAgent("http://127.0.0.1:" + server.start(), http, "worker-1", "v1.34.1");
         eventually("the restarted server planned", () -> server.state().upgrades().containsKey("os-1-35"));
         assertEquals(NodePhase.Writing, phaseOf("worker-1"), "worker-1 is not failed for the server's downtime: "
