@@ -103,6 +103,7 @@ public final class StatusStore {
             }
             if (local.result() == RefResult.COMMITTED
                     && (remote == null || remote.push(branch, head, local.commit()) == RefResult.COMMITTED)) {
+                Housekeeping.wrote(repo);
                 return new WriteResult(RefResult.COMMITTED, local.commit().name(), attempt, changes.keySet());
             }
             if (local.result() == RefResult.COMMITTED) {
