@@ -14,7 +14,8 @@ public enum Kind {
     PLAN("Plan", Plan.class, "plan.schema.json"),
     REPORT("Report", Report.class, "report.schema.json"),
     INSTRUCTION("Instruction", Instruction.class, "instruction.schema.json"),
-    FLEET_STATUS("FleetStatus", FleetStatus.class, "fleet-status.schema.json");
+    FLEET_STATUS("FleetStatus", FleetStatus.class, "fleet-status.schema.json"),
+    UPGRADE_NODE_STATUS("UpgradeNodeStatus", UpgradeNodeStatus.class, "upgrade-node-status.schema.json");
 
     private final String wire;
     private final Class<? extends Document> type;

@@ -27,7 +27,8 @@ public final class SchemaCheck {
     public static final String BASE = "https://gitfleet.io/schemas/";
     private static final String[] FILES = {"common.schema.json", "fleet.schema.json", "node.schema.json",
         "catalog.schema.json", "upgrade.schema.json", "upgrade-status.schema.json", "node-status.schema.json",
-        "plan.schema.json", "report.schema.json", "instruction.schema.json", "fleet-status.schema.json"};
+        "plan.schema.json", "report.schema.json", "instruction.schema.json", "fleet-status.schema.json",
+        "upgrade-node-status.schema.json"};
 
     /** Sentences for the patterns of common.schema.json, by the name of their definition. */
     private static final Map<String, String> PATTERN_SENTENCES = Map.of(

@@ -72,7 +72,9 @@ final class HistoryCommand implements Callable<Integer> {
         try (RevWalk walk = new RevWalk(repo)) {
             walk.markStart(walk.parseCommit(head));
             if (name != null) {
-                walk.setTreeFilter(AndTreeFilter.create(PathFilter.create(StatusPaths.upgrade(name)),
+                // its own file and the folder of its rows (a commit may change a row and leave the counts alone)
+                walk.setTreeFilter(AndTreeFilter.create(org.eclipse.jgit.treewalk.filter.PathFilterGroup
+                        .createFromStrings(StatusPaths.upgrade(name), StatusPaths.UPGRADES + "/" + name),
                         TreeFilter.ANY_DIFF));
             }
             walk.setRevFilter(RevFilter.ALL);

@@ -37,7 +37,9 @@ final class StatusCommand implements Callable<Integer> {
     private int show(StatusSource.Opened opened) throws Exception {
         StatusView view = opened.read();
         FleetStatus fleet = view.fleet().orElse(null);
-        Map<String, UpgradeStatus> upgrades = view.upgrades();
+        // the table needs each upgrade's counts only: its own file, not one file per node
+        Map<String, UpgradeStatus> upgrades = source.output == OutputFormat.table ? view.upgradeSummaries()
+                : view.upgrades();
         PrintWriter out = spec.commandLine().getOut();
         if (source.output != OutputFormat.table) {
             List<Document> docs = new ArrayList<>();

@@ -135,9 +135,23 @@ public final class FleetMirror implements StatusRemote, AutoCloseable {
 
     @Override
     public RefResult pushRef(String ref, ObjectId expectedOld, ObjectId newId) throws IOException {
-        return new PushRefCommand(repo).setUrl(url).setAuth(auth).setRef(ref).setExpectedOld(expectedOld)
+        RefResult r = new PushRefCommand(repo).setUrl(url).setAuth(auth).setRef(ref).setExpectedOld(expectedOld)
                 .setNewId(newId).setProgress(progress.monitor("push " + ref + " to " + GitUrls.redact(url), null))
                 .call();
+        String local = localPath(url);
+        if (r == RefResult.COMMITTED && local != null) {
+            // JGit receives into a plain path itself and never packs there: see Housekeeping
+            io.gitfleet.reconciler.store.Housekeeping.pushedInto(local);
+        }
+        return r;
+    }
+
+    /** The directory of a plain-path or {@code file://} remote, else null. */
+    static String localPath(String url) {
+        if (url.startsWith("file://")) {
+            return java.net.URI.create(url).getPath();
+        }
+        return url.startsWith("/") ? url : null;
     }
 
     @Override

@@ -24,6 +24,22 @@ import java.util.TreeMap;
  */
 public final class DryRun {
     private static final Duration STEP = Duration.ofMinutes(1);
+    /**
+     * Rows the simulations may visit in all (passes × rows of a pass). Playing a rollout forward takes one planner
+     * pass per wave, so a 5,000-node fleet started one node at a time cost 5,000 passes of 5,000 rows (31 s);
+     * within this budget a plan costs a few dozen passes at most, whatever the fleet, and the waves past it are
+     * extrapolated from the last simulated wave ({@link #extrapolate}).
+     */
+    static final long WORK = 200_000L;
+
+    /** How many simulated passes a fleet of {@code rows} rows may take, at least {@code min}. */
+    static int passes(long rows, int min, int max) {
+        return (int) Math.max(min, Math.min(max, WORK / Math.max(1, rows)));
+    }
+
+    static long rows(FleetSnapshot snapshot) {
+        return (long) Math.max(1, snapshot.fleet().nodes().size()) * Math.max(1, snapshot.fleet().upgrades().size());
+    }
 
     private DryRun() {
     }
@@ -87,34 +103,67 @@ public final class DryRun {
         Map<String, UpgradeStatus> status = new HashMap<>(previous);
         Map<String, Integer> waves = new HashMap<>();
         Map<String, Integer> waveOfUpgrade = new HashMap<>();
+        Map<String, Integer> lastWaveSize = new HashMap<>();
         int limit = 4 * (snapshot.fleet().nodes().size() + 2) * Math.max(1, snapshot.fleet().upgrades().size()) + 8;
+        limit = passes(rows(snapshot), 16, limit);
         Instant t = now;
-        for (int pass = 0; pass < limit; pass++) {
+        for (int pass = 0; ; pass++) {
             PlanResult result = FleetPlanner.plan(optimistic, reports, status, t);
             status = new HashMap<>(result.upgrades());
             if (result.instructions().isEmpty()) {
                 break;
             }
+            if (pass >= limit) {
+                extrapolate(status, waves, waveOfUpgrade, lastWaveSize);
+                break;
+            }
+            Map<String, Integer> sizes = new HashMap<>();
             Map<String, Boolean> startedIn = new HashMap<>();
             for (Instruction i : result.instructions().values()) {
                 String key = i.spec().upgrade() + "/" + i.name();
                 if (!waves.containsKey(key)) {
                     startedIn.put(i.spec().upgrade(), true);
+                    sizes.merge(i.spec().upgrade(), 1, Integer::sum);
                     waves.put(key, waveOfUpgrade.getOrDefault(i.spec().upgrade(), 0) + 1);
                 }
             }
             startedIn.keySet().forEach(u -> waveOfUpgrade.merge(u, 1, Integer::sum));
+            lastWaveSize.putAll(sizes);
             t = t.plus(STEP);
+            for (Map.Entry<String, Observation> e : reports.entrySet()) {
+                if (!result.instructions().containsKey(e.getKey())) {
+                    e.setValue(new Observation(e.getValue().report(), t));
+                }
+            }
             for (Instruction i : result.instructions().values()) {
                 reports.put(i.name(), new Observation(completed(reports.get(i.name()), i.spec()), t));
             }
-            for (Map.Entry<String, Observation> e : new TreeMap<>(reports).entrySet()) {
-                if (!result.instructions().containsKey(e.getKey())) {
-                    reports.put(e.getKey(), new Observation(e.getValue().report(), t));
+        }
+        return waves;
+    }
+
+    /**
+     * Waves past the simulation's budget: the rows still to start, in rollout order, in waves as large as the
+     * last simulated one of their upgrade. Exact for a steady rollout (the common case once canaries and phases
+     * are behind); an estimate where a later phase or the fleet's budget would change the pace.
+     */
+    private static void extrapolate(Map<String, UpgradeStatus> status, Map<String, Integer> waves,
+                                    Map<String, Integer> waveOfUpgrade, Map<String, Integer> lastWaveSize) {
+        for (UpgradeStatus st : status.values()) {
+            String name = st.metadata().name();
+            Integer size = lastWaveSize.get(name);
+            if (size == null || size <= 0) {
+                continue;
+            }
+            int wave = waveOfUpgrade.getOrDefault(name, 0);
+            int started = 0;
+            for (UpgradeStatus.NodeRow r : st.status().nodes()) {    // rows are in rollout order
+                String key = name + "/" + r.node();
+                if (r.phase() == NodePhase.Pending && !waves.containsKey(key)) {
+                    waves.put(key, wave + 1 + started++ / size);
                 }
             }
         }
-        return waves;
     }
 
     private static Report.Status completed(Observation before, Instruction.Spec s) {

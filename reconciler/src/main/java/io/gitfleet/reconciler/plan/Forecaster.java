@@ -64,6 +64,8 @@ public final class Forecaster {
         int controllers;
         final Set<Instant> windows = new HashSet<>();
         Instant finish;
+        /** Set when the finish is extrapolated past the simulation's budget: how it was estimated. */
+        String estimate;
     }
 
     public static List<Plan.Forecast> forecast(FleetSnapshot snapshot, Map<String, Observation> observed,
@@ -77,7 +79,13 @@ public final class Forecaster {
         Map<String, Tally> tallies = new TreeMap<>();
         fleet.upgrades().keySet().forEach(u -> tallies.put(u, new Tally()));
         Instant t = now;
-        for (int pass = 0; pass < MAX_PASSES && t.isBefore(now.plus(HORIZON)); pass++) {
+        int budget = DryRun.passes(DryRun.rows(snapshot), 16, MAX_PASSES);
+        boolean cut = false;
+        for (int pass = 0; t.isBefore(now.plus(HORIZON)); pass++) {
+            if (pass >= budget) {
+                cut = budget < MAX_PASSES;
+                break;
+            }
             PlanResult result = FleetPlanner.plan(sim, reports, status, t);
             status = new HashMap<>(result.upgrades());
             boolean open = false;
@@ -134,7 +142,7 @@ public final class Forecaster {
                 break;    // nothing in flight and nothing time could change: it stays as it is
             }
             t = target;
-            for (Map.Entry<String, Observation> e : new TreeMap<>(reports).entrySet()) {
+            for (Map.Entry<String, Observation> e : reports.entrySet()) {
                 Task task = tasks.get(e.getKey());
                 Report.Status r = e.getValue().report();
                 if (task != null && task.doneAt != null && !t.isBefore(task.doneAt) && task.phase != NodePhase.Completed) {
@@ -148,9 +156,12 @@ public final class Forecaster {
                 }
                 Report.Task reported = task == null ? null : new Report.Task(task.upgrade, task.attempt, task.action,
                         task.version, task.phase, null, null, null, null);
-                reports.put(e.getKey(), new Observation(new Report.Status(r.agentVersion(), r.components(), r.slots(),
+                e.setValue(new Observation(new Report.Status(r.agentVersion(), r.components(), r.slots(),
                         new Report.Health(true, null), reported, r.failedVersions()), t));
             }
+        }
+        if (cut) {
+            extrapolate(tallies, status, previous, now, t);
         }
         List<Plan.Forecast> out = new ArrayList<>();
         for (Map.Entry<String, Tally> e : tallies.entrySet()) {
@@ -158,6 +169,51 @@ public final class Forecaster {
                     fleet, history, now));
         }
         return out;
+    }
+
+    /**
+     * The end of each upgrade still open when the simulation's budget ran out: the nodes left at the pace of those
+     * done so far (windows and soaks included, as far as the simulation reached them).
+     */
+    private static void extrapolate(Map<String, Tally> tallies, Map<String, UpgradeStatus> status,
+                                    Map<String, UpgradeStatus> previous, Instant now, Instant t) {
+        for (Map.Entry<String, Tally> e : tallies.entrySet()) {
+            Tally tally = e.getValue();
+            UpgradeStatus st = status.get(e.getKey());
+            if (tally.finish != null || st == null || st.status().phase() == UpgradePhase.Paused) {
+                continue;
+            }
+            int done = 0;
+            int left = 0;
+            int controllersLeft = 0;
+            for (UpgradeStatus.NodeRow r : st.status().nodes()) {
+                switch (r.phase()) {
+                    case Completed, RolledBack -> done++;
+                    case Skipped, Blocked, Failed -> { }
+                    default -> {
+                        left++;
+                        if (r.phase() == NodePhase.Pending && r.role() == Role.CONTROLLER) {
+                            controllersLeft++;
+                        }
+                        if (r.phase() == NodePhase.Pending) {
+                            tally.reboots++;
+                        }
+                    }
+                }
+            }
+            UpgradeStatus before = previous.get(e.getKey());
+            if (before != null) {    // done before the forecast began: not part of the simulated pace
+                done -= (int) before.status().nodes().stream().filter(r -> r.phase() == NodePhase.Completed
+                        || r.phase() == NodePhase.RolledBack).count();
+            }
+            if (done <= 0) {
+                continue;
+            }
+            tally.controllers += controllersLeft;
+            long perNode = Duration.between(now, t).toMillis() / done;
+            tally.finish = t.plus(Duration.ofMillis(perNode * left));
+            tally.estimate = "estimated: " + left + " nodes at the pace of the first " + done;
+        }
     }
 
     private static Duration fallback(Upgrade u) {
@@ -216,7 +272,8 @@ public final class Forecaster {
         }
         return new Plan.Forecast(name, tally.reboots, tally.controllers, String.join(", ", per),
                 String.join("; ", basis), windows, Durations.format(Duration.between(now, tally.finish)),
-                tally.finish, st != null && st.status().phase() != UpgradePhase.Succeeded
+                tally.finish, tally.estimate != null ? tally.estimate
+                : st != null && st.status().phase() != UpgradePhase.Succeeded
                 ? st.status().phase() + ": " + st.status().message() : null);
     }
 

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import io.gitfleet.schema.UpgradeStatus;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -91,6 +94,32 @@ public final class CommitStatusView implements StatusView {
         if (tree == null) {
             return out;
         }
+        boolean sharded = folder.equals(StatusPaths.NODES) || folder.endsWith("/" + StatusPaths.NODES);
+        try (ObjectReader reader = repo.newObjectReader(); TreeWalk at = TreeWalk.forPath(reader, folder, tree)) {
+            if (at == null || at.getFileMode(0) != FileMode.TREE) {
+                return out;
+            }
+            try (TreeWalk tw = new TreeWalk(reader)) {
+                tw.addTree(at.getObjectId(0));
+                tw.setRecursive(sharded);
+                while (tw.next()) {
+                    if (tw.getFileMode(0) != FileMode.TREE) {
+                        out.add(folder + "/" + tw.getPathString());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Rows are read once per content: a row file that did not change since the last read costs a tree entry. */
+    @Override
+    public SortedMap<String, UpgradeStatus.NodeRow> rows(String upgrade) throws IOException {
+        SortedMap<String, UpgradeStatus.NodeRow> out = new TreeMap<>();
+        if (tree == null) {
+            return out;
+        }
+        String folder = StatusPaths.rows(upgrade);
         try (ObjectReader reader = repo.newObjectReader(); TreeWalk at = TreeWalk.forPath(reader, folder, tree)) {
             if (at == null || at.getFileMode(0) != FileMode.TREE) {
                 return out;
@@ -99,7 +128,18 @@ public final class CommitStatusView implements StatusView {
                 tw.addTree(at.getObjectId(0));
                 tw.setRecursive(true);
                 while (tw.next()) {
-                    out.add(folder + "/" + tw.getPathString());
+                    String path = folder + "/" + tw.getPathString();
+                    if (tw.getFileMode(0).getObjectType() != Constants.OBJ_BLOB
+                            || StatusPaths.typeOf(path) != io.gitfleet.schema.UpgradeNodeStatus.class) {
+                        continue;
+                    }
+                    ObjectId blob = tw.getObjectId(0);
+                    UpgradeStatus.NodeRow row = RowCache.get(blob, path);
+                    if (row == null) {
+                        row = StatusView.readRow(path, reader.open(blob, Constants.OBJ_BLOB).getCachedBytes(MAX_FILE));
+                        RowCache.put(blob, path, row);
+                    }
+                    out.put(row.node(), row);
                 }
             }
         }

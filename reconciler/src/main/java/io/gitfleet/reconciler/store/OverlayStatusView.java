@@ -11,7 +11,7 @@ import java.util.TreeSet;
 /** A status view with pending, not yet committed changes on top (null bytes = deleted). */
 final class OverlayStatusView implements StatusView {
     private final StatusView base;
-    private final Map<String, byte[]> changes;
+    private final java.util.TreeMap<String, byte[]> changes;
 
     OverlayStatusView(StatusView base, Map<String, byte[]> changes) {
         this.base = base;
@@ -28,7 +28,39 @@ final class OverlayStatusView implements StatusView {
         if (changes.containsKey(path)) {
             return Optional.ofNullable(changes.get(path));
         }
-        return base.read(path);
+        return deleted(path) ? Optional.empty() : base.read(path);
+    }
+
+    /** Whether a folder above {@code path} is deleted by a pending change (an upgrade's rows, with it). */
+    private boolean deleted(String path) {
+        for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+            String folder = path.substring(0, slash);
+            if (changes.containsKey(folder) && changes.get(folder) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The base's rows with the pending row files on top; none of the base's when the folder is deleted. */
+    @Override
+    public java.util.SortedMap<String, io.gitfleet.schema.UpgradeStatus.NodeRow> rows(String upgrade)
+            throws IOException {
+        String folder = StatusPaths.rows(upgrade);
+        java.util.SortedMap<String, io.gitfleet.schema.UpgradeStatus.NodeRow> out = deleted(folder + "/x")
+                ? new java.util.TreeMap<>() : new java.util.TreeMap<>(base.rows(upgrade));
+        for (Map.Entry<String, byte[]> e : changes.subMap(folder + "/", folder + "0").entrySet()) {
+            if (StatusPaths.typeOf(e.getKey()) != io.gitfleet.schema.UpgradeNodeStatus.class) {
+                continue;
+            }
+            if (e.getValue() == null) {
+                out.remove(StatusPaths.nameOf(e.getKey()));
+            } else {
+                io.gitfleet.schema.UpgradeStatus.NodeRow row = StatusView.readRow(e.getKey(), e.getValue());
+                out.put(row.node(), row);
+            }
+        }
+        return out;
     }
 
     /** The base's key when no pending change lies in {@code folder}; else the base's key and a digest of them. */
@@ -55,9 +87,13 @@ final class OverlayStatusView implements StatusView {
 
     @Override
     public List<String> list(String folder) throws IOException {
-        TreeSet<String> paths = new TreeSet<>(base.list(folder));
-        for (Map.Entry<String, byte[]> e : changes.entrySet()) {
-            if (e.getKey().startsWith(folder + "/")) {
+        TreeSet<String> paths = new TreeSet<>(deleted(folder + "/x") ? List.of() : base.list(folder));
+        boolean sharded = folder.equals(StatusPaths.NODES) || folder.endsWith("/" + StatusPaths.NODES);
+        if (changes.containsValue(null)) {
+            paths.removeIf(this::deleted);
+        }
+        for (Map.Entry<String, byte[]> e : changes.subMap(folder + "/", folder + "0").entrySet()) {
+            if (sharded || e.getKey().indexOf('/', folder.length() + 1) < 0) {
                 if (e.getValue() == null) {
                     paths.remove(e.getKey());
                 } else {

@@ -1,15 +1,16 @@
 package io.gitfleet.reconciler.store;
 
-import io.gitfleet.schema.Kind;
-import io.gitfleet.schema.Problem;
-import io.gitfleet.schema.SchemaCheck;
-import tools.jackson.databind.JsonNode;
 import io.gitfleet.schema.Document;
 import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.Documents;
 import io.gitfleet.schema.InvalidDocumentException;
+import io.gitfleet.schema.Kind;
 import io.gitfleet.schema.NodeStatus;
+import io.gitfleet.schema.Problem;
 import io.gitfleet.schema.ReadResult;
+import io.gitfleet.schema.SchemaCheck;
+import io.gitfleet.schema.UpgradeNodeStatus;
+import io.gitfleet.schema.UpgradeStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -18,30 +19,56 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
 
 /**
- * Turns an update into the files that really change: each document is written as YAML and checked against its
- * schema, and dropped when the branch already holds the same content. A node file whose only difference is
+ * Turns an update into the files that really change. An upgrade is split into its own document (phase, counts) and
+ * one file per node row; a row equal to the one there is not even written out. Each changed document is written as
+ * YAML and dropped when the branch already holds the same bytes. A node file whose only difference is
  * {@code lastSeen} is a heartbeat and is dropped too, so heartbeats never make commits.
  */
 final class StatusChanges {
+    /**
+     * Whether each written document is checked against its schema. The documents are built from records by the
+     * one serializer whose output the tests check against the schemas (every test runs with assertions on, which
+     * turns this on); checking them again on every write doubled the cost of recording status.
+     */
+    static final boolean CHECK = StatusChanges.class.desiredAssertionStatus()
+            || Boolean.getBoolean("gitfleet.checkStatusWrites");
+
     private StatusChanges() {
     }
 
+    /** The files to commit: meaningful changes only (no heartbeats, nothing equal to what is there). */
     static SortedMap<String, byte[]> meaningful(StatusView current, StatusUpdate update) throws IOException {
+        return changes(current, update, true);
+    }
+
+    /** Every change to lay over {@code current} (heartbeats included), e.g. for a writer's pending view. */
+    static SortedMap<String, byte[]> all(StatusView current, StatusUpdate update) throws IOException {
+        return changes(current, update, false);
+    }
+
+    private static SortedMap<String, byte[]> changes(StatusView current, StatusUpdate update, boolean meaningful)
+            throws IOException {
         SortedMap<String, byte[]> out = new TreeMap<>();
         for (Map.Entry<String, Document> w : update.writes().entrySet()) {
             String path = w.getKey();
+            Document doc = w.getValue();
+            if (StatusPaths.typeOf(path) == UpgradeStatus.class) {
+                upgrade(current, path, (UpgradeStatus) doc, out);
+                continue;
+            }
             Optional<byte[]> before = current.read(path);
-            if (w.getValue() == null) {
+            if (doc == null) {
                 if (before.isPresent()) {
                     out.put(path, null);
                 }
                 continue;
             }
-            byte[] bytes = serialize(path, w.getValue());
-            if (before.isPresent() && (Arrays.equals(before.get(), bytes) || heartbeatOnly(path, before.get(),
-                    w.getValue()))) {
+            byte[] bytes = serialize(path, doc);
+            if (before.isPresent() && (Arrays.equals(before.get(), bytes)
+                    || meaningful && heartbeatOnly(path, before.get(), doc))) {
                 continue;
             }
             out.put(path, bytes);
@@ -49,7 +76,48 @@ final class StatusChanges {
         return out;
     }
 
-    /** YAML bytes of a document, refused unless valid against its schema and named like its file. */
+    /** The upgrade's own file without rows, and one file per row that changed; rows gone are deleted. */
+    private static void upgrade(StatusView current, String path, UpgradeStatus doc, SortedMap<String, byte[]> out)
+            throws IOException {
+        String name = StatusPaths.nameOf(path);
+        Optional<byte[]> before = current.read(path);
+        SortedMap<String, UpgradeStatus.NodeRow> rows = current.rows(name);
+        if (doc == null) {
+            if (before.isPresent()) {
+                out.put(path, null);
+            }
+            if (!rows.isEmpty()) {
+                out.put(StatusPaths.UPGRADES + "/" + name, null);    // the folder of its rows, whole
+            }
+            return;
+        }
+        UpgradeStatus.State s = doc.status();
+        UpgradeStatus header = s == null ? doc : new UpgradeStatus(doc.apiVersion(), doc.kind(), doc.metadata(),
+                new UpgradeStatus.State(s.phase(), s.reason(), s.message(), s.component(), s.desiredVersion(),
+                        s.resolvedVersion(), s.approvedCommit(), s.phaseSince(), s.counts(), List.of(), s.startedAt()));
+        byte[] bytes = serialize(path, header);
+        if (before.isEmpty() || !Arrays.equals(before.get(), bytes)) {
+            out.put(path, bytes);
+        }
+        java.util.Set<String> gone = new java.util.HashSet<>(rows.keySet());
+        for (UpgradeStatus.NodeRow row : s == null ? List.<UpgradeStatus.NodeRow>of() : s.nodes()) {
+            gone.remove(row.node());
+            if (row.equals(rows.get(row.node()))) {
+                continue;
+            }
+            String rowPath = StatusPaths.row(name, row.node());
+            byte[] rowBytes = serialize(rowPath, UpgradeNodeStatus.of(row));
+            Optional<byte[]> old = rows.containsKey(row.node()) ? current.read(rowPath) : Optional.empty();
+            if (old.isEmpty() || !Arrays.equals(old.get(), rowBytes)) {
+                out.put(rowPath, rowBytes);
+            }
+        }
+        for (String node : gone) {
+            out.put(StatusPaths.row(name, node), null);
+        }
+    }
+
+    /** YAML bytes of a document, named like its file (and, under assertions, valid against its schema). */
     static byte[] serialize(String path, Document doc) {
         Class<? extends Document> type = StatusPaths.typeOf(path);
         if (type == null || !type.isInstance(doc)) {
@@ -61,19 +129,15 @@ final class StatusChanges {
                     + "' but must equal the file name '" + name + "'")));
         }
         // The YAML is written from this very tree, so checking the tree checks the file (DocumentsTest proves the
-        // round trip); re-reading the YAML would double the cost of every status commit.
+        // round trip); re-reading the YAML would double the cost again.
         JsonNode tree = Documents.toTree(doc);
-        List<Problem> problems = SchemaCheck.get().check(path, Kind.of(type), tree, null);
-        if (!problems.isEmpty()) {
-            throw new InvalidDocumentException(problems);
+        if (CHECK) {
+            List<Problem> problems = SchemaCheck.get().check(path, Kind.of(type), tree, null);
+            if (!problems.isEmpty()) {
+                throw new InvalidDocumentException(problems);
+            }
         }
         return Documents.toYaml(tree).getBytes(StandardCharsets.UTF_8);
-    }
-
-    static SortedMap<String, byte[]> serializeAll(StatusUpdate update) {
-        SortedMap<String, byte[]> out = new TreeMap<>();
-        update.writes().forEach((path, doc) -> out.put(path, doc == null ? null : serialize(path, doc)));
-        return out;
     }
 
     private static boolean heartbeatOnly(String path, byte[] before, Document after) {

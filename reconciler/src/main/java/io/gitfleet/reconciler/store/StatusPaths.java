@@ -4,6 +4,7 @@ import io.gitfleet.schema.Document;
 import io.gitfleet.schema.FleetStatus;
 import io.gitfleet.schema.NodeStatus;
 import io.gitfleet.schema.Plan;
+import io.gitfleet.schema.UpgradeNodeStatus;
 import io.gitfleet.schema.UpgradeStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,7 +12,9 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * Where each status document lives on the status branch. Node files are spread over 256 folders named by the
- * first byte of sha256(name), so that a commit touching a few nodes rewrites only a few small trees.
+ * first byte of sha256(name), so that a commit touching a few nodes rewrites only a few small trees. An upgrade's
+ * per-node rows are sharded the same way under {@code upgrades/UPGRADE/nodes/}, so that no document grows with the
+ * fleet: {@code upgrades/UPGRADE.yaml} keeps the phase and the counts.
  */
 public final class StatusPaths {
     public static final String FLEET = "fleet.yaml";
@@ -25,6 +28,26 @@ public final class StatusPaths {
 
     public static String upgrade(String name) {
         return UPGRADES + "/" + name + ".yaml";
+    }
+
+    /** The folder of an upgrade's per-node rows: {@code upgrades/UPGRADE/nodes}. */
+    public static String rows(String upgrade) {
+        return UPGRADES + "/" + upgrade + "/" + NODES;
+    }
+
+    /** One node's row in one upgrade: {@code upgrades/UPGRADE/nodes/SHARD/NODE.yaml}. */
+    public static String row(String upgrade, String node) {
+        return rows(upgrade) + "/" + shard(node) + "/" + node + ".yaml";
+    }
+
+    /** The upgrade a row path belongs to, or null when {@code path} is not a row. */
+    public static String upgradeOfRow(String path) {
+        if (!path.startsWith(UPGRADES + "/")) {
+            return null;
+        }
+        String[] parts = path.split("/", -1);
+        return parts.length == 5 && parts[2].equals(NODES) && parts[3].length() == 2 && parts[4].endsWith(".yaml")
+                ? parts[1] : null;
     }
 
     public static String node(String name) {
@@ -66,6 +89,9 @@ public final class StatusPaths {
         }
         if (path.startsWith(UPGRADES + "/") && path.indexOf('/', UPGRADES.length() + 1) < 0) {
             return UpgradeStatus.class;
+        }
+        if (upgradeOfRow(path) != null) {
+            return UpgradeNodeStatus.class;
         }
         if (path.startsWith(PLANS + "/") && path.indexOf('/', PLANS.length() + 1) < 0) {
             return Plan.class;

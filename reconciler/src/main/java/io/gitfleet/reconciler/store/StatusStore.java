@@ -110,6 +110,7 @@ public final class StatusStore {
             }
             if (local.result() == RefResult.COMMITTED
                     && (remote == null || push(head, local.commit()) == RefResult.COMMITTED)) {
+                Housekeeping.wrote(repo);
                 return new WriteResult(RefResult.COMMITTED, local.commit().name(), attempt, changes.keySet());
             }
             if (local.result() == RefResult.COMMITTED) {
@@ -157,8 +158,14 @@ public final class StatusStore {
         List<String> other = new ArrayList<>();
         for (String path : changes.keySet()) {
             String name = StatusPaths.nameOf(path);
+            String upgrade = StatusPaths.upgradeOfRow(path);
             if (StatusPaths.typeOf(path) == io.gitfleet.schema.NodeStatus.class) {
                 nodes.add(name);
+            } else if (upgrade != null || StatusPaths.typeOf(path) == null) {
+                String u = "upgrades/" + (upgrade != null ? upgrade : name);
+                if (!other.contains(u)) {
+                    other.add(u);
+                }
             } else if (path.equals(StatusPaths.FLEET)) {
                 other.add("fleet");
             } else {

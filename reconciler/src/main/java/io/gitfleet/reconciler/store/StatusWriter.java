@@ -52,8 +52,9 @@ public final class StatusWriter {
 
     /** Queues a mutation; applies it once to the current view so that the next {@link #view()} includes it. */
     public synchronized StatusUpdate submit(StatusMutation mutation) throws IOException {
-        StatusUpdate update = mutation.apply(view());
-        overlay.putAll(StatusChanges.serializeAll(update));
+        StatusView view = view();
+        StatusUpdate update = mutation.apply(view);
+        lay(overlay, StatusChanges.all(view, update));
         pending.add(mutation);
         return update;
     }
@@ -100,6 +101,16 @@ public final class StatusWriter {
         overlay.clear();
     }
 
+    /** Lays {@code changes} over {@code pending}; a deleted folder (an upgrade's rows) takes its pending files. */
+    static void lay(Map<String, byte[]> pending, Map<String, byte[]> changes) {
+        changes.forEach((path, bytes) -> {
+            if (bytes == null) {
+                pending.keySet().removeIf(p -> p.startsWith(path + "/"));
+            }
+        });
+        pending.putAll(changes);
+    }
+
     /** Every mutation in order, each seeing the ones before it; events concatenated, the last trailer wins. */
     static StatusUpdate compose(List<StatusMutation> batch, StatusView base) throws IOException {
         if (batch.size() == 1) {
@@ -108,7 +119,8 @@ public final class StatusWriter {
         StatusUpdate all = new StatusUpdate();
         Map<String, byte[]> seen = new TreeMap<>();
         for (StatusMutation m : batch) {
-            StatusUpdate u = m.apply(base.with(seen));
+            StatusView now = base.with(seen);
+            StatusUpdate u = m.apply(now);
             u.writes().forEach((path, doc) -> {
                 if (doc == null) {
                     all.delete(path);
@@ -116,7 +128,7 @@ public final class StatusWriter {
                     all.put(doc);
                 }
             });
-            seen.putAll(StatusChanges.serializeAll(u));
+            lay(seen, StatusChanges.all(now, u));
             all.events(u.events());
             if (u.approvedCommit() != null) {
                 all.approvedCommit(u.approvedCommit());

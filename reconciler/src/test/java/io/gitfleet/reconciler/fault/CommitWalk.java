@@ -75,8 +75,8 @@ final class CommitWalk {
                     violation.accept("status commit " + c.name() + " does not read back: " + e.getMessage());
                     return;
                 }
-                String fleetCommit = CommitMessage.fleetCommitOf(c.getFullMessage());
-                LoadedFleet fleet = fleetCommit == null ? null : fleetAt.apply(fleetCommit);
+                String approvedCommit = CommitMessage.approvedCommitOf(c.getFullMessage());
+                LoadedFleet fleet = approvedCommit == null ? null : fleetAt.apply(approvedCommit);
                 try {
                     StatusInvariants.check(fleet, before, after);
                 } catch (AssertionError e) {

@@ -370,7 +370,7 @@ final class Rollout {
         if (r.plan() == null || seen == null || r.plans() != 1 || r.status() == null) {
             return;
         }
-        String commit = r.status().status().lastAppliedCommit();
+        String commit = r.status().status().approvedCommit();
         try {
             Invariants.check(FleetSnapshot.of(commit, r.fleet()), seen.observed(), seen.previous(), r.plan(), now,
                     seen.listeningSince());
