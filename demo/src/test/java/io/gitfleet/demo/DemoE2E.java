@@ -3,13 +3,11 @@ package io.gitfleet.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.UpgradePhase;
 import io.gitfleet.schema.UpgradeStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,7 +59,7 @@ class DemoE2E {
             assertEquals("v1.35.1", r.to());
             assertEquals(r.node().equals("worker-3") ? 2 : 1, r.attempt(), r.node() + " installed once (worker-3: retried once)");
         }
-        List<String> commits = DemoRepo.git(bare, "rev-list", "gitfleet/status", "--", "upgrades/os-1-35.yaml").lines()
+        List<String> commits = DemoRepo.git(bare, "rev-list", "gitfleet/status", "--", "upgrades/os-1-35.yaml", "upgrades/os-1-35/").lines()
                 .toList();
         assertTrue(commits.size() >= 5, "the rollout is in the history: " + commits.size() + " commits");
         for (String c : commits) {
@@ -74,8 +72,6 @@ class DemoE2E {
     }
 
     private static UpgradeStatus read(Path bare, String commit) throws Exception {
-        String yaml = DemoRepo.git(bare, "show", commit + ":upgrades/os-1-35.yaml");
-        return DocumentReader.require("upgrades/os-1-35.yaml", yaml.getBytes(StandardCharsets.UTF_8),
-                UpgradeStatus.class);
+        return io.gitfleet.demo.e2e.StatusReads.upgradeAt(bare, commit, "os-1-35");
     }
 }

@@ -1,6 +1,5 @@
 package io.gitfleet.vm;
 
-import io.gitfleet.schema.DocumentReader;
 import io.gitfleet.schema.UpgradeStatus;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -123,15 +122,16 @@ final class HostFleet implements AutoCloseable {
     }
 
     /** The upgrade's status at the status branch's head, or null before it is written. */
+    /** The whole upgrade (summary and per-node rows, docs/status-branch.md), read through gitfleet's own reader. */
     UpgradeStatus upgrade(String name) {
-        String yaml;
-        try {
-            yaml = git(bare, "show", "gitfleet/status:upgrades/" + name + ".yaml");
-        } catch (IOException | InterruptedException notYet) {
+        try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                .setGitDir(bare.toFile()).setMustExist(true).build()) {
+            org.eclipse.jgit.lib.ObjectId head = repo.resolve("refs/heads/gitfleet/status");
+            return head == null ? null
+                    : io.gitfleet.reconciler.store.CommitStatusView.of(repo, head).upgrade(name).orElse(null);
+        } catch (IOException notYet) {
             return null;
         }
-        return DocumentReader.require("upgrades/" + name + ".yaml", yaml.getBytes(StandardCharsets.UTF_8),
-                UpgradeStatus.class);
     }
 
     UpgradeStatus.NodeRow row(String upgrade, String node) {

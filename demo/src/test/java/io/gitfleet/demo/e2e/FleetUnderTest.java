@@ -412,9 +412,11 @@ final class FleetUnderTest implements AutoCloseable {
     }
 
     UpgradeStatus upgradeStatusAt(String commit, String name) {
-        String yaml = gitOrEmpty("show", commit + ":upgrades/" + name + ".yaml");
-        return yaml.isEmpty() ? null : DocumentReader.require("upgrades/" + name + ".yaml",
-                yaml.getBytes(StandardCharsets.UTF_8), UpgradeStatus.class);
+        try {
+            return StatusReads.upgradeAt(repo.bare, commit, name);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     FleetStatus fleetStatusAt(String commit) {
@@ -423,9 +425,11 @@ final class FleetUnderTest implements AutoCloseable {
                 FleetStatus.class);
     }
 
-    /** Status commits touching {@code path}, oldest first. */
-    List<String> statusCommits(String path) throws IOException {
-        List<String> newestFirst = git("rev-list", "gitfleet/status", "--", path).lines().toList();
+    /** Status commits touching any of {@code paths}, oldest first. */
+    List<String> statusCommits(String... paths) throws IOException {
+        List<String> args = new ArrayList<>(List.of("rev-list", "gitfleet/status", "--"));
+        args.addAll(List.of(paths));
+        List<String> newestFirst = git(args.toArray(String[]::new)).lines().toList();
         List<String> out = new ArrayList<>(newestFirst);
         java.util.Collections.reverse(out);
         return out;

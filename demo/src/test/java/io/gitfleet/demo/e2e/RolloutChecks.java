@@ -25,7 +25,7 @@ final class RolloutChecks {
 
     /** Every status commit of {@code upgrade}: at most {@code maxUnavailable} nodes, one controller, in flight. */
     static int statusHistoryWithinBudget(FleetUnderTest f, String upgrade, int maxUnavailable) throws IOException {
-        List<String> commits = f.statusCommits("upgrades/" + upgrade + ".yaml");
+        List<String> commits = f.statusCommits(StatusReads.upgradePaths(upgrade));
         assertFalse(commits.isEmpty(), upgrade + " is on the status branch");
         for (String c : commits) {
             List<UpgradeStatus.NodeRow> inFlight = f.upgradeStatusAt(c, upgrade).status().nodes().stream()

@@ -97,8 +97,11 @@ class TrustChainE2E {
             repo.proposeUpgrade("upgrade");
             repo.merge("upgrade", "Merge branch 'upgrade': upgrade the OS");
             Awaitility.await("the canary completed").atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(500)).until(() -> show(repo, "upgrades/os-1-35.yaml")
-                            .contains("phase: Completed"));
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        var u = StatusReads.upgradeAt(repo.bare, "gitfleet/status", "os-1-35");
+                        return u != null && u.status().nodes().stream()
+                                .anyMatch(r -> r.phase() == io.gitfleet.schema.NodePhase.Completed);
+                    });
             assertEquals(List.of(), agents.dead(), "no agent died");
 
             // the read API: the read token reads, no token or an agent's token does not
