@@ -6,21 +6,28 @@ import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** java.util.logging (older gitfleet code, the JDK) into {@link LogLine}: one backend, one line per event. */
-final class JulBridge extends Handler {
-    private JulBridge() {
+/**
+ * java.util.logging (older gitfleet code, the JDK) into {@link LogLine}: one backend, one line per event. Public only
+ * so that java.util.logging can make it from its configuration ({@link LogLine.JulSetup}).
+ */
+public final class JulBridge extends Handler {
+    public JulBridge() {
     }
 
     static void install(LogLine.Level level) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
-        root.setLevel(switch (level) {
+        root.setLevel(julLevel(level));
+        root.addHandler(new JulBridge());
+    }
+
+    static Level julLevel(LogLine.Level level) {
+        return switch (level) {
             case ERROR -> Level.SEVERE;
             case WARN -> Level.WARNING;
             case INFO -> Level.INFO;
             case DEBUG -> Level.FINE;
-        });
-        root.addHandler(new JulBridge());
+        };
     }
 
     @Override

@@ -57,7 +57,48 @@ public final class LogLine {
     public static void configure(Level newLevel, Format newFormat) {
         level = newLevel;
         format = newFormat;
+        namedProvider();
         JulBridge.install(newLevel);
+    }
+
+    /**
+     * As {@link #fromEnvironment()}, but java.util.logging is bridged in only when something first uses it (through
+     * {@code java.util.logging.config.class}): starting java.util.logging makes the JDK look for a logger finder
+     * on the class path, which opens every jar on it and keeps their central directories in the heap (1.8 MiB for
+     * the agent's 25 jars, most of them JGit's, which an agent without {@code verifyGit} never loads). The agent
+     * starts this way; nothing it runs at idle logs through java.util.logging.
+     */
+    public static void fromEnvironmentLazyJul() {
+        Settings settings = environment();
+        level = settings.level();
+        format = settings.format();
+        namedProvider();
+        if (System.getProperty("java.util.logging.config.class") == null
+                && System.getProperty("java.util.logging.config.file") == null) {
+            System.setProperty("java.util.logging.config.class", JulSetup.class.getName());
+        }
+    }
+
+    /**
+     * Names gitfleet's SLF4J backend outright: otherwise SLF4J finds it with a service lookup over the whole class
+     * path, opening every jar on it (see {@link #fromEnvironmentLazyJul()}). An explicit {@code slf4j.provider}
+     * wins.
+     */
+    private static void namedProvider() {
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", LineLogProvider.class.getName());
+        }
+    }
+
+    /** java.util.logging's configuration class (see {@link #fromEnvironmentLazyJul()}): bridges it in when it starts. */
+    public static final class JulSetup {
+        public JulSetup() throws java.io.IOException {
+            // The documented way for a configuration class: hand java.util.logging its properties while it starts
+            // (touching its loggers from here, in the middle of its start, is not safe).
+            String properties = "handlers=" + JulBridge.class.getName() + "\n.level=" + JulBridge.julLevel(level) + "\n";
+            java.util.logging.LogManager.getLogManager().readConfiguration(
+                    new java.io.ByteArrayInputStream(properties.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
     }
 
     /**
@@ -65,6 +106,15 @@ public final class LogLine {
      * java.util.logging bridged in. A bad value is reported on one line and the default kept.
      */
     public static void fromEnvironment() {
+        Settings settings = environment();
+        configure(settings.level(), settings.format());
+    }
+
+    private record Settings(Level level, Format format) {
+    }
+
+    /** {@code $GITFLEET_LOG_LEVEL} and {@code $GITFLEET_LOG_FORMAT}; the defaults for a bad value. */
+    private static Settings environment() {
         Level l = Level.INFO;
         Format f = Format.TEXT;
         try {
@@ -75,7 +125,7 @@ public final class LogLine {
         } catch (IllegalArgumentException e) {
             System.err.println("gitfleet: " + e.getMessage() + " (from the environment); using " + l + " " + f);
         }
-        configure(l, f);
+        return new Settings(l, f);
     }
 
     /**
