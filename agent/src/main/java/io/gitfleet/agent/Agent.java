@@ -96,7 +96,7 @@ public final class Agent implements StepContext.Link {
                 () -> checkpoint(false), progressInterval());
         this.health = new HealthMonitor(hooks, config.hooks().health(), clock, Duration.ofMinutes(1));
         this.verifier = config.verifyGit() == null || config.verifyGit().url() == null ? null
-                : new GitVerifier(config.verifyGit().url(), config.verifyGit().branch(),
+                : GitVerifier.open(config.verifyGit().url(), config.verifyGit().branch(),
                         Path.of(config.stateDir(), "fleet.git"), Path.of(config.stateDir()), clock)
                         .setTls(config.tls());
         this.ratchet = new VersionRatchet(Path.of(config.stateDir()));

@@ -37,7 +37,7 @@ public final class AgentMain implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        io.gitfleet.log.LogLine.fromEnvironment();
+        io.gitfleet.log.LogLine.fromEnvironmentLazyJul();
         io.gitfleet.agent.install.HttpImageSource.tune();
         HeapReport.startIfAsked();
         PrintWriter out = new PrintWriter(System.out, true);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gitfleet.agent.git.PinnedCatalogFetch;
 import io.gitfleet.agent.install.AgentTls;
 import io.gitfleet.agent.testing.FakeReconciler;
 import io.gitfleet.agent.testing.RootfsImage;

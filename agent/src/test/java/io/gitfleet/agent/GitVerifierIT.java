@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
+import io.gitfleet.agent.git.GitLibraries;
+import io.gitfleet.agent.testing.GitVerifierProbe;
+import io.gitfleet.agent.testing.SignedFleetRepo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +25,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** verifyGit against a real bare repository built with the git binary: approved, not approved, disagreeing. */
 class GitVerifierIT {
     static final String SHA = "9af3".repeat(16);
+    static final String CATALOG = """
+                apiVersion: gitfleet.io/v1
+                kind: Catalog
+                metadata: {name: main}
+                spec:
+                  component: os
+                  channels: {stable: v2.0.0}
+                  images:
+                    - {version: v2.0.0, url: "https://images.example/os-v2.0.0.img.zst", sha256: %s, size: 4096}
+                """.formatted(SHA);
+    static final String UPGRADE = """
+                apiVersion: gitfleet.io/v1
+                kind: Upgrade
+                metadata: {name: os-2}
+                spec: {component: os, version: stable, catalog: {ref: catalogs/main.yaml}}
+                """;
 
     @TempDir
     Path dir;
@@ -33,28 +55,14 @@ class GitVerifierIT {
         work = dir.resolve("work");
         git(dir, "init", "-q", "--bare", "-b", "main", bare.toString());
         git(dir, "clone", "-q", bare.toString(), work.toString());
-        write("catalogs/main.yaml", """
-                apiVersion: gitfleet.io/v1
-                kind: Catalog
-                metadata: {name: main}
-                spec:
-                  component: os
-                  channels: {stable: v2.0.0}
-                  images:
-                    - {version: v2.0.0, url: "https://images.example/os-v2.0.0.img.zst", sha256: %s, size: 4096}
-                """.formatted(SHA));
+        write("catalogs/main.yaml", CATALOG);
         write("fleet.yaml", "apiVersion: gitfleet.io/v1\nkind: Fleet\nmetadata: {name: fleet}\nspec: {}\n");
         write("nodes/node-1.yaml", "apiVersion: gitfleet.io/v1\nkind: Node\nmetadata: {name: node-1}\n"
                 + "spec: {role: worker}\n");
-        write("upgrades/os-2.yaml", """
-                apiVersion: gitfleet.io/v1
-                kind: Upgrade
-                metadata: {name: os-2}
-                spec: {component: os, version: stable, catalog: {ref: catalogs/main.yaml}}
-                """);
+        write("upgrades/os-2.yaml", UPGRADE);
         approved = commit("approve os-2");
         git(work, "push", "-q", "origin", "HEAD:main");
-        verifier = new GitVerifier(bare.toUri().toString(), "main", dir.resolve("state/fleet.git"),
+        verifier = GitVerifier.open(bare.toUri().toString(), "main", dir.resolve("state/fleet.git"),
                 dir.resolve("state"), Clock.systemUTC());
     }
 
@@ -119,10 +127,85 @@ class GitVerifierIT {
 
     @Test
     void anUnreachableRepositoryFailsClosed() {
-        GitVerifier away = new GitVerifier(dir.resolve("missing.git").toUri().toString(), "main",
+        GitVerifier away = GitVerifier.open(dir.resolve("missing.git").toUri().toString(), "main",
                 dir.resolve("state/other.git"), dir.resolve("state"), Clock.systemUTC());
         assertTrue(check(away, spec(approved, "v2.0.0", "https://images.example/os-v2.0.0.img.zst", SHA, 4096))
                 .orElseThrow().startsWith("cannot verify against "));
+    }
+
+    /**
+     * As the package runs it: JGit and its libraries in a folder of their own, off the class path, loaded only for
+     * the verifier; checked in a process of its own, as the JDK's security providers are shared by a whole JVM.
+     */
+    @Test
+    void jGitFromItsOwnFolderOffTheClassPath() throws Exception {
+        Path lib = Files.createDirectories(dir.resolve("lib-git"));
+        List<String> rest = new ArrayList<>();
+        for (Path entry : classPath()) {
+            String name = entry.getFileName().toString();
+            if (name.matches("(org\\.eclipse\\.jgit|bc[a-z]+-jdk|sshd-|JavaEWAH-).*\\.jar")) {
+                Path link = lib.resolve(name);
+                if (!Files.exists(link)) {
+                    Files.createSymbolicLink(link, entry);
+                }
+            } else if (!name.matches("(junit|opentest4j|apiguardian|wiremock|awaitility|hamcrest).*")) {
+                rest.add(entry.toString());
+            }
+        }
+        assertTrue(Files.list(lib).count() >= 3, "JGit and its libraries found on the test class path");
+        // signed commits: the SSH signature verifier is one JGit finds by a service lookup
+        SignedFleetRepo signed = SignedFleetRepo.create(dir.resolve("signed"), "", "node-1");
+        signed.write("catalogs/main.yaml", CATALOG);
+        signed.write("upgrades/os-2.yaml", UPGRADE);
+        String head = signed.approve("approve os-2");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + GitLibraries.PROPERTY + "=" + lib, "-cp", String.join(java.io.File.pathSeparator, rest),
+                GitVerifierProbe.class.getName(), signed.url(), "", dir.resolve("state-2").toString(), SHA);
+        List<String> approvedRun = new ArrayList<>(command);
+        approvedRun.set(approvedRun.size() - 3, head);
+        assertEquals("gitfleet-git: Approved[commit=" + head + ", allowDowngrade=false]", lastLine(java(approvedRun)));
+        String unsigned = signed.commit("pushed unsigned", false, "main");
+        List<String> unsignedRun = new ArrayList<>(command);
+        unsignedRun.set(unsignedRun.size() - 3, unsigned);
+        String refused = lastLine(java(unsignedRun));
+        assertTrue(refused.startsWith("gitfleet-git: Refused[reason=not approved: commit " + unsigned + " is not on main")
+                && refused.endsWith("up to " + head + ", its newest approved commit]"), "the unsigned commit stops the chain: " + refused);
+        List<String> noJgit = new ArrayList<>(command);
+        noJgit.set(1, "-Dnone");
+        noJgit.set(noJgit.size() - 3, head);
+        assertTrue(java(noJgit).contains("NoClassDefFoundError: org/eclipse/jgit"),
+                "without the folder, the agent's class path has no JGit");
+    }
+
+    static String lastLine(String output) {
+        return output.substring(output.lastIndexOf('\n') + 1);
+    }
+
+    /** What the process printed, its log lines (stderr) included: the verdict comes last. */
+    static String java(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return out;
+    }
+
+    /** The test's class path, with a manifest-only jar (how the test runner starts a JVM) expanded. */
+    static List<Path> classPath() throws Exception {
+        List<Path> out = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            out.add(p);
+            if (entry.endsWith(".jar")) {
+                try (JarFile jar = new JarFile(p.toFile())) {
+                    Manifest m = jar.getManifest();
+                    String more = m == null ? null : m.getMainAttributes().getValue("Class-Path");
+                    for (String u : more == null ? new String[0] : more.trim().split("\\s+")) {
+                        out.add(Path.of(p.getParent().toUri().resolve(u)));
+                    }
+                }
+            }
+        }
+        return out.stream().filter(Files::exists).distinct().toList();
     }
 
     void write(String path, String text) throws Exception {

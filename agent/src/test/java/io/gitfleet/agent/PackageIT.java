@@ -73,6 +73,11 @@ class PackageIT {
         assertTrue(modes.keySet().stream().anyMatch(p -> p.matches("\\./usr/lib/gitfleet-agent/lib/zstd-jni-.*\\.jar")),
                 "the libraries are in lib/");
         assertTrue(modes.keySet().stream().anyMatch(p -> p.matches(
+                "\\./usr/lib/gitfleet-agent/lib/git/org\\.eclipse\\.jgit-.*\\.jar")), "JGit is in lib/git/");
+        assertTrue(modes.keySet().stream().noneMatch(p -> p.matches(
+                "\\./usr/lib/gitfleet-agent/lib/(org\\.eclipse\\.jgit|bc[a-z]+-jdk|sshd-|JavaEWAH-).*\\.jar")),
+                "JGit and its libraries are off the class path (lib/git/ instead)");
+        assertTrue(modes.keySet().stream().anyMatch(p -> p.matches(
                 "\\./usr/lib/gitfleet-agent/lib/native/libzstd-jni-.*\\.so")), "zstd's native library, unpacked");
         if (Files.exists(Path.of("dist/grub/gitfleet.cfg"))) {
             assertEquals("-rw-r--r--", modes.get("./usr/share/gitfleet-agent/grub/gitfleet.cfg"), "the GRUB fragment");

@@ -1,4 +1,6 @@
-package io.gitfleet.agent;
+package io.gitfleet.agent.git;
+
+import io.gitfleet.agent.GitVerifier;
 
 import io.gitfleet.approval.ApprovalCheck;
 import io.gitfleet.approval.ApprovalVerdict;
@@ -24,27 +26,14 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 
 /**
- * {@code verifyGit}: the agent does not have to trust the reconciler. It fetches the approved branch into a bare
- * cache in its state dir and runs the reconciler's own approval checks there: the signed-commit chain from the last
- * approved commit this agent verified (kept as a ref in the cache, so a restart does not forget it), the freshness limit,
- * and whether the fleet at the newest approved commit says what the instruction says for this node. An
- * instruction overtaken by a newer approval (a replay, a paused or deleted upgrade) is refused. The agent's only
- * JGit use is here, so an agent without {@code verifyGit} never loads it.
+ * {@link GitVerifier} on JGit. Loaded by the class path in the tests and a plain jar run; from the package it is
+ * loaded with JGit and its libraries by their own class loader ({@link GitLibraries}), only when {@code verifyGit}
+ * is set.
  */
-public final class GitVerifier {
+public final class JGitVerifier implements GitVerifier {
     static final String APPROVED_REF = "refs/gitfleet/approved";
     /** Where agents before the one-vocabulary rename kept it: still read, so an upgraded agent keeps its ratchet. */
     static final String OLD_APPROVED_REF = "refs/gitfleet/accepted";
-
-    /** What the check decided: approved (with what the manifest allows), or the refusal sentence. */
-    public sealed interface Verdict {
-    }
-
-    public record Approved(String commit, boolean allowDowngrade) implements Verdict {
-    }
-
-    public record Refused(String reason) implements Verdict {
-    }
 
     private final String url;
     private final String branch;
@@ -53,17 +42,17 @@ public final class GitVerifier {
     private final Clock clock;
     private final Path keyDir;
 
-    /**
-     * @param cache    the bare repository the branch is fetched into
-     * @param stateDir where the key files for signature checks and the pinned catalogs are kept
-     */
-    /** The agent's {@code tls} block, for pinned {@code url} catalogs on hosts with a private CA. */
+    @Override
     public GitVerifier setTls(io.gitfleet.agent.install.AgentTls.Files tls) {
         catalogs.setTls(tls);
         return this;
     }
 
-    public GitVerifier(String url, String branch, Path cache, Path stateDir, Clock clock) {
+    /**
+     * @param cache    the bare repository the branch is fetched into
+     * @param stateDir where the key files for signature checks and the pinned catalogs are kept
+     */
+    public JGitVerifier(String url, String branch, Path cache, Path stateDir, Clock clock) {
         this.url = url;
         this.branch = branch;
         this.cache = cache;
@@ -72,8 +61,21 @@ public final class GitVerifier {
         this.keyDir = stateDir.resolve("keys");
     }
 
-    /** Checks {@code spec}, received by {@code node}, against the approved branch. */
+    @Override
     public Verdict check(String node, Instruction.Spec spec) {
+        // JGit finds its signature verifiers and SSH support with service lookups through the thread's context
+        // class loader: from the package, that must be the loader that holds JGit and its libraries.
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(JGitVerifier.class.getClassLoader());
+        try {
+            return checkHere(node, spec);
+        } finally {
+            thread.setContextClassLoader(context);
+        }
+    }
+
+    private Verdict checkHere(String node, Instruction.Spec spec) {
         String commitId = spec.approvedCommit();
         if (commitId == null || !commitId.matches("[0-9a-f]{40}([0-9a-f]{24})?")) {
             return new Refused("not approved: '" + commitId + "' is not a full commit id");

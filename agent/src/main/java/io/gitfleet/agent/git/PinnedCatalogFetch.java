@@ -1,4 +1,4 @@
-package io.gitfleet.agent;
+package io.gitfleet.agent.git;
 
 import io.gitfleet.agent.state.AtomicFile;
 import io.gitfleet.approval.CatalogPin;
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * Kept by digest in the state dir (content-addressed: a copy that matches its name is the approved content, so it
  * is never fetched again); otherwise fetched, size-capped, and refused unless its digest is the pinned one.
  */
-final class PinnedCatalogFetch {
+public final class PinnedCatalogFetch {
     static final int MAX_BYTES = 4 << 20;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -34,18 +34,18 @@ final class PinnedCatalogFetch {
     private HttpClient client;
     private io.gitfleet.agent.install.AgentTls.Files tls;
 
-    PinnedCatalogFetch(Path dir) {
+    public PinnedCatalogFetch(Path dir) {
         this.dir = dir;
     }
 
     /** The agent's {@code tls} block: a private CA for catalog hosts too. */
-    PinnedCatalogFetch setTls(io.gitfleet.agent.install.AgentTls.Files tls) {
+    public PinnedCatalogFetch setTls(io.gitfleet.agent.install.AgentTls.Files tls) {
         this.tls = tls;
         client = null;
         return this;
     }
 
-    Catalog.Spec get(String url, String sha256) throws IOException {
+    public Catalog.Spec get(String url, String sha256) throws IOException {
         Path copy = dir.resolve(sha256 + ".catalog");
         byte[] body = null;
         if (Files.exists(copy)) {
