@@ -159,7 +159,7 @@ public final class Agent {
         probes.stale();
         // one set of hooks for the handlers and the end of a task: the cordon has one owner
         disruption = new DisruptionHooks(ctx, link::reportOnly);
-        handlers = new Handlers(ctx, disruption);
+        handlers = null;
         link.attach(machine, disruption);
         disruption.adopt(machine.task());
         Task task = machine.task();
@@ -167,7 +167,8 @@ public final class Agent {
             AgentLog.info("resuming " + describe(task) + " after a restart");
             machine.fire(Event.RESTART, null);
         }
-        if (machine.task() != null && machine.task().state() == State.FAILED && handlers.afterFailure(machine.task())) {
+        if (machine.task() != null && machine.task().state() == State.FAILED
+                && handlers().afterFailure(machine.task())) {
             start();
             return;
         }
@@ -211,7 +212,7 @@ public final class Agent {
                 return;
             }
         }
-        Step step = handlers.run(task);
+        Step step = handlers().run(task);
         if (step == Step.REBOOTED_IN_PLACE) {
             start();
             return;
@@ -221,11 +222,22 @@ public final class Agent {
             return;
         }
         Task after = machine.fire(step.event(), step.detail());
-        if (after.state() == State.FAILED && handlers.afterFailure(after)) {
+        if (after.state() == State.FAILED && handlers().afterFailure(after)) {
             start();
         } else {
             ended(after);
         }
+    }
+
+    /**
+     * The handlers, made when a task first needs them: an idle agent never loads their classes (its footprint is
+     * measured, docs/benchmarks-agent.md). Made again after every start, as a fresh process would.
+     */
+    private Handlers handlers() {
+        if (handlers == null) {
+            handlers = new Handlers(ctx, disruption);
+        }
+        return handlers;
     }
 
     /** Idle (or waiting for the operator, or staged ahead): one round trip; without a reconciler, the end. */

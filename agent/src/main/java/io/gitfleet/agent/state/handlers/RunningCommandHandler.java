@@ -8,9 +8,9 @@ import io.gitfleet.schema.Action;
 import java.io.IOException;
 
 /**
- * RUNNING_COMMAND: the command installer: its install command (or, for a rollback, its rollback command), after the drain and
- * pre-reboot hooks, since the command itself may already disrupt. It gets the payload as placeholders, and whole
- * as JSON on stdin and in the file {@code $GITFLEET_PAYLOAD}; it asks for a reboot by exiting with
+ * RUNNING_COMMAND, the command installer: its install command (or, for a rollback, its rollback command), after
+ * the drain and pre-reboot hooks, since the command itself may already disrupt. It gets the payload as placeholders,
+ * and whole as JSON on stdin and in the file {@code $GITFLEET_PAYLOAD}; it asks for a reboot by exiting with
  * {@link CommandRun#REBOOT_EXIT_CODE} or by creating the file {@code $GITFLEET_REBOOT_REQUIRED}.
  */
 final class RunningCommandHandler implements StateHandler {
