@@ -3,11 +3,11 @@ package io.gitfleet.agent;
 import io.gitfleet.log.LogLine;
 
 /** The agent's events, one line each, through the one logging backend (journald-friendly under systemd). */
-final class AgentLog {
+public final class AgentLog {
     private AgentLog() {
     }
 
-    static void info(String message) {
+    public static void info(String message) {
         LogLine.write(LogLine.Level.INFO, "agent", message, null);
     }
 }

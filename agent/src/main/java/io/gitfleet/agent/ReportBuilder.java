@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Builds the report from persisted state and the bootloader's view: the one place status is computed. */
-final class ReportBuilder {
+public final class ReportBuilder {
     static final String AGENT_VERSION = versionOf();
 
     private ReportBuilder() {
@@ -56,13 +56,13 @@ final class ReportBuilder {
     }
 
     /** The slot-version key of the recovery slot in the agent state. */
-    static final String RECOVERY = "recovery";
+    public static final String RECOVERY = "recovery";
 
     /**
      * What this node can do: told to the reconciler, which blocks a node rather than instruct what it cannot. A
      * rollback is possible when the node has A/B slots or a command component names its rollback command.
      */
-    static Report.Capabilities capabilities(AgentConfig config) {
+    public static Report.Capabilities capabilities(AgentConfig config) {
         boolean ab = config.installerKind() == TaskPlanner.Installer.AB_IMAGE;
         boolean recovery = ab && config.slots() != null && config.slots().recovery() != null;
         boolean rollback = ab || config.managed().stream().anyMatch(c -> c.kind() == TaskPlanner.Installer.COMMAND
@@ -101,7 +101,7 @@ final class ReportBuilder {
      * else what the agent installed (the booted slot's record, or the command installer's), else a fixed version
      * from the config.
      */
-    static Map<String, String> versions(AgentConfig config, AgentState state, BootEnv boot,
+    public static Map<String, String> versions(AgentConfig config, AgentState state, BootEnv boot,
                                         Map<String, ProbeResult> probed) {
         Map<String, String> versions = new HashMap<>();
         for (ComponentConfig c : config.managed()) {

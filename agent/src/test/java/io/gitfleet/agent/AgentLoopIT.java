@@ -5,66 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitfleet.agent.boot.Slot;
-import io.gitfleet.agent.testing.FakeReconciler;
 import io.gitfleet.agent.testing.MisbehavingImageServer;
-import io.gitfleet.agent.testing.RootfsImage;
-import io.gitfleet.agent.testing.ZstdCli;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.Report;
 import io.gitfleet.schema.Report.SlotState;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The agent against a fake reconciler and an image server on 127.0.0.1, one simulated node per test. */
-class AgentLoopIT {
+class AgentLoopIT extends NodeFixture {
     static final Duration T = Duration.ofSeconds(30);
     static final long IMAGE_BYTES = 3 * 1024 * 1024 + 4321;
     static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
-    @TempDir
-    static Path shared;
-    static Path raw;
-    static byte[] zst;
-    static String sha;
-
-    @TempDir
-    Path dir;
-    FakeReconciler reconciler;
-    MisbehavingImageServer images;
-    TestNode node;
-
     @BeforeAll
     static void image() throws Exception {
-        raw = RootfsImage.create(shared.resolve("v2.img"), IMAGE_BYTES, 3);
-        Path z = ZstdCli.compress(raw, shared.resolve("v2.img.zst"), "-3");
-        zst = Files.readAllBytes(z);
-        sha = RootfsImage.sha256(z);
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        reconciler = new FakeReconciler("secret-token");
-        images = new MisbehavingImageServer(zst);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        reconciler.close();
-        images.close();
-        assertEquals(List.of(), reconciler.problems(), "every report is valid against the schema");
+        image(IMAGE_BYTES, 3);
     }
 
     static Instruction install(String upgrade, int attempt, String version, String url, String digest, String nonce) {

@@ -146,7 +146,7 @@ class CommandModesIT {
         reconciler.instruct(install("reboot-by-file", null));
         reconciler.awaitPhase(NodePhase.Completed, T);
         assertEquals(2, boots());
-        assertFalse(Files.exists(dir.resolve("state").resolve(CommandRun.REBOOT_FILE)), "cleared for the next run");
+        assertFalse(Files.exists(dir.resolve("state").resolve(io.gitfleet.agent.state.handlers.CommandRun.REBOOT_FILE)), "cleared for the next run");
     }
 
     @Test

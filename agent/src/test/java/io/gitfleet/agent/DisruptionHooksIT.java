@@ -10,10 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gitfleet.agent.boot.Slot;
 import io.gitfleet.agent.state.HookLedger;
 import io.gitfleet.agent.state.State;
-import io.gitfleet.agent.testing.FakeReconciler;
 import io.gitfleet.agent.testing.MisbehavingImageServer;
-import io.gitfleet.agent.testing.RootfsImage;
-import io.gitfleet.agent.testing.ZstdCli;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.NodePhase;
@@ -26,47 +23,29 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The hooks around a disruption on a simulated A/B node, with a stand-in kubectl (a shell script keeping the
  * node's cordon in a file): the drain's cordon is undone only when gitfleet made it, after success, failure or a
  * crash; an operator's cordon never is; a failing or hanging pre-reboot hook withdraws the try.
  */
-class DisruptionHooksIT {
+class DisruptionHooksIT extends NodeFixture {
     static final Duration T = Duration.ofSeconds(30);
     static final long IMAGE_BYTES = 3 * 1024 * 1024 + 4321;
 
-    @TempDir
-    static Path shared;
-    static Path raw;
-    static byte[] zst;
-    static String sha;
-
-    @TempDir
-    Path dir;
-    FakeReconciler reconciler;
-    MisbehavingImageServer images;
-    TestNode node;
     Path events;
     Path cordoned;
 
     @BeforeAll
     static void image() throws Exception {
-        raw = RootfsImage.create(shared.resolve("v2.img"), IMAGE_BYTES, 5);
-        Path z = ZstdCli.compress(raw, shared.resolve("v2.img.zst"), "-3");
-        zst = Files.readAllBytes(z);
-        sha = RootfsImage.sha256(z);
+        image(IMAGE_BYTES, 5);
     }
 
     @BeforeEach
     void setUp() throws Exception {
-        reconciler = new FakeReconciler("secret-token");
-        images = new MisbehavingImageServer(zst);
         events = dir.resolve("events.log");
         cordoned = dir.resolve("node-cordoned");
         Path kubectl = dir.resolve("kubectl");
@@ -84,16 +63,6 @@ class DisruptionHooksIT {
                 "    rm -f " + cordoned + "; echo \"node/$2 uncordoned\";;",
                 "esac", ""));
         Files.setPosixFilePermissions(kubectl, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        reconciler.close();
-        images.close();
-        assertEquals(List.of(), reconciler.problems(), "every report is valid against the schema");
     }
 
     /** The hooks section: the drain trio, one line per outcome, each appending to the events file. */

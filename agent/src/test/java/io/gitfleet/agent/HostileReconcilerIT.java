@@ -4,73 +4,35 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gitfleet.agent.testing.FakeReconciler;
-import io.gitfleet.agent.testing.MisbehavingImageServer;
-import io.gitfleet.agent.testing.RootfsImage;
 import io.gitfleet.agent.testing.SignedFleetRepo;
-import io.gitfleet.agent.testing.ZstdCli;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.Report;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A hostile reconciler: a fake on 127.0.0.1 that sends a verifying agent instructions the signed approved branch
  * does not back. Each is refused with one sentence in the report, nothing is downloaded, and the slots and the
  * bootloader keep their bytes. The approved instruction, sent last, is installed: the checks are not a wall.
  */
-class HostileReconcilerIT {
+class HostileReconcilerIT extends NodeFixture {
     static final Duration T = Duration.ofSeconds(60);
     static final long IMAGE_BYTES = 2 * 1024 * 1024 + 17;
 
-    @TempDir
-    static Path shared;
-    static Path raw;
-    static byte[] zst;
-    static String sha;
-
-    @TempDir
-    Path dir;
-    FakeReconciler reconciler;
-    MisbehavingImageServer images;
-    TestNode node;
     SignedFleetRepo fleet;
 
     @BeforeAll
     static void image() throws Exception {
-        raw = RootfsImage.create(shared.resolve("v2.img"), IMAGE_BYTES, 5);
-        Path z = ZstdCli.compress(raw, shared.resolve("v2.img.zst"), "-3");
-        zst = Files.readAllBytes(z);
-        sha = RootfsImage.sha256(z);
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        reconciler = new FakeReconciler("secret-token");
-        images = new MisbehavingImageServer(zst);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        reconciler.close();
-        images.close();
-        assertEquals(List.of(), reconciler.problems(), "every report is valid against the schema");
+        image(IMAGE_BYTES, 5);
     }
 
     String catalog() {

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitfleet.agent.boot.Slot;
-import io.gitfleet.agent.testing.FakeReconciler;
-import io.gitfleet.agent.testing.MisbehavingImageServer;
 import io.gitfleet.agent.testing.RootfsImage;
-import io.gitfleet.agent.testing.ZstdCli;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.NodePhase;
@@ -21,51 +18,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The upgrade's {@code install} options on a simulated A/B node: the recovery slot, and staging without a switch. */
-class InstallOptionsIT {
+class InstallOptionsIT extends NodeFixture {
     static final Duration T = Duration.ofSeconds(30);
     static final long IMAGE_BYTES = 3 * 1024 * 1024 + 777;
 
-    @TempDir
-    static Path shared;
-    static Path raw;
-    static byte[] zst;
-    static String sha;
-
-    @TempDir
-    Path dir;
-    FakeReconciler reconciler;
-    MisbehavingImageServer images;
-    TestNode node;
-
     @BeforeAll
     static void image() throws Exception {
-        raw = RootfsImage.create(shared.resolve("v2.img"), IMAGE_BYTES, 9);
-        Path z = ZstdCli.compress(raw, shared.resolve("v2.img.zst"), "-3");
-        zst = Files.readAllBytes(z);
-        sha = RootfsImage.sha256(z);
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        reconciler = new FakeReconciler("secret-token");
-        images = new MisbehavingImageServer(zst);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        reconciler.close();
-        images.close();
-        assertEquals(List.of(), reconciler.problems(), "every report is valid against the schema");
+        image(IMAGE_BYTES, 9);
     }
 
     Instruction v2(boolean active, boolean recovery) {

@@ -5,69 +5,36 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.gitfleet.agent.boot.Slot;
-import io.gitfleet.agent.testing.FakeReconciler;
-import io.gitfleet.agent.testing.MisbehavingImageServer;
-import io.gitfleet.agent.testing.RootfsImage;
-import io.gitfleet.agent.testing.ZstdCli;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.NodePhase;
 import io.gitfleet.schema.Report;
 import io.gitfleet.schema.Report.SlotState;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Staging ahead: a stage-only instruction writes and verifies the inactive slot and stops at Staged with nothing
  * armed; the same instruction without stage-only, for the same image, activates it; a withdrawal or an activation
  * naming another image drops the staged slot, so a stale image is never booted.
  */
-class StageAheadIT {
+class StageAheadIT extends NodeFixture {
     static final Duration T = Duration.ofSeconds(30);
     static final long IMAGE_BYTES = 2 * 1024 * 1024 + 777;
     static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
-    @TempDir
-    static Path shared;
-    static Path raw;
-    static byte[] zst;
-    static String sha;
-
-    @TempDir
-    Path dir;
-    FakeReconciler reconciler;
-    MisbehavingImageServer images;
-    TestNode node;
-
     @BeforeAll
     static void image() throws Exception {
-        raw = RootfsImage.create(shared.resolve("v2.img"), IMAGE_BYTES, 5);
-        Path z = ZstdCli.compress(raw, shared.resolve("v2.img.zst"), "-3");
-        zst = Files.readAllBytes(z);
-        sha = RootfsImage.sha256(z);
+        image(IMAGE_BYTES, 5);
     }
 
     @BeforeEach
     void setUp() throws Exception {
-        reconciler = new FakeReconciler("secret-token");
-        images = new MisbehavingImageServer(zst);
         node = new TestNode(dir, reconciler, "");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        node.close();
-        reconciler.close();
-        images.close();
-        assertEquals(List.of(), reconciler.problems(), "every report is valid against the schema");
     }
 
     static Instruction install(int attempt, String digest, boolean stageOnly, String url) {

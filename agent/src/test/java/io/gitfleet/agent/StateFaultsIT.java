@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gitfleet.agent.state.StateStore;
-import io.gitfleet.agent.testing.FakeReconciler;
-import io.gitfleet.agent.testing.MisbehavingImageServer;
-import io.gitfleet.agent.testing.RootfsImage;
-import io.gitfleet.agent.testing.ZstdCli;
 import io.gitfleet.schema.Action;
 import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.NodePhase;
@@ -19,54 +15,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's state dir gone wrong: a corrupt {@code state.json} must not make the node forget which versions
  * failed to boot on it, and a state dir that cannot be written must be reported, not crash-looped on. Also: an
  * image URL from the reconciler that is not http(s) is refused without touching (or describing) the file.
  */
-class StateFaultsIT {
+class StateFaultsIT extends NodeFixture {
     static final Duration T = Duration.ofSeconds(30);
     static final long IMAGE_BYTES = 2 * 1024 * 1024 + 5;
 
-    @TempDir
-    static Path shared;
-    static Path raw;
-    static byte[] zst;
-    static String sha;
-
-    @TempDir
-    Path dir;
-    FakeReconciler reconciler;
-    MisbehavingImageServer images;
-    TestNode node;
-
     @BeforeAll
     static void image() throws Exception {
-        raw = RootfsImage.create(shared.resolve("v2.img"), IMAGE_BYTES, 11);
-        Path z = ZstdCli.compress(raw, shared.resolve("v2.img.zst"), "-3");
-        zst = Files.readAllBytes(z);
-        sha = RootfsImage.sha256(z);
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        reconciler = new FakeReconciler("secret-token");
-        images = new MisbehavingImageServer(zst);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        reconciler.close();
-        images.close();
+        image(IMAGE_BYTES, 11);
     }
 
     static Instruction install(String url, String digest, long size) {

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * The whole state machine of the agent, in one place: state × event → state. Anything not listed is a bug
  * and fails the task. RESTART says where a task resumes after the agent died in that state: a transfer starts
- * over (its hash and unsynced bytes are gone), everything past the boot switch resumes where it was.
+ * over (its hash and unsynced bytes are gone), everything past the boot switch resumes where it was. Who handles
+ * each state, and which events it fires there, is {@link io.gitfleet.agent.state.handlers.Handlers}.
  */
 public final class TransitionTable {
     private static final Map<State, Map<Event, State>> TABLE = new EnumMap<>(State.class);

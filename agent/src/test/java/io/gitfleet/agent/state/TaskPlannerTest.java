@@ -47,7 +47,7 @@ class TaskPlannerTest {
         assertEquals(new TaskPlanner.WriteImage(Slot.B, Slot.A), plan(withOptions(true, true), Installer.AB_IMAGE,
                 recovery));
         assertEquals(new TaskPlanner.WriteImage(Slot.B, Slot.A), plan(withOptions(false, false), Installer.AB_IMAGE,
-                none), "staged without a switch: the slot is still written (BootSteps stops before arming)");
+                none), "staged without a switch: the slot is still written (StagedHandler stops before arming)");
         assertEquals(new TaskPlanner.Refuse("install.upgradeRecovery asks for the recovery slot, but this node has "
                 + "none (slots.recovery is not set in its agent config)"), plan(withOptions(true, true),
                 Installer.AB_IMAGE, none));

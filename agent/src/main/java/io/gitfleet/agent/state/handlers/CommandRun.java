@@ -1,4 +1,7 @@
-package io.gitfleet.agent;
+package io.gitfleet.agent.state.handlers;
+
+import io.gitfleet.agent.AgentConfig;
+import io.gitfleet.agent.ComponentConfig;
 
 import io.gitfleet.agent.health.ProcessResult;
 import io.gitfleet.agent.health.RunProcessCommand;
@@ -24,11 +27,11 @@ import java.util.Map;
  * or by creating the file named by {@code GITFLEET_REBOOT_REQUIRED}; mode {@code boot} always reboots, mode
  * {@code test} never does (a reboot would drop a test activation).
  */
-final class CommandRun {
+public final class CommandRun {
     /** Success, and the new system needs a reboot to take effect. */
-    static final int REBOOT_EXIT_CODE = 100;
-    static final String PAYLOAD_FILE = "command-payload.json";
-    static final String REBOOT_FILE = "reboot-required";
+    public static final int REBOOT_EXIT_CODE = 100;
+    public static final String PAYLOAD_FILE = "command-payload.json";
+    public static final String REBOOT_FILE = "reboot-required";
 
     /** How the run ended: its process result, whether it succeeded, whether the node must reboot now. */
     record Outcome(ProcessResult result, boolean ok, boolean reboot) {

@@ -1,4 +1,7 @@
-package io.gitfleet.agent;
+package io.gitfleet.agent.state.handlers;
+
+import io.gitfleet.agent.AgentConfig;
+import io.gitfleet.agent.AgentLog;
 
 import io.gitfleet.agent.health.HookRunner;
 import io.gitfleet.agent.health.ProcessResult;
@@ -21,7 +24,7 @@ import java.util.Map;
  * once the task ended, {@code postSuccess}, {@code onFailure} or {@code onCancel}, then the uncordon if, and only
  * if, the cordon is gitfleet's. The record lives in {@link HookLedger}, so a reboot or a crash changes nothing.
  */
-final class DisruptionHooks {
+public final class DisruptionHooks {
     /** cordonCheck's answers; anything else means it cannot tell, and nothing is drained. */
     static final int CORDONED_BY_SOMEONE_ELSE = 0;
     static final int NOT_CORDONED = 1;
@@ -31,7 +34,7 @@ final class DisruptionHooks {
     private final Runnable reportOnly;
 
     /** {@code reportOnly}: reports while the end hooks run, without acting on the answer. */
-    DisruptionHooks(StepContext ctx, Runnable reportOnly) {
+    public DisruptionHooks(StepContext ctx, Runnable reportOnly) {
         this.ctx = ctx;
         this.ledger = new HookLedger(Path.of(ctx.config().stateDir()));
         this.reportOnly = reportOnly;
@@ -112,7 +115,7 @@ final class DisruptionHooks {
      * cannot change how the task ended; it is logged and put in the task's message. A failed uncordon keeps the
      * record (and the report's {@code cordon}) and is tried again at the next start and the next task's end.
      */
-    void afterEnd(Task task) throws IOException, InterruptedException {
+    public void afterEnd(Task task) throws IOException, InterruptedException {
         if (task == null || !task.state().terminal() || task.state() == State.IDLE) {
             return;
         }
@@ -165,7 +168,7 @@ final class DisruptionHooks {
     }
 
     /** Marks the ended task as handled without running anything: an agent that ran before end hooks existed. */
-    void adopt(Task task) throws IOException {
+    public void adopt(Task task) throws IOException {
         if (ledger.load() == null) {
             ledger.save(new HookLedger.Entry(null, task == null || !task.state().terminal() ? null
                     : HookLedger.key(task)));
@@ -173,7 +176,7 @@ final class DisruptionHooks {
     }
 
     /** Gitfleet's cordon, for the report; null when it holds none (or the record cannot be read). */
-    Report.Cordon cordon() {
+    public Report.Cordon cordon() {
         try {
             HookLedger.Entry entry = ledger.load();
             return entry == null ? null : entry.cordon();

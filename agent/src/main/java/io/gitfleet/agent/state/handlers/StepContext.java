@@ -1,5 +1,9 @@
-package io.gitfleet.agent;
+package io.gitfleet.agent.state.handlers;
 
+import io.gitfleet.agent.AgentConfig;
+import io.gitfleet.agent.ComponentConfig;
+import io.gitfleet.agent.GitVerifier;
+import io.gitfleet.agent.NodeSetup;
 import io.gitfleet.agent.boot.BootEnv;
 import io.gitfleet.agent.boot.Slot;
 import io.gitfleet.agent.health.HealthMonitor;
@@ -13,10 +17,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** What the state handlers share: config, the machine, the node, and the link back to the report loop. */
-record StepContext(AgentConfig config, NodeSetup node, StateMachine machine, HookRunner hooks, HealthMonitor health,
-                   GitVerifier verifier, Link link, Probes probes) {
+public record StepContext(AgentConfig config, NodeSetup node, StateMachine machine, HookRunner hooks, HealthMonitor health,
+                          GitVerifier verifier, Link link, Probes probes) {
     /** The loop the handlers run under: progress reports, the cancel flag, and waiting. */
-    interface Link {
+    public interface Link {
         /** Reports now if due (or {@code force}); may set the cancel flag from the answer. */
         void checkpoint(boolean force);
 
@@ -25,14 +29,14 @@ record StepContext(AgentConfig config, NodeSetup node, StateMachine machine, Hoo
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    BootEnv boot() throws IOException {
+    public BootEnv boot() throws IOException {
         if (node.bootloader() != null) {
             return node.bootloader().read();
         }
         return new BootEnv(null, null, null, null, null, node.bootIds().current());
     }
 
-    Duration progressInterval() {
+    public Duration progressInterval() {
         return AgentConfig.duration(config.poll().progressInterval(), Duration.ofSeconds(2));
     }
 
@@ -43,6 +47,18 @@ record StepContext(AgentConfig config, NodeSetup node, StateMachine machine, Hoo
     /** The config of the component a task installs (null when this agent does not install it). */
     ComponentConfig component(Task task) {
         return config.component(task.spec().component());
+    }
+
+    /**
+     * What a probe may need to know of the A/B slots: the slot booted and its device (its root file system, which a
+     * probe can read when it is not mounted at the config's root).
+     */
+    public static Map<String, String> probeEnv(NodeSetup node, BootEnv boot) {
+        if (boot == null || boot.booted() == null || node.slot(boot.booted()) == null) {
+            return Map.of();
+        }
+        return Map.of("GITFLEET_BOOTED_SLOT", boot.booted().wire(),
+                "GITFLEET_BOOTED_SLOT_DEVICE", node.slot(boot.booted()).toString());
     }
 
     /** Hooks learn what is going on from the environment. */
