@@ -87,6 +87,10 @@ public final class LogLine {
     private static void namedProvider() {
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", LineLogProvider.class.getName());
+            // otherwise SLF4J says on stderr, at every start, that it loads the provider it was told to
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN");
+            }
         }
     }
 
