@@ -4,6 +4,8 @@ import io.gitfleet.schema.Fleet;
 import io.gitfleet.schema.Node;
 import io.gitfleet.schema.Report;
 import io.gitfleet.schema.Role;
+import io.gitfleet.schema.Strategy;
+import io.gitfleet.schema.Upgrade;
 import java.time.Duration;
 import java.time.Instant;
 import io.gitfleet.schema.Catalog;
@@ -98,6 +100,32 @@ final class PassContext {
             disruptions = new DisruptionHistory(history);
         }
         return disruptions;
+    }
+
+    /**
+     * The nodes an upgrade selects, in rollout order, each with its report (null: none yet) at the same index.
+     * Upgrades with the same selector and order (the usual case) share one, matched and sorted once a pass.
+     */
+    record Selection(List<Node> nodes, Observation[] observed) {
+    }
+
+    private final Map<List<Object>, Selection> selections = new java.util.HashMap<>();
+
+    Selection selection(Upgrade.Selector selector, Strategy.Order orderName, RolloutOrder order) {
+        return selections.computeIfAbsent(List.of(selector, orderName), k -> {
+            List<Node> nodes = new ArrayList<>();
+            for (Node n : snapshot.fleet().nodes().values()) {
+                if (Selectors.matches(selector, n)) {
+                    nodes.add(n);
+                }
+            }
+            nodes.sort(order.comparator());
+            Observation[] reports = new Observation[nodes.size()];
+            for (int i = 0; i < reports.length; i++) {
+                reports[i] = observed.get(nodes.get(i).name());
+            }
+            return new Selection(java.util.Collections.unmodifiableList(nodes), reports);
+        });
     }
 
     Observation observation(String node) {
