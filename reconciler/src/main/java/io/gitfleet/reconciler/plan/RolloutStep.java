@@ -131,7 +131,7 @@ final class RolloutStep {
             }
             Observation o = observed[k];
             String retry = spec.retry().get(row.node);
-            if (retry != null && !retry.equals(row.nonce)) {
+            if (retry != null && !retry.equals(row.nonce())) {
                 row.nonce(retry);
                 if (row.phase == NodePhase.Failed || row.phase == NodePhase.RolledBack
                         || row.phase == NodePhase.Blocked) {
@@ -140,7 +140,7 @@ final class RolloutStep {
                     row.message("retry requested (nonce " + retry + ")");
                 }
             }
-            if (row.to != null && !row.to.equals(to) && row.phase != NodePhase.Pending) {
+            if (row.to() != null && !row.to().equals(to) && row.phase != NodePhase.Pending) {
                 row.moveTo(NodePhase.Pending, ctx.now);
                 row.failureReason(null);
                 row.message("the target changed to " + to);
@@ -227,7 +227,7 @@ final class RolloutStep {
             return false;
         }
         if (strategy.staging() != null) {
-            return row.phase == NodePhase.Staged && row.staging && target.image().sha256().equals(row.image);
+            return row.phase == NodePhase.Staged && row.staging && target.image().sha256().equals(row.image());
         }
         return row.phase == NodePhase.Pending && row.eligible;
     }
@@ -277,7 +277,7 @@ final class RolloutStep {
             if ((r.phase == NodePhase.Pending || r.phase.inFlight()) && !r.deselected) {
                 holdGroup = Math.min(holdGroup, order.group(r.role));
             }
-            lastBatch = Math.max(lastBatch, r.batch == null ? 0 : r.batch);
+            lastBatch = Math.max(lastBatch, r.batch() == null ? 0 : r.batch());
         }
         boolean promoted = strategy.canary() == null || strategy.canary().promote() == Strategy.Promote.AUTO
                 || spec.promoted();
@@ -417,7 +417,7 @@ final class RolloutStep {
                 case Pending -> pending++;
                 case Blocked -> {
                     blocked++;
-                    firstBlocked = firstBlocked == null ? r.node + ": " + r.message : firstBlocked;
+                    firstBlocked = firstBlocked == null ? r.node + ": " + r.message() : firstBlocked;
                 }
                 case Failed -> failed++;
                 default -> {
@@ -431,8 +431,8 @@ final class RolloutStep {
                 }
             }
             if ((r.phase == NodePhase.Pending || r.phase == NodePhase.Staged && r.staging) && firstWaiting == null
-                    && r.message != null && r.message.startsWith("waiting")) {
-                firstWaiting = r.node + " " + r.message;
+                    && r.message() != null && r.message().startsWith("waiting")) {
+                firstWaiting = r.node + " " + r.message();
             }
         }
         if (strategy.canary() != null && strategy.canary().promote() == Strategy.Promote.MANUAL && !spec.promoted()) {
