@@ -103,10 +103,11 @@ final class PassContext {
     }
 
     /**
-     * The nodes an upgrade selects, in rollout order, each with its report (null: none yet) at the same index.
-     * Upgrades with the same selector and order (the usual case) share one, matched and sorted once a pass.
+     * The nodes an upgrade selects, in rollout order: their names, roles and reports (null: none yet) at the same
+     * index. Upgrades with the same selector and order (the usual case) share one, matched and sorted once a pass;
+     * flat arrays, so that ten upgrades over 100,000 nodes do not walk the node records a million times.
      */
-    record Selection(List<Node> nodes, Observation[] observed) {
+    record Selection(String[] names, Role[] roles, Observation[] observed) {
     }
 
     private final Map<List<Object>, Selection> selections = new java.util.HashMap<>();
@@ -120,11 +121,16 @@ final class PassContext {
                 }
             }
             nodes.sort(order.comparator());
+            String[] names = new String[nodes.size()];
+            Role[] roles = new Role[nodes.size()];
             Observation[] reports = new Observation[nodes.size()];
-            for (int i = 0; i < reports.length; i++) {
-                reports[i] = observed.get(nodes.get(i).name());
+            for (int i = 0; i < names.length; i++) {
+                Node n = nodes.get(i);
+                names[i] = n.name();
+                roles[i] = n.role();
+                reports[i] = observed.get(names[i]);
             }
-            return new Selection(java.util.Collections.unmodifiableList(nodes), reports);
+            return new Selection(names, roles, reports);
         });
     }
 

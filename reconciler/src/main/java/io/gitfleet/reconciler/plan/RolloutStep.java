@@ -83,14 +83,16 @@ final class RolloutStep {
     /** Rows follow the selected nodes in rollout order; judges every row that has not started. */
     private void syncRows() {
         PassContext.Selection selection = ctx.selection(spec.selector(), strategy.order(), order);
-        List<Node> selected = selection.nodes();
+        String[] names = selection.names();
+        Role[] roles = selection.roles();
+        int count = names.length;
         List<WorkRow> previous = work.rows;
-        List<WorkRow> current = new ArrayList<>(selected.size());
+        List<WorkRow> current = new ArrayList<>(count);
         Map<String, WorkRow> index = null;
-        int i = 0;
-        for (Node n : selected) {
+        for (int i = 0; i < count; i++) {
+            String name = names[i];
             // rows usually keep their order from pass to pass: look up by name only once that breaks
-            WorkRow row = index == null && i < previous.size() && previous.get(i).node.equals(n.name())
+            WorkRow row = index == null && i < previous.size() && previous.get(i).node.equals(name)
                     ? previous.get(i) : null;
             if (row == null) {
                 if (index == null) {
@@ -99,13 +101,13 @@ final class RolloutStep {
                         index.put(r.node, r);
                     }
                 }
-                row = index.get(n.name());
+                row = index.get(name);
             }
             if (row == null) {
-                row = WorkRow.fresh(n.name(), n.role(), ctx.now);
+                row = WorkRow.fresh(name, roles[i], ctx.now);
             }
-            row.role(n.role());
-            row.order(i++);
+            row.role(roles[i]);
+            row.order(i);
             row.deselected = false;
             current.add(row);
         }
@@ -122,9 +124,9 @@ final class RolloutStep {
         work.rows = current;
         String to = target.version();
         String alreadyAt = "already at " + to;
-        // the first selected.size() rows are the selected nodes in the selection's order: their reports by index
+        // the first count rows are the selected nodes in the selection's order: their reports by index
         Observation[] observed = selection.observed();
-        for (int k = 0; k < selected.size(); k++) {
+        for (int k = 0; k < count; k++) {
             WorkRow row = current.get(k);
             if (row.phase.inFlight()) {
                 continue;
