@@ -204,8 +204,8 @@ public final class FleetPlanner {
                 continue;
             }
             Instruction.ImageRef ref = null;
-            if (r.action == Action.INSTALL) {
-                if (spec.rollback() || !r.to.equals(w.resolvedVersion)) {
+            if (r.action() == Action.INSTALL) {
+                if (spec.rollback() || !r.to().equals(w.resolvedVersion)) {
                     continue;
                 }
                 if (r.staging && (w.phase == UpgradePhase.Failed || w.phase == UpgradePhase.Cancelled)) {
@@ -215,7 +215,7 @@ public final class FleetPlanner {
                     image = ((TargetResolution.Target) CatalogRules.resolve(catalog, spec.component(),
                             spec.version())).image();
                 }
-                if (r.image != null && !r.image.equals(image.sha256())) {
+                if (r.image() != null && !r.image().equals(image.sha256())) {
                     continue;
                 }
                 ref = new Instruction.ImageRef(image.url(), image.sha256(), image.size(), image.payload());
@@ -223,12 +223,12 @@ public final class FleetPlanner {
                 continue;
             }
             // a rollback names the version it returns to only when the node had reported a valid one
-            String version = r.action == Action.INSTALL || scheme.parses(r.to) ? r.to : null;
+            String version = r.action() == Action.INSTALL || scheme.parses(r.to()) ? r.to() : null;
             // semver is left out, as before schemes existed: instructions to nodes on semver stay as they were
             String schemeName = scheme == VersionScheme.SEMVER ? null : scheme.wire();
-            Instruction instruction = Instruction.of(r.node, new Instruction.Spec(w.name, r.attempt, r.nonce, r.action,
-                    spec.component(), version, snapshot.commit(), ref, spec.install(), spec.force(), schemeName,
-                    r.action == Action.INSTALL && r.staging));
+            Instruction instruction = Instruction.of(r.node, new Instruction.Spec(w.name, r.attempt, r.nonce(),
+                    r.action(), spec.component(), version, snapshot.commit(), ref, spec.install(), spec.force(),
+                    schemeName, r.action() == Action.INSTALL && r.staging));
             Instruction clash = out.putIfAbsent(r.node, instruction);
             if (clash != null) {
                 throw new IllegalStateException("two instructions for " + r.node + ": " + clash.spec().upgrade()
@@ -249,7 +249,7 @@ public final class FleetPlanner {
             NodePhase was = r.originalPhase();
             if (r.phase != was && !(r.isNew() && r.phase == NodePhase.Pending)) {
                 events.add(w.name + ": " + r.node + " " + (was == null ? "" : was + " → ") + r.phase + progress
-                        + (r.phase == NodePhase.Failed && r.failureReason != null ? ": " + r.failureReason : ""));
+                        + (r.phase == NodePhase.Failed && r.failureReason() != null ? ": " + r.failureReason() : ""));
             }
         }
     }

@@ -4,6 +4,8 @@ import io.gitfleet.schema.Fleet;
 import io.gitfleet.schema.Node;
 import io.gitfleet.schema.Report;
 import io.gitfleet.schema.Role;
+import io.gitfleet.schema.Strategy;
+import io.gitfleet.schema.Upgrade;
 import java.time.Duration;
 import java.time.Instant;
 import io.gitfleet.schema.Catalog;
@@ -98,6 +100,38 @@ final class PassContext {
             disruptions = new DisruptionHistory(history);
         }
         return disruptions;
+    }
+
+    /**
+     * The nodes an upgrade selects, in rollout order: their names, roles and reports (null: none yet) at the same
+     * index. Upgrades with the same selector and order (the usual case) share one, matched and sorted once a pass;
+     * flat arrays, so that ten upgrades over 100,000 nodes do not walk the node records a million times.
+     */
+    record Selection(String[] names, Role[] roles, Observation[] observed) {
+    }
+
+    private final Map<List<Object>, Selection> selections = new java.util.HashMap<>();
+
+    Selection selection(Upgrade.Selector selector, Strategy.Order orderName, RolloutOrder order) {
+        return selections.computeIfAbsent(List.of(selector, orderName), k -> {
+            List<Node> nodes = new ArrayList<>();
+            for (Node n : snapshot.fleet().nodes().values()) {
+                if (Selectors.matches(selector, n)) {
+                    nodes.add(n);
+                }
+            }
+            nodes.sort(order.comparator());
+            String[] names = new String[nodes.size()];
+            Role[] roles = new Role[nodes.size()];
+            Observation[] reports = new Observation[nodes.size()];
+            for (int i = 0; i < names.length; i++) {
+                Node n = nodes.get(i);
+                names[i] = n.name();
+                roles[i] = n.role();
+                reports[i] = observed.get(names[i]);
+            }
+            return new Selection(names, roles, reports);
+        });
     }
 
     Observation observation(String node) {

@@ -36,11 +36,11 @@ final class PhasePlan {
 
     /** Whether the row's node has been switched (its disruption began) for this upgrade. */
     static boolean switched(WorkRow r) {
-        if (r.deselected || r.action != Action.INSTALL || r.attempt == 0) {
+        if (r.deselected || r.action() != Action.INSTALL || r.attempt == 0) {
             return false;
         }
         return r.disruptive() || r.phase == NodePhase.Completed
-                || r.phase == NodePhase.Failed && r.activatedAt != null;
+                || r.phase == NodePhase.Failed && r.activatedAt() != null;
     }
 
     static Verdict judge(String name, Strategy strategy, Upgrade.Spec spec, List<WorkRow> rows, Instant now,
@@ -62,8 +62,8 @@ final class PhasePlan {
             if (switched(r)) {
                 switched++;
                 inFlight |= r.disruptive();
-                if (!r.phase.inFlight() && (lastFinished == null || r.since.isAfter(lastFinished))) {
-                    lastFinished = r.since;
+                if (!r.phase.inFlight() && (lastFinished == null || r.since().isAfter(lastFinished))) {
+                    lastFinished = r.since();
                 }
             }
         }

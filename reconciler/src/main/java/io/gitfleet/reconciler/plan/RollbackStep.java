@@ -32,7 +32,7 @@ final class RollbackStep {
     void run() {
         work.acting = true;
         for (WorkRow r : work.rows) {
-            if (r.phase == NodePhase.Instructed && r.action == Action.INSTALL) {
+            if (r.phase == NodePhase.Instructed && r.action() == Action.INSTALL) {
                 // not taken up yet: withdrawn now, so its slot serves the rollback in this very pass
                 r.moveTo(NodePhase.Pending, ctx.now);
                 r.message("the instruction was withdrawn before the node started");
@@ -62,7 +62,7 @@ final class RollbackStep {
     }
 
     private static boolean needsRollback(WorkRow r) {
-        return r.phase == NodePhase.Completed && r.action == Action.INSTALL;
+        return r.phase == NodePhase.Completed && r.action() == Action.INSTALL;
     }
 
     private void startRollbacks() {
@@ -79,11 +79,11 @@ final class RollbackStep {
             if (row.role == Role.CONTROLLER && controllerHold != null) {
                 continue;
             }
-            String upgradedTo = row.to;
-            row.to(row.from);
+            String upgradedTo = row.to();
+            row.to(row.from());
             row.from(upgradedTo);
-            row.start(Action.ROLLBACK, row.batch == null ? 0 : row.batch, false, row.slot == null ? null
-                    : row.slot.equals("a") ? "b" : "a", ctx.now);
+            row.start(Action.ROLLBACK, row.batch() == null ? 0 : row.batch(), false, row.slot() == null ? null
+                    : row.slot().equals("a") ? "b" : "a", ctx.now);
             budget.take(row.node, work.name, row.role);
             if (row.role == Role.CONTROLLER) {
                 controllerHold = ctx.controllerHold(budget);

@@ -57,9 +57,10 @@ final class RolloutGate {
                 remaining++;
             }
             if (r.phase == NodePhase.Completed && !r.deselected) {
-                lastCompleted = lastCompleted == null || r.since.isAfter(lastCompleted) ? r.since : lastCompleted;
+                Instant since = r.since();
+                lastCompleted = lastCompleted == null || since.isAfter(lastCompleted) ? since : lastCompleted;
                 if (unhealthy == null && !sick.isEmpty() && sick.contains(r.node)
-                        && !ctx.observation(r.node).receivedAt().isBefore(r.since)) {
+                        && !ctx.observation(r.node).receivedAt().isBefore(r.since())) {
                     unhealthy = r;
                 }
             }
@@ -67,9 +68,9 @@ final class RolloutGate {
         Duration deadline = strategy.deadline() == null ? null : Durations.parse(strategy.deadline());
         if (failedCanary != null) {
             stop(UpgradePhase.Failed, "NodeFailed", "canary " + failedCanary.node + " failed: "
-                    + failedCanary.failureReason);
+                    + failedCanary.failureReason());
         } else if (strategy.stopOnFailure() && failed > failureBudget) {
-            stop(UpgradePhase.Failed, "NodeFailed", firstFailed.node + " failed: " + firstFailed.failureReason
+            stop(UpgradePhase.Failed, "NodeFailed", firstFailed.node + " failed: " + firstFailed.failureReason()
                     + (failed > 1 ? " (" + failed + " nodes failed)" : ""));
         } else if (deadline != null && work.startedAt != null && remaining > 0
                 && !ctx.now.isBefore(work.startedAt.plus(deadline))) {

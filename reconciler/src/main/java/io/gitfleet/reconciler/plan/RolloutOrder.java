@@ -33,6 +33,10 @@ public final class RolloutOrder {
     }
 
     public Comparator<Node> comparator() {
+        if (listed.isEmpty()) {
+            // every node would rank MAX_VALUE: skip a map lookup per comparison (a 100,000-node sort makes millions)
+            return Comparator.<Node>comparingInt(n -> group(n.role())).thenComparing(Node::name);
+        }
         return Comparator.<Node>comparingInt(n -> group(n.role()))
                 .thenComparingInt(n -> listed.getOrDefault(n.name(), Integer.MAX_VALUE))
                 .thenComparing(Node::name);

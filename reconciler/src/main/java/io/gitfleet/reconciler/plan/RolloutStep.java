@@ -10,7 +10,6 @@ import io.gitfleet.schema.Role;
 import io.gitfleet.schema.Strategy;
 import io.gitfleet.schema.Upgrade;
 import io.gitfleet.schema.UpgradePhase;
-import io.gitfleet.version.CatalogRules;
 import io.gitfleet.version.NodeVerdict;
 import io.gitfleet.version.Reason;
 import io.gitfleet.version.Rejection;
@@ -28,15 +27,12 @@ import java.util.Map;
 final class RolloutStep {
     private final UpgradeWork work;
     private final Upgrade.Spec spec;
-    private final Catalog.Spec catalog;
     private final TargetResolution.Target target;
     private final PassContext ctx;
     private final Budget budget;
     private final Strategy strategy;
     private final RolloutOrder order;
-    /** Verdicts by the versions they depend on: thousands of nodes share a handful of version combinations. */
-    private final Map<Object, NodeVerdict> verdicts = new HashMap<>();
-    private final List<String> requiredComponents;
+    private final NodeChecks checks;
     private final List<String> downgrades = new ArrayList<>();
     private final Schedule schedule;
     private final Duration fallbackDisruption;
@@ -48,35 +44,16 @@ final class RolloutStep {
                 PassContext ctx, Budget budget) {
         this.work = work;
         this.spec = upgrade.spec();
-        this.catalog = catalog;
         this.target = target;
         this.ctx = ctx;
         this.budget = budget;
         Strategy defaults = ctx.fleet != null ? ctx.fleet.defaults().strategy() : null;
         this.strategy = spec.strategy().orElse(defaults).orElse(Strategy.BUILT_IN);
         this.order = new RolloutOrder(strategy.order(), spec.selector().nodeNames());
-        this.requiredComponents = List.copyOf(new java.util.TreeSet<>(target.image().requires().keySet()));
+        this.checks = new NodeChecks(spec, catalog, target, ctx);
         this.schedule = new Schedule(spec);
         this.fallbackDisruption = strategy.expectedDisruption() != null
                 ? Durations.parse(strategy.expectedDisruption()) : ctx.nodeTimeout;
-    }
-
-    /**
-     * What a verdict depends on: the upgraded component's version and digest, and the versions of those the image
-     * requires.
-     */
-    private Object verdictKey(Map<String, String> components, String digest) {
-        String version = components.get(spec.component());
-        String own = digest == null ? String.valueOf(version) : version + "@" + digest;
-        if (requiredComponents.isEmpty()) {
-            return own;
-        }
-        List<String> key = new ArrayList<>(requiredComponents.size() + 1);
-        key.add(own);
-        for (String c : requiredComponents) {
-            key.add(String.valueOf(components.get(c)));
-        }
-        return key;
     }
 
     void run() {
@@ -105,20 +82,17 @@ final class RolloutStep {
 
     /** Rows follow the selected nodes in rollout order; judges every row that has not started. */
     private void syncRows() {
-        List<Node> selected = new ArrayList<>();
-        for (Node n : ctx.snapshot.fleet().nodes().values()) {
-            if (Selectors.matches(spec.selector(), n)) {
-                selected.add(n);
-            }
-        }
-        selected.sort(order.comparator());
+        PassContext.Selection selection = ctx.selection(spec.selector(), strategy.order(), order);
+        String[] names = selection.names();
+        Role[] roles = selection.roles();
+        int count = names.length;
         List<WorkRow> previous = work.rows;
-        List<WorkRow> current = new ArrayList<>(selected.size());
+        List<WorkRow> current = new ArrayList<>(count);
         Map<String, WorkRow> index = null;
-        int i = 0;
-        for (Node n : selected) {
+        for (int i = 0; i < count; i++) {
+            String name = names[i];
             // rows usually keep their order from pass to pass: look up by name only once that breaks
-            WorkRow row = index == null && i < previous.size() && previous.get(i).node.equals(n.name())
+            WorkRow row = index == null && i < previous.size() && previous.get(i).node.equals(name)
                     ? previous.get(i) : null;
             if (row == null) {
                 if (index == null) {
@@ -127,13 +101,13 @@ final class RolloutStep {
                         index.put(r.node, r);
                     }
                 }
-                row = index.get(n.name());
+                row = index.get(name);
             }
             if (row == null) {
-                row = WorkRow.fresh(n.name(), n.role(), ctx.now);
+                row = WorkRow.fresh(name, roles[i], ctx.now);
             }
-            row.role(n.role());
-            row.order(i++);
+            row.role(roles[i]);
+            row.order(i);
             row.deselected = false;
             current.add(row);
         }
@@ -149,12 +123,17 @@ final class RolloutStep {
         }
         work.rows = current;
         String to = target.version();
-        for (WorkRow row : work.rows) {
-            if (row.phase.inFlight() || row.deselected) {
+        String alreadyAt = "already at " + to;
+        // the first count rows are the selected nodes in the selection's order: their reports by index
+        Observation[] observed = selection.observed();
+        for (int k = 0; k < count; k++) {
+            WorkRow row = current.get(k);
+            if (row.phase.inFlight()) {
                 continue;
             }
+            Observation o = observed[k];
             String retry = spec.retry().get(row.node);
-            if (retry != null && !retry.equals(row.nonce)) {
+            if (retry != null && !retry.equals(row.nonce())) {
                 row.nonce(retry);
                 if (row.phase == NodePhase.Failed || row.phase == NodePhase.RolledBack
                         || row.phase == NodePhase.Blocked) {
@@ -163,38 +142,29 @@ final class RolloutStep {
                     row.message("retry requested (nonce " + retry + ")");
                 }
             }
-            if (row.to != null && !row.to.equals(to) && row.phase != NodePhase.Pending) {
+            if (row.to() != null && !row.to().equals(to) && row.phase != NodePhase.Pending) {
                 row.moveTo(NodePhase.Pending, ctx.now);
                 row.failureReason(null);
                 row.message("the target changed to " + to);
             }
-            if (row.phase == NodePhase.Skipped && !stillAtTarget(row.node)) {
+            if (row.phase == NodePhase.Skipped && !stillAtTarget(o)) {
                 // a report is the node's word for one moment: one claim of the target must not end its rollout
                 row.moveTo(NodePhase.Pending, ctx.now);
                 row.message("no longer reports " + spec.component() + " " + to + ": planned again");
             }
             if (row.phase == NodePhase.Pending || row.phase == NodePhase.Blocked) {
-                judge(row, to, retry);
+                judge(row, o, to, alreadyAt, retry);
             }
         }
     }
 
     /** Whether a Skipped node's latest report still shows the target (no report: nothing new, it stays). */
-    private boolean stillAtTarget(String node) {
-        Observation o = ctx.observation(node);
-        if (o == null) {
-            return true;
-        }
-        Map<String, String> components = o.report().components();
-        String digest = o.report().digests().get(spec.component());
-        return verdicts.computeIfAbsent(verdictKey(components, digest), k -> CatalogRules.judge(catalog,
-                spec.component(), target, components, digest, spec.allowDowngrade(), ctx.schemeOf()))
-                instanceof NodeVerdict.AtTarget;
+    private boolean stillAtTarget(Observation o) {
+        return o == null || checks.verdict(o.report()) instanceof NodeVerdict.AtTarget;
     }
 
-    private void judge(WorkRow row, String to, String retry) {
+    private void judge(WorkRow row, Observation o, String to, String alreadyAt, String retry) {
         row.eligible = false;
-        Observation o = ctx.observation(row.node);
         if (o == null) {
             row.moveTo(NodePhase.Pending, ctx.now);
             row.message("waiting for the node's first report");
@@ -203,33 +173,22 @@ final class RolloutStep {
         Report.Status report = o.report();
         row.from(report.components().get(spec.component()));
         row.to(to);
-        String digest = report.digests().get(spec.component());
-        NodeVerdict verdict = verdicts.computeIfAbsent(verdictKey(report.components(), digest),
-                k -> CatalogRules.judge(catalog, spec.component(), target, report.components(), digest,
-                        spec.allowDowngrade(), ctx.schemeOf()));
+        NodeVerdict verdict = checks.verdict(report);
         if (verdict instanceof NodeVerdict.AtTarget && !spec.force()) {
             row.moveTo(NodePhase.Skipped, ctx.now);
-            row.message("already at " + to);
+            row.message(alreadyAt);
             return;
         }
         if (verdict instanceof Rejection r) {
             if (r.reason() == Reason.Downgrade) {
                 downgrades.add(row.node + ": " + r.message());
             }
-            block(row, r.reason() == Reason.RequirementNotMet ? withUnknownReason(r.message(), report) : r.message());
+            block(row, checks.rejectionMessage(r, report));
             return;
         }
-        String cannot = windowTooLarge(report, to);
-        if (cannot == null) {
-            cannot = InstallCapabilities.missing(spec.install(), report);
-        }
+        String cannot = checks.blocking(report, row.node, retry);
         if (cannot != null) {
             block(row, cannot);
-            return;
-        }
-        if (report.fellBackFrom(spec.component(), to) && retry == null) {
-            block(row, "the bootloader fell back from " + spec.component() + " " + to + " on this node before; "
-                    + "set spec.retry." + row.node + " to try again");
             return;
         }
         if (row.phase == NodePhase.Blocked) {
@@ -240,49 +199,9 @@ final class RolloutStep {
         row.eligible = true;
     }
 
-    /** A requirement on a component whose version the node could not read: the node's reason says why. */
-    private String withUnknownReason(String message, Report.Status report) {
-        for (String c : requiredComponents) {
-            String why = report.versionUnknown().get(c);
-            if (why != null && !report.components().containsKey(c)) {
-                return message + " (its " + c + " version is unknown: " + why + ")";
-            }
-        }
-        return message;
-    }
-
-    /**
-     * The image's declared zstd window against the memory cap the node's agent reports: the agent would refuse the
-     * image anyway, so it is not instructed. A node (or image) that says nothing proceeds.
-     */
-    private String windowTooLarge(Report.Status report, String to) {
-        Long needs = target.image() == null ? null : target.image().window();
-        Long cap = report.maxWindow();
-        if (needs == null || cap == null || needs <= cap) {
-            return null;
-        }
-        return spec.component() + " " + to + " needs a zstd window of " + mib(needs) + "; this node's agent allows "
-                + mib(cap) + " (maxWindow in its config): raise it or recompress the image with a smaller --long";
-    }
-
-    private static String mib(long bytes) {
-        if (bytes % (1L << 30) == 0) {
-            return (bytes >> 30) + " GiB";
-        }
-        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
-    }
-
     /** The version rules still allow this staged row's boot switch, with what the node reports now. */
     private boolean stillEligible(WorkRow row) {
-        Report.Status report = ctx.observation(row.node).report();
-        String digest = report.digests().get(spec.component());
-        NodeVerdict verdict = verdicts.computeIfAbsent(verdictKey(report.components(), digest),
-                k -> CatalogRules.judge(catalog, spec.component(), target, report.components(), digest,
-                        spec.allowDowngrade(), ctx.schemeOf()));
-        boolean fellBack = report.fellBackFrom(spec.component(), target.version())
-                && spec.retry().get(row.node) == null;
-        return !(verdict instanceof NodeVerdict.AtTarget && !spec.force()) && !(verdict instanceof Rejection)
-                && !fellBack;
+        return checks.stillEligible(ctx.observation(row.node).report(), row.node);
     }
 
     private void block(WorkRow row, String why) {
@@ -310,7 +229,7 @@ final class RolloutStep {
             return false;
         }
         if (strategy.staging() != null) {
-            return row.phase == NodePhase.Staged && row.staging && target.image().sha256().equals(row.image);
+            return row.phase == NodePhase.Staged && row.staging && target.image().sha256().equals(row.image());
         }
         return row.phase == NodePhase.Pending && row.eligible;
     }
@@ -360,7 +279,7 @@ final class RolloutStep {
             if ((r.phase == NodePhase.Pending || r.phase.inFlight()) && !r.deselected) {
                 holdGroup = Math.min(holdGroup, order.group(r.role));
             }
-            lastBatch = Math.max(lastBatch, r.batch == null ? 0 : r.batch);
+            lastBatch = Math.max(lastBatch, r.batch() == null ? 0 : r.batch());
         }
         boolean promoted = strategy.canary() == null || strategy.canary().promote() == Strategy.Promote.AUTO
                 || spec.promoted();
@@ -500,7 +419,7 @@ final class RolloutStep {
                 case Pending -> pending++;
                 case Blocked -> {
                     blocked++;
-                    firstBlocked = firstBlocked == null ? r.node + ": " + r.message : firstBlocked;
+                    firstBlocked = firstBlocked == null ? r.node + ": " + r.message() : firstBlocked;
                 }
                 case Failed -> failed++;
                 default -> {
@@ -514,8 +433,8 @@ final class RolloutStep {
                 }
             }
             if ((r.phase == NodePhase.Pending || r.phase == NodePhase.Staged && r.staging) && firstWaiting == null
-                    && r.message != null && r.message.startsWith("waiting")) {
-                firstWaiting = r.node + " " + r.message;
+                    && r.message() != null && r.message().startsWith("waiting")) {
+                firstWaiting = r.node + " " + r.message();
             }
         }
         if (strategy.canary() != null && strategy.canary().promote() == Strategy.Promote.MANUAL && !spec.promoted()) {

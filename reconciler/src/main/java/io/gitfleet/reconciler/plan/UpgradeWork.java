@@ -67,7 +67,7 @@ final class UpgradeWork {
                 apply(row, task, ctx.now);
             }
             if (row.phase.inFlight()) {
-                Instant heard = o == null || o.receivedAt().isBefore(row.since) ? row.since : o.receivedAt();
+                Instant heard = o == null || o.receivedAt().isBefore(row.since()) ? row.since() : o.receivedAt();
                 if (ctx.listeningSince != null && heard.isBefore(ctx.listeningSince)) {
                     heard = ctx.listeningSince; // a silence while no reconciler listened is not the node's
                 }
@@ -75,7 +75,7 @@ final class UpgradeWork {
                     row.moveTo(NodePhase.Failed, ctx.now);
                     row.failureReason("did not come back online");
                     row.message("no report for " + io.gitfleet.schema.Durations.format(ctx.nodeTimeout)
-                            + " while " + row.transitions.get(Math.max(0, row.transitions.size() - 2)).phase());
+                            + " while " + row.transitions().get(Math.max(0, row.transitions().size() - 2)).phase());
                 }
             }
         }
@@ -89,11 +89,11 @@ final class UpgradeWork {
         switch (reported) {
             case Downloading, Writing, Verifying, Staged, Rebooting -> row.moveTo(reported, now);
             case Completed -> {
-                row.moveTo(row.action == Action.ROLLBACK ? NodePhase.RolledBack : NodePhase.Completed, now);
+                row.moveTo(row.action() == Action.ROLLBACK ? NodePhase.RolledBack : NodePhase.Completed, now);
                 row.message(null);
             }
             case RolledBack -> {
-                if (row.action == Action.ROLLBACK) {
+                if (row.action() == Action.ROLLBACK) {
                     row.moveTo(NodePhase.RolledBack, now);
                     row.message(null);
                 } else {
