@@ -58,7 +58,14 @@ public final class ServerBenchmark {
         Integer nodes = args.length > 1 ? Integer.valueOf(args[1]) : null;
         ServerBenchmark b = new ServerBenchmark();
         Path root = Scratch.create();
-        BenchCheck.deadline(Duration.ofMinutes(Long.getLong("gitfleet.bench.deadlineMinutes", 20)), b::stopServer);
+        BenchCheck.deadline(Duration.ofMinutes(Long.getLong("gitfleet.bench.deadlineMinutes", 20)), () -> {
+            b.stopServer();
+            try {
+                Scratch.remove(root);
+            } catch (java.io.IOException | RuntimeException e) {
+                System.out.println("the scratch folder " + root + " could not be removed: " + e.getMessage());
+            }
+        });
         int exit = 0;
         try {
             boolean met = switch (mode) {
