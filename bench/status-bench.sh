@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Status-branch benchmark (docs/benchmarks.md): gitfleet's status commits against git plumbing, and the branch's size.
-# Usage: bench/status-bench.sh [COMMITS_PER_MEDIAN=15] [HISTORY_COMMITS=1000]
+# The sizes are timed round-robin (1k, 10k, 100k, git CLI 10k, then again), medians of ROUNDS rounds after 3 of warm-up.
+# Usage: bench/status-bench.sh [ROUNDS=15] [HISTORY_COMMITS=1000]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/bench/target/gitfleet-bench.jar"

@@ -85,6 +85,20 @@ final class BenchFleet {
         return git(work, "rev-parse", "HEAD").strip();
     }
 
+    /** How many node status files the server has pushed to the fleet repo's status branch (0 before the first). */
+    long recordedNodes() throws Exception {
+        Process p = new ProcessBuilder("git", "--git-dir=" + bare, "ls-tree", "-r", "--name-only",
+                "refs/heads/" + io.gitfleet.reconciler.store.StatusStore.DEFAULT_BRANCH, "--",
+                io.gitfleet.reconciler.store.StatusPaths.NODES).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long n;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8)).lines()) {
+            n = lines.filter(l -> l.endsWith(".yaml")).count();
+        }
+        p.waitFor();
+        return n;
+    }
+
     private static void write(Path p, String text) throws IOException {
         Files.writeString(p, text, StandardCharsets.UTF_8);
     }

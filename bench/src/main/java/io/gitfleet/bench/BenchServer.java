@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 /** {@code gitfleet serve} in a process of its own, so that its heap and CPU are its own. */
 final class BenchServer implements AutoCloseable {
     static final String SECRET = "bench-secret";
+    private static final HttpClient METRICS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     final Process process;
     final String base;
     final int port;
@@ -24,6 +25,18 @@ final class BenchServer implements AutoCloseable {
         this.process = process;
         this.port = port;
         this.base = "http://127.0.0.1:" + port;
+    }
+
+    private Path log;
+
+    /** The server log's last line, for a sentence about why it stopped. */
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "(empty log)" : lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "(no log)";
+        }
     }
 
     static BenchServer start(BenchFleet fleet, Path data, String xmx) throws Exception {
@@ -47,6 +60,7 @@ final class BenchServer implements AutoCloseable {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile())
                 .start();
         BenchServer server = new BenchServer(p, port);
+        server.log = data.resolve("server.log");
         server.awaitNodes(fleet.nodes);
         return server;
     }
@@ -56,10 +70,11 @@ final class BenchServer implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("the server exited; see its log");
+                throw new BenchCheck.Failure("the server exited while starting: " + tail());
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/nodes")).build(),
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/nodes"))
+                                .timeout(Duration.ofSeconds(30)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && count(r.body(), "\"name\"") >= nodes) {
                     return;
@@ -69,7 +84,7 @@ final class BenchServer implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IOException("the server did not load " + nodes + " nodes in time");
+        throw new BenchCheck.Failure("the server did not list its " + nodes + " nodes within 3 min of starting.");
     }
 
     private static int count(String text, String needle) {
@@ -82,8 +97,11 @@ final class BenchServer implements AutoCloseable {
 
     /** A gauge or counter from /metrics. */
     double metric(String name) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = METRICS.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new BenchCheck.Failure("/metrics answered " + r.statusCode() + ".");
+        }
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(r.body());
         return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
     }
@@ -95,7 +113,7 @@ final class BenchServer implements AutoCloseable {
         String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
         Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
         if (!m.find()) {
-            throw new IOException("unexpected GC.heap_info output: " + info);
+            throw new BenchCheck.Failure("jcmd GC.heap_info printed no heap figure: " + info.strip());
         }
         return Long.parseLong(m.group(2)) / 1024.0;
     }
@@ -112,13 +130,18 @@ final class BenchServer implements AutoCloseable {
     static String run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new BenchCheck.Failure(String.join(" ", cmd) + " failed: " + out.strip());
+        }
         return out;
     }
 
     @Override
     public void close() throws Exception {
         process.destroy();
-        process.waitFor();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
     }
 }

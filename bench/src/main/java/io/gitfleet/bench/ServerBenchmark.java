@@ -4,6 +4,7 @@ import io.gitfleet.schema.Documents;
 import io.gitfleet.schema.Report;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -11,10 +12,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,109 +22,263 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.codec.digest.HmacAlgorithms;
 import org.apache.commons.codec.digest.HmacUtils;
 
 /**
  * The server's benchmarks, each against {@code gitfleet serve} in a process of its own on 127.0.0.1:
- * {@code latency} (merge → instruction for N long-polling agents), {@code throughput} (authenticated reports from
- * wrk), {@code heap} (heap with N long polls open). Run: {@code bench/server.sh [MODE] [NODES]}.
+ * {@code latency} (merge → instruction for N long-polling agents), {@code throughput} (authenticated reports
+ * against {@code /healthz} on the same server, as a ratio), {@code heap} (heap with N long polls open), and
+ * {@code goals} (the two goals in one run). Every run checks its preconditions and results: one that does not hold
+ * ends the run with one sentence and exit 1 instead of a figure; a missed goal prints FAIL and exits 3.
+ * Run: {@code bench/server.sh [MODE] [NODES]}.
  */
 public final class ServerBenchmark {
+    /** Goal: merge → instruction p99 with 10,000 agents long-polling. */
+    static final double LATENCY_P99_GOAL_MS = 1000;
+    /** Goal: authenticated reports/s at least this share of the same server's /healthz requests/s. */
+    static final double REPORT_RATIO_GOAL = 0.5;
+    /** The longest the server holds a poll (AgentApi.MAX_WAIT): every poll must be answered by a merge before. */
+    private static final int POLL_WAIT_S = 60;
+    private static final int CONCURRENCY = 64;
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(30)).build();
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     private final io.vertx.core.http.HttpClient agentClient = vertx.httpClientBuilder()
             .with(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(30_000))
             .with(new PoolOptions().setHttp1MaxSize(20_000).setMaxWaitQueueSize(-1)).build();
+    private final AtomicReference<BenchServer> running = new AtomicReference<>();
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "all";
+        Integer nodes = args.length > 1 ? Integer.valueOf(args[1]) : null;
         ServerBenchmark b = new ServerBenchmark();
         Path root = Scratch.create();
-        try {
-            switch (mode) {
-                case "latency" -> b.latency(root, args.length > 1 ? Integer.parseInt(args[1]) : 1000);
-                case "throughput" -> b.throughput(root, args.length > 1 ? Integer.parseInt(args[1]) : 1000);
-                case "heap" -> b.heap(root, args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
-                default -> {
-                    b.latency(root.resolve("latency"), 1000);
-                    b.throughput(root.resolve("throughput"), 1000);
-                    b.heap(root.resolve("heap"), 10_000);
-                }
+        BenchCheck.deadline(Duration.ofMinutes(Long.getLong("gitfleet.bench.deadlineMinutes", 20)), () -> {
+            b.stopServer();
+            try {
+                Scratch.remove(root);
+            } catch (java.io.IOException | RuntimeException e) {
+                System.out.println("the scratch folder " + root + " could not be removed: " + e.getMessage());
             }
+        });
+        int exit = 0;
+        try {
+            boolean met = switch (mode) {
+                case "latency" -> b.latency(root, nodes == null ? 1000 : nodes, false);
+                case "throughput" -> b.throughput(root, nodes == null ? 1000 : nodes);
+                case "heap" -> b.heap(root, nodes == null ? 10_000 : nodes);
+                case "goals" -> b.throughput(root.resolve("throughput"), 1000)
+                        & b.latency(root.resolve("latency"), nodes == null ? 10_000 : nodes, true);
+                case "all" -> b.latency(root.resolve("latency-1000"), 1000, false)
+                        & b.heap(root.resolve("heap"), 10_000)
+                        & b.throughput(root.resolve("throughput"), 1000)
+                        & b.latency(root.resolve("latency"), 10_000, true);
+                default -> throw new BenchCheck.Failure("unknown mode '" + mode
+                        + "': use latency, throughput, heap, goals or all.");
+            };
+            exit = met ? 0 : BenchCheck.GOAL_MISSED;
+        } catch (BenchCheck.Failure f) {
+            System.out.println("FAIL: " + f.getMessage());
+            exit = BenchCheck.INVALID;
         } finally {
+            b.stopServer();
             Scratch.remove(root);
         }
-        System.exit(0);
+        System.exit(exit);
     }
 
-    void latency(Path root, int nodes) throws Exception {
+    private void stopServer() {
+        BenchServer s = running.getAndSet(null);
+        if (s != null) {
+            s.process.destroyForcibly();
+        }
+    }
+
+    private BenchServer start(BenchFleet fleet, Path root) throws Exception {
+        BenchCheck.step("starting the server with " + fleet.nodes + " nodes");
+        BenchServer server = BenchServer.start(fleet, root.resolve("data"), "1g");
+        running.set(server);
+        return server;
+    }
+
+    /**
+     * Merge → instruction: N agents long-poll, a merge targets them all, each answer is timed. None may be answered
+     * before the merge, and every one must be answered 200 with an instruction after it.
+     */
+    boolean latency(Path root, int nodes, boolean goal) throws Exception {
         BenchFleet fleet = BenchFleet.create(root, nodes);
-        try (BenchServer server = BenchServer.start(fleet, root.resolve("data"), "1g")) {
+        try (BenchServer server = start(fleet, root)) {
             register(server, nodes);
-            // steady state: the agents' first reports are recorded by the batched status writer (every 5 s) before
-            // the merge, as they would be on a fleet that has been up for a while
-            Thread.sleep(7_000);
+            awaitStatusRecorded(fleet);
             long[] done = new long[nodes];
+            int[] codes = new int[nodes];
+            AtomicBoolean merged = new AtomicBoolean();
+            AtomicInteger early = new AtomicInteger();
             List<CompletableFuture<Integer>> polls = new ArrayList<>();
+            BenchCheck.step("opening " + nodes + " long polls");
+            long opened = System.nanoTime();
             for (int i = 0; i < nodes; i++) {
                 int n = i;
-                polls.add(longPoll(server, BenchFleet.name(i)).thenApply(code -> {
+                polls.add(longPoll(server, BenchFleet.name(i)).handle((code, err) -> {
                     done[n] = System.nanoTime();
-                    return code;
+                    codes[n] = err == null ? code : -1;
+                    if (!merged.get()) {
+                        early.incrementAndGet();
+                    }
+                    return codes[n];
                 }));
             }
-            awaitWaiting(server, nodes);
+            awaitHeld(server, nodes, early);
             String head = fleet.mergeUpgrade();
+            BenchCheck.require(early.get() == 0, early.get() + " of " + nodes
+                    + " polls were answered before the merge, so their times would not measure it.");
+            BenchCheck.require(System.nanoTime() - opened < Duration.ofSeconds(POLL_WAIT_S - 10).toNanos(),
+                    "the polls were opened more than " + (POLL_WAIT_S - 10) + " s before the merge, so some could "
+                            + "time out on their own before it.");
+            merged.set(true);
             long start = System.nanoTime();
+            BenchCheck.step("waiting for " + nodes + " instructions after the merge");
             int hook = webhook(server, "{\"event\":\"push\",\"ref\":\"refs/heads/main\",\"after\":\"" + head + "\"}");
-            CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
-            long instructed = polls.stream().filter(f -> f.join() == 200).count();
+            BenchCheck.require(hook / 100 == 2, "the merge's webhook was answered " + hook + ".");
+            try {
+                CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(POLL_WAIT_S + 30,
+                        TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // counted below
+            }
+            long answered = polls.stream().filter(CompletableFuture::isDone).count();
+            long instructed = Arrays.stream(codes).filter(c -> c == 200).count();
+            BenchCheck.require(instructed == nodes, "only " + instructed + " of " + nodes + " agents were instructed"
+                    + " after the merge (" + answered + " answered; " + codeCounts(codes) + ").");
             double[] ms = Arrays.stream(done).mapToDouble(t -> (t - start) / 1e6).sorted().toArray();
-            System.out.printf("merge -> instruction, %d long-polling agents (webhook %d): min %.0f ms, p50 %.0f ms, "
-                    + "p99 %.0f ms, max %.0f ms; %d/%d instructed%n", nodes, hook, ms[0], pct(ms, 0.5), pct(ms, 0.99),
-                    ms[ms.length - 1], instructed, nodes);
+            BenchCheck.require(ms[0] >= 0, "an answer came before the merge's webhook was sent.");
+            double p99 = pct(ms, 0.99);
+            System.out.printf("merge -> instruction, %d long-polling agents: min %.0f ms, p50 %.0f ms, p99 %.0f ms, "
+                    + "max %.0f ms; %d/%d instructed, 0 answered before the merge (load average %s)%n", nodes, ms[0],
+                    pct(ms, 0.5), p99, ms[ms.length - 1], instructed, nodes, loadAverage());
+            return !goal || BenchCheck.goal(p99 < LATENCY_P99_GOAL_MS, String.format(
+                    "merge -> instruction p99 %.0f ms with %d agents long-polling (goal < %.0f ms: %.2f of the goal)",
+                    p99, nodes, LATENCY_P99_GOAL_MS, p99 / LATENCY_P99_GOAL_MS));
         }
     }
 
-    void throughput(Path root, int nodes) throws Exception {
+    /**
+     * Authenticated reports against {@code /healthz} on the same server, the same client and concurrency, in
+     * rounds that rotate the order: the ratio of their medians is the goal. Reports come two ways: heartbeats (each
+     * node's body repeats, as an idle agent's does) and changing bodies (a health message that differs every time,
+     * so nothing read before can be reused). Every report must be answered 204 (checked, recorded, nothing to do)
+     * and every health check 200.
+     */
+    boolean throughput(Path root, int nodes) throws Exception {
         BenchFleet fleet = BenchFleet.create(root, nodes);
-        try (BenchServer server = BenchServer.start(fleet, root.resolve("data"), "1g")) {
+        try (BenchServer server = start(fleet, root); BenchLoad load = new BenchLoad(server.port, CONCURRENCY)) {
             register(server, nodes);
-            Path script = root.resolve("reports.lua");
-            Files.writeString(script, luaScript(nodes), StandardCharsets.UTF_8);
-            String url = server.base + "/api/v1/nodes/";
-            BenchServer.run("wrk", "-t2", "-c64", "-d3s", "-s", script.toString(), url);
-            String out = BenchServer.run("wrk", "-t2", "-c64", "-d10s", "--latency", "-s", script.toString(), url);
-            Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
-            Matcher p50 = Pattern.compile("50%\\s+([0-9.]+)(us|ms|s)").matcher(out);
-            Matcher p99 = Pattern.compile("99%\\s+([0-9.]+)(us|ms|s)").matcher(out);
-            Matcher errors = Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(out);
-            if (!rps.find() || !p50.find() || !p99.find()) {
-                throw new IllegalStateException("unexpected wrk output:\n" + out);
-            }
-            System.out.printf("authenticated reports from wrk (-t2 -c64 -d10s, %d nodes): %s req/s, p50 %s, p99 %s, "
-                    + "non-2xx %s%n", nodes, rps.group(1), p50.group(1) + p50.group(2), p99.group(1) + p99.group(2),
-                    errors.find() ? errors.group(1) : "0");
-        }
-    }
-
-    void heap(Path root, int nodes) throws Exception {
-        BenchFleet fleet = BenchFleet.create(root, nodes);
-        try (BenchServer server = BenchServer.start(fleet, root.resolve("data"), "1g")) {
-            register(server, nodes);
-            double idle = server.heapAfterGcMib();
-            List<CompletableFuture<Integer>> polls = new ArrayList<>();
+            awaitStatusRecorded(fleet);
+            Buffer[] bodies = new Buffer[nodes];
+            String[][] changing = new String[nodes][];
             for (int i = 0; i < nodes; i++) {
-                polls.add(longPoll(server, BenchFleet.name(i)));
+                bodies[i] = Buffer.buffer(body(BenchFleet.name(i)));
+                String marked = body(BenchFleet.name(i), "#");
+                int at = marked.indexOf("\"#\"");
+                changing[i] = new String[] {marked.substring(0, at + 1), marked.substring(at + 2)};
             }
-            double waiting = awaitWaiting(server, nodes);
+            List<Kind> kinds = List.of(
+                    new Kind("/healthz", 200, i -> new BenchLoad.Request(HttpMethod.GET, "/healthz", null, null)),
+                    new Kind("heartbeat reports", 204, i -> {
+                        int k = (int) (i % nodes);
+                        String n = BenchFleet.name(k);
+                        return new BenchLoad.Request(HttpMethod.POST, "/api/v1/nodes/" + n + "/report",
+                                BenchFleet.token(n), bodies[k]);
+                    }),
+                    new Kind("changing reports", 204, i -> {
+                        int k = (int) (i % nodes);
+                        String n = BenchFleet.name(k);
+                        return new BenchLoad.Request(HttpMethod.POST, "/api/v1/nodes/" + n + "/report",
+                                BenchFleet.token(n), Buffer.buffer(changing[k][0] + "ok " + i + changing[k][1]));
+                    }));
+            int rounds = Integer.getInteger("gitfleet.bench.rounds", 7);
+            Duration length = Duration.ofSeconds(Long.getLong("gitfleet.bench.roundSeconds", 3));
+            // the server's JIT and heap take tens of seconds to settle: rounds taken before were 3-8x apart
+            int warmups = Integer.getInteger("gitfleet.bench.warmupRounds", 3);
+            for (int w = 0; w < warmups; w++) {
+                BenchCheck.step("warm-up round " + (w + 1) + " of " + warmups);
+                for (Kind kind : kinds) {
+                    check(load.run(length, kind.make(), kind.expected()), kind.name(), kind.expected());
+                }
+            }
+            double[][] perSecond = new double[kinds.size()][rounds];
+            for (int r = 0; r < rounds; r++) {
+                BenchCheck.step("round " + (r + 1) + " of " + rounds);
+                StringBuilder line = new StringBuilder("  round " + (r + 1) + ":");
+                // rotate the order, so that no kind always follows the same other one (and its garbage)
+                for (int j = 0; j < kinds.size(); j++) {
+                    int k = (r + j) % kinds.size();
+                    Kind kind = kinds.get(k);
+                    perSecond[k][r] = check(load.run(length, kind.make(), kind.expected()), kind.name(),
+                            kind.expected());
+                }
+                for (int k = 0; k < kinds.size(); k++) {
+                    line.append(String.format(" %s %.0f/s", kinds.get(k).name(), perSecond[k][r]));
+                }
+                System.out.println(line);
+            }
+            double health = median(perSecond[0]);
+            double heartbeat = median(perSecond[1]) / health;
+            double changed = median(perSecond[2]) / health;
+            System.out.printf("authenticated reports vs /healthz, same server, %d connections, %d nodes, %d rounds of "
+                    + "%d s each: /healthz median %.0f/s, heartbeat reports %.0f/s, changing reports %.0f/s (load "
+                    + "average %s)%n", CONCURRENCY, nodes, rounds, length.toSeconds(), health,
+                    median(perSecond[1]), median(perSecond[2]), loadAverage());
+            boolean a = BenchCheck.goal(heartbeat >= REPORT_RATIO_GOAL, String.format(
+                    "heartbeat reports/s = %.3f x /healthz requests/s (goal >= %.2f x)", heartbeat, REPORT_RATIO_GOAL));
+            boolean b = BenchCheck.goal(changed >= REPORT_RATIO_GOAL, String.format(
+                    "changing reports/s = %.3f x /healthz requests/s (goal >= %.2f x)", changed, REPORT_RATIO_GOAL));
+            return a & b;
+        }
+    }
+
+    /** One kind of request of the throughput rounds, with the status every answer must have. */
+    private record Kind(String name, int expected, java.util.function.LongFunction<BenchLoad.Request> make) {
+    }
+
+    private static double check(BenchLoad.Round round, String what, int expected) {
+        BenchCheck.require(round.unexpected().isEmpty(), round.unexpected().values().stream()
+                .mapToLong(Long::longValue).sum() + " " + what + " requests were not answered " + expected + " (by "
+                + "status, -1 for no answer: " + round.unexpected() + ").");
+        BenchCheck.require(round.ok() > 0, "no " + what + " request was answered in " + round.seconds() + " s.");
+        return round.perSecond();
+    }
+
+    /** Heap with N long polls open: measured only while the server holds all N, and none has been answered. */
+    boolean heap(Path root, int nodes) throws Exception {
+        BenchFleet fleet = BenchFleet.create(root, nodes);
+        try (BenchServer server = start(fleet, root)) {
+            register(server, nodes);
+            BenchCheck.step("measuring the idle heap");
+            double idle = server.heapAfterGcMib();
+            AtomicInteger answered = new AtomicInteger();
+            BenchCheck.step("opening " + nodes + " long polls");
+            long opened = System.nanoTime();
+            for (int i = 0; i < nodes; i++) {
+                longPoll(server, BenchFleet.name(i)).whenComplete((c, e) -> answered.incrementAndGet());
+            }
+            awaitHeld(server, nodes, answered);
+            BenchCheck.step("measuring the heap with " + nodes + " polls held");
             double used = server.heapAfterGcMib();
-            System.out.printf("heap with %.0f long polls open (%d nodes, -Xmx1g): %.0f MiB used after GC "
-                    + "(%.0f MiB before the polls), RSS %d MiB%n", waiting, nodes, used, idle, server.rssMib());
+            long rss = server.rssMib();
+            double still = server.metric("gitfleet_agent_waiting");
+            BenchCheck.require(still == nodes && answered.get() == 0, "while the heap was measured the server's "
+                    + "held polls fell to " + (long) still + " of " + nodes + " (" + answered.get() + " answered).");
+            BenchCheck.require(System.nanoTime() - opened < Duration.ofSeconds(POLL_WAIT_S).toNanos(),
+                    "the heap was measured after the first polls' " + POLL_WAIT_S + " s wait could have run out.");
+            System.out.printf("heap with %d long polls held (-Xmx1g): %.0f MiB used after GC (%.0f MiB before the "
+                    + "polls), RSS %d MiB%n", nodes, used, idle, rss);
+            return true;
         }
     }
 
@@ -133,48 +287,82 @@ public final class ServerBenchmark {
      * timed the moment it arrives (the JDK client adds its own queueing at this scale).
      */
     private CompletableFuture<Integer> longPoll(BenchServer server, String node) {
-        return agentClient.request(HttpMethod.POST, server.port, "127.0.0.1", "/api/v1/nodes/" + node + "/report?wait=60")
+        return agentClient.request(HttpMethod.POST, server.port, "127.0.0.1", "/api/v1/nodes/" + node
+                        + "/report?wait=" + POLL_WAIT_S)
                 .compose(req -> req.putHeader("Authorization", "Bearer " + BenchFleet.token(node))
                         .putHeader("Content-Type", "application/json").idleTimeout(120_000).send(body(node)))
                 .compose(resp -> resp.body().map(b -> resp.statusCode()))
                 .toCompletionStage().toCompletableFuture();
     }
 
-    /** Every node reports once, so the server knows it; 64 at a time. */
+    /** Every node reports once, so the server knows it, 64 at a time; each must be answered 204 (no instruction). */
     private void register(BenchServer server, int nodes) throws Exception {
+        BenchCheck.step("registering " + nodes + " agents (one report each)");
         Semaphore slots = new Semaphore(64);
         List<CompletableFuture<HttpResponse<Void>>> all = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             slots.acquire();
-            all.add(http.sendAsync(report(server, BenchFleet.name(i), 0), HttpResponse.BodyHandlers.discarding())
+            all.add(http.sendAsync(report(server, BenchFleet.name(i)), HttpResponse.BodyHandlers.discarding())
                     .whenComplete((r, e) -> slots.release()));
         }
-        for (CompletableFuture<HttpResponse<Void>> f : all) {
-            int code = f.get(60, TimeUnit.SECONDS).statusCode();
-            if (code != 204 && code != 200) {
-                throw new IllegalStateException("registration answered " + code);
+        int[] codes = new int[nodes];
+        for (int i = 0; i < nodes; i++) {
+            try {
+                codes[i] = all.get(i).get(60, TimeUnit.SECONDS).statusCode();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                codes[i] = -1;
             }
+        }
+        long ok = Arrays.stream(codes).filter(c -> c == 204).count();
+        BenchCheck.require(ok == nodes, "only " + ok + " of " + nodes + " agents registered with 204 ("
+                + codeCounts(codes) + ").");
+    }
+
+    /**
+     * Waits until every agent's first report is on the status branch (a node file each), as on a fleet that has
+     * been up a while: the merge's pass then records the rollout, not N first reports besides.
+     */
+    private void awaitStatusRecorded(BenchFleet fleet) throws Exception {
+        BenchCheck.step("waiting until the status branch holds the " + fleet.nodes + " first reports");
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long recorded;
+        while ((recorded = fleet.recordedNodes()) < fleet.nodes) {
+            BenchCheck.require(System.nanoTime() < deadline, "120 s after the agents registered the status branch "
+                    + "held " + recorded + " of their " + fleet.nodes + " first reports.");
+            Thread.sleep(500);
         }
     }
 
-    private double awaitWaiting(BenchServer server, int nodes) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        double waiting = 0;
-        while (System.nanoTime() < deadline && (waiting = server.metric("gitfleet_agent_waiting")) < nodes) {
+    /** Waits until the server holds all N polls, none answered; fails naming how many it held. */
+    private void awaitHeld(BenchServer server, int nodes, AtomicInteger answered) throws Exception {
+        BenchCheck.step("waiting until the server holds all " + nodes + " polls");
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        double waiting;
+        while (!((waiting = server.metric("gitfleet_agent_waiting")) >= nodes)) {
+            BenchCheck.require(answered.get() == 0, answered.get() + " of " + nodes
+                    + " polls were answered before the merge, so their times would not measure it.");
+            BenchCheck.require(System.nanoTime() < deadline, "the server held only " + (long) waiting + " of "
+                    + nodes + " polls 40 s after they were sent.");
             Thread.sleep(100);
         }
-        return waiting;
+        BenchCheck.require(waiting == nodes, "the server holds " + (long) waiting + " polls, not the " + nodes
+                + " sent.");
     }
 
     static String body(String node) {
-        return Documents.toJson(Report.of(node, new Report.Status("bench", Map.of("os", "v1.34.1"),
-                new Report.Slots("a", "a", null, new Report.Slot("v1.34.1", Report.SlotState.GOOD), null),
-                new Report.Health(true, null), null, null)));
+        return body(node, null);
     }
 
-    private HttpRequest report(BenchServer server, String node, int wait) {
-        return HttpRequest.newBuilder(URI.create(server.base + "/api/v1/nodes/" + node + "/report?wait=" + wait))
-                .timeout(Duration.ofSeconds(wait + 60)).header("Authorization", "Bearer " + BenchFleet.token(node))
+    /** An idle agent's report; {@code healthMessage} is the one thing that may vary without news for a pass. */
+    static String body(String node, String healthMessage) {
+        return Documents.toJson(Report.of(node, new Report.Status("bench", Map.of("os", "v1.34.1"),
+                new Report.Slots("a", "a", null, new Report.Slot("v1.34.1", Report.SlotState.GOOD), null),
+                new Report.Health(true, healthMessage), null, null)));
+    }
+
+    private HttpRequest report(BenchServer server, String node) {
+        return HttpRequest.newBuilder(URI.create(server.base + "/api/v1/nodes/" + node + "/report?wait=0"))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + BenchFleet.token(node))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body(node)))
                 .build();
     }
@@ -182,31 +370,34 @@ public final class ServerBenchmark {
     private int webhook(BenchServer server, String body) throws Exception {
         String sig = "sha256=" + new HmacUtils(HmacAlgorithms.HMAC_SHA_256, BenchServer.SECRET).hmacHex(body);
         return http.send(HttpRequest.newBuilder(URI.create(server.base + "/hooks/generic"))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("X-Gitfleet-Signature", sig)
                 .header("X-Gitfleet-Delivery", "bench-" + System.nanoTime())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode();
     }
 
-    /** A wrk script that sends each node's heartbeat in turn, with the node's own token. */
-    static String luaScript(int nodes) {
-        StringBuilder b = new StringBuilder("local bodies = {}\nlocal names = {}\n");
-        for (int i = 0; i < nodes; i++) {
-            String n = BenchFleet.name(i);
-            b.append("names[").append(i + 1).append("] = \"").append(n).append("\"\n");
-            b.append("bodies[").append(i + 1).append("] = [[").append(body(n)).append("]]\n");
+    private static String codeCounts(int[] codes) {
+        Map<Integer, Long> counts = new java.util.TreeMap<>();
+        for (int c : codes) {
+            counts.merge(c, 1L, Long::sum);
         }
-        b.append("""
-                local i = 0
-                request = function()
-                  i = i %% %d + 1
-                  local n = names[i]
-                  return wrk.format("POST", "/api/v1/nodes/" .. n .. "/report", {
-                    ["Authorization"] = "Bearer bench-token-" .. n,
-                    ["Content-Type"] = "application/json"}, bodies[i])
-                end
-                """.formatted(nodes));
-        return b.toString();
+        return "answers by status, -1 for none: " + counts;
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static double pct(double[] sorted, double p) {

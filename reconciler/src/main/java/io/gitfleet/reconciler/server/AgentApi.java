@@ -25,6 +25,10 @@ public final class AgentApi {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgentApi.class);
     public static final int BODY_LIMIT = 64 * 1024;
     public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    /** Bodies up to this size are remembered per node, to recognise a repeated report (most are heartbeats). */
+    static final int REMEMBERED_BODY = 4 * 1024;
+    /** Set on a request whose token {@link #authenticate} accepted, so that it is checked once, not twice. */
+    private static final String AUTHENTICATED = "gitfleet.authenticated";
 
     private final Supplier<NodeTokens> tokens;
     private final ReportBook reports;
@@ -35,6 +39,15 @@ public final class AgentApi {
     private ReplicaSettings peers = ReplicaSettings.DEFAULTS;
     private java.util.function.BooleanSupplier ready = () -> true;
     private boolean clientCertificates;
+    /**
+     * Each node's last accepted report, with its exact bytes. Reading a report is a pure function of its bytes
+     * (strict JSON, the jar's own schema, the record), so a body identical to the last one read gets the same
+     * verdict and the same document without parsing and validating it again; any other body is read in full.
+     */
+    private final java.util.Map<String, Accepted> lastAccepted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Accepted(byte[] body, Report report) {
+    }
 
     public AgentApi(Supplier<NodeTokens> tokens, ReportBook reports, InstructionBoard board, Runnable triggerPass,
                     ServerMetrics metrics, Clock clock) {
@@ -73,18 +86,15 @@ public final class AgentApi {
 
     public void report(RoutingContext ctx) {
         String node = ctx.pathParam("node");
-        authenticate(ctx);
+        if (!Boolean.TRUE.equals(ctx.get(AUTHENTICATED))) {
+            authenticate(ctx);
+        }
         Duration wait = waitParam(ctx);
         Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
             throw ApiError.badRequest("the body must be a Report document (JSON)");
         }
-        ReadResult<Report> read = DocumentReader.read("report", body.getBytes(), Report.class, null);
-        if (!read.ok()) {
-            Problem p = read.problems().get(0);
-            throw new ApiError(400, "invalid_report", p.pointer() + ": " + p.message());
-        }
-        Report report = read.document();
+        Report report = read(node, body.getBytes());
         if (!node.equals(report.name())) {
             throw ApiError.forbidden("a node can only report for itself: the report is for " + report.name());
         }
@@ -113,6 +123,26 @@ public final class AgentApi {
         });
     }
 
+    /** The report in {@code bytes}, read and validated, or the node's last one when the bytes are the same. */
+    private Report read(String node, byte[] bytes) {
+        Accepted last = lastAccepted.get(node);
+        if (last != null && java.util.Arrays.equals(last.body(), bytes)) {
+            return last.report();
+        }
+        ReadResult<Report> read = DocumentReader.read("report", bytes, Report.class, null);
+        if (!read.ok()) {
+            Problem p = read.problems().get(0);
+            throw new ApiError(400, "invalid_report", p.pointer() + ": " + p.message());
+        }
+        Report report = read.document();
+        // only a report for this node, from this node (authenticated above), is remembered, so the memory held
+        // is one body per node of the fleet at most
+        if (bytes.length <= REMEMBERED_BODY && node.equals(report.name())) {
+            lastAccepted.put(node, new Accepted(bytes, report));
+        }
+        return report;
+    }
+
     /**
      * Lets in the node named in the path by its own token, or a round trip forwarded by a configured peer that
      * checked the node's token itself and presents the replicas' shared secret instead.
@@ -138,6 +168,7 @@ public final class AgentApi {
                 throw ApiError.unauthenticated("a forwarded round trip must come from a configured peer "
                         + "(--peer) with the peer secret");
             }
+            ctx.put(AUTHENTICATED, true);
             return;
         }
         if (clientCertificates && !hasClientCertificate(ctx)) {
@@ -148,8 +179,7 @@ public final class AgentApi {
                     + "(tls.certFile and tls.keyFile in the agent's config)");
         }
         switch (tokens.get().check(node, presented)) {
-            case OK -> {
-            }
+            case OK -> ctx.put(AUTHENTICATED, true);
             case OTHER_NODE -> {
                 metrics.agentRequest(403);
                 LOG.warn("refused a round trip for node {} from {}: the token belongs to another node", node,

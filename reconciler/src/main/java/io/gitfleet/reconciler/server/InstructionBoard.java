@@ -42,23 +42,49 @@ public final class InstructionBoard implements InstructionSink {
         }
     }
 
+    /** Above this many new instructions in one delivery, one summary line is logged instead of one per node. */
+    static final int LOGGED_ONE_BY_ONE = 50;
+
     @Override
     public void deliver(SortedMap<String, Instruction> instructions) {
+        // the waiting agents are answered first; logging 10,000 lines before the last of them would delay it
+        List<String> changed = new ArrayList<>();
         for (Map.Entry<String, Instruction> e : instructions.entrySet()) {
             Instruction before = current.put(e.getKey(), e.getValue());
             if (!sameTask(before, e.getValue())) {
-                Instruction.Spec i = e.getValue().spec();
-                LOG.info("instruction for {}: {} #{} {} {} {}", e.getKey(), i.upgrade(), i.attempt(), i.action(),
-                        i.component(), i.version());
                 wake(e.getKey());
+                changed.add(e.getKey());
             }
         }
+        List<String> withdrawn = new ArrayList<>();
         for (String node : List.copyOf(current.keySet())) {
             if (!instructions.containsKey(node)) {
                 current.remove(node);
-                LOG.info("instruction for {} withdrawn", node);
                 wake(node);
+                withdrawn.add(node);
             }
+        }
+        if (changed.size() <= LOGGED_ONE_BY_ONE) {
+            for (String node : changed) {
+                Instruction.Spec i = instructions.get(node).spec();
+                LOG.info("instruction for {}: {} #{} {} {} {}", node, i.upgrade(), i.attempt(), i.action(),
+                        i.component(), i.version());
+            }
+        } else {
+            Map<String, Integer> byTask = new java.util.TreeMap<>();
+            for (String node : changed) {
+                Instruction.Spec i = instructions.get(node).spec();
+                byTask.merge(i.upgrade() + " #" + i.attempt() + " " + i.action() + " " + i.component() + " "
+                        + i.version(), 1, Integer::sum);
+            }
+            LOG.info("instructions for {} nodes (first {}, last {}): {}", changed.size(), changed.get(0),
+                    changed.get(changed.size() - 1), byTask);
+        }
+        if (withdrawn.size() <= LOGGED_ONE_BY_ONE) {
+            withdrawn.forEach(node -> LOG.info("instruction for {} withdrawn", node));
+        } else {
+            LOG.info("instructions for {} nodes withdrawn (first {}, last {})", withdrawn.size(), withdrawn.get(0),
+                    withdrawn.get(withdrawn.size() - 1));
         }
     }
 

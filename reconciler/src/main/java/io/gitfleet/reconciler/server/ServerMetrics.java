@@ -55,6 +55,7 @@ public final class ServerMetrics implements WebhookMetrics {
     private final MultiGauge nodeLastSeen;
     private final AtomicInteger stalled = new AtomicInteger();
     private final AtomicLong lastStatusCommit = new AtomicLong();
+    private final Map<Integer, Counter> agentRequests = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile BooleanSupplier holder = () -> false;
 
     public ServerMetrics(InstructionBoard board) {
@@ -173,9 +174,11 @@ public final class ServerMetrics implements WebhookMetrics {
     }
 
     public void agentRequest(int status) {
-        Counter.builder("gitfleet_agent_requests").tag("status", Integer.toString(status))
+        // every round trip counts: look the counter up once per status, not through a builder each time
+        agentRequests.computeIfAbsent(status, s -> Counter.builder("gitfleet_agent_requests")
+                .tag("status", Integer.toString(s))
                 .description("agent round trips by HTTP status (401/403: refused tokens, 503: not ready or no leader)")
-                .register(registry).increment();
+                .register(registry)).increment();
     }
 
     @Override

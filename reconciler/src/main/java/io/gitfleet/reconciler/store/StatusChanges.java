@@ -128,6 +128,11 @@ final class StatusChanges {
             throw new InvalidDocumentException(List.of(new Problem(path, "/metadata/name", "is '" + doc.name()
                     + "' but must equal the file name '" + name + "'")));
         }
+        Written key = new Written(path, doc);
+        byte[] known = RECENT.get(key);
+        if (known != null) {
+            return known;
+        }
         // The YAML is written from this very tree, so checking the tree checks the file (DocumentsTest proves the
         // round trip); re-reading the YAML would double the cost again.
         JsonNode tree = Documents.toTree(doc);
@@ -137,8 +142,27 @@ final class StatusChanges {
                 throw new InvalidDocumentException(problems);
             }
         }
-        return Documents.toYaml(tree).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Documents.toYaml(tree).getBytes(StandardCharsets.UTF_8);
+        RECENT.put(key, bytes);
+        return bytes;
     }
+
+    /** A document and the file it goes to: what its bytes depend on (records compare by value). */
+    private record Written(String path, Document doc) {
+    }
+
+    /**
+     * The bytes of the documents serialized last, by value. A pass's changes are serialized when they are queued
+     * and again when the batch is committed (on the same plan, so equal documents): the second time, a merge that
+     * starts 10,000 nodes would otherwise write 10,000 rows of YAML again. Bounded; the bytes are never changed.
+     */
+    private static final Map<Written, byte[]> RECENT = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Written, byte[]> eldest) {
+                    return size() > 32_768;
+                }
+            });
 
     private static boolean heartbeatOnly(String path, byte[] before, Document after) {
         if (!(after instanceof NodeStatus now)) {

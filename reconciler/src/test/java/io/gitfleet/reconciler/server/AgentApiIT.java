@@ -127,6 +127,28 @@ class AgentApiIT {
         assertEquals(1, passes.get(), "a heartbeat triggers nothing");
     }
 
+    /**
+     * A body identical to the node's last accepted report reuses that report's reading, but nothing else: the token
+     * is checked on every request, any other body is read and validated in full, and what one node sent is never
+     * taken for another's.
+     */
+    @Test
+    void aRepeatedReportIsStillAuthenticatedAndAnyOtherBodyStillValidated() throws Exception {
+        String good = report("worker-1", null);
+        assertEquals(204, post("worker-1", token("worker-1"), good, "").statusCode());
+        assertEquals(204, post("worker-1", token("worker-1"), good, "").statusCode());
+        error(post("worker-1", "guess", good, ""), 401, "unauthenticated", "unknown node or wrong token");
+        error(post("worker-1", token("worker-2"), good, ""), 403, "forbidden", "belongs to another node");
+        error(post("worker-2", token("worker-2"), good, ""), 403, "forbidden", "a node can only report for itself");
+        error(post("worker-1", token("worker-1"), good.replace("\"os\"", "\"OS!\""), ""), 400, "invalid_report",
+                "/status/components");
+        String other = good.replace("v1.34.1", "v1.35.1");
+        assertEquals(204, post("worker-1", token("worker-1"), other, "").statusCode());
+        assertEquals("v1.35.1", reports.get("worker-1").report().components().get("os"));
+        assertEquals(204, post("worker-1", token("worker-1"), good, "").statusCode());
+        assertEquals("v1.34.1", reports.get("worker-1").report().components().get("os"));
+    }
+
     @Test
     void aWaitingAgentGetsItsInstructionAsSoonAsAPassDecides() throws Exception {
         CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> {
