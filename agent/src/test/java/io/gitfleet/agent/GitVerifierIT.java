@@ -163,12 +163,12 @@ class GitVerifierIT {
                 GitVerifierProbe.class.getName(), signed.url(), "", dir.resolve("state-2").toString(), SHA);
         List<String> approvedRun = new ArrayList<>(command);
         approvedRun.set(approvedRun.size() - 3, head);
-        assertEquals("gitfleet-git: Approved[commit=" + head + ", allowDowngrade=false]", lastLine(java(approvedRun)));
+        assertEquals("Approved[commit=" + head + ", allowDowngrade=false]", lastLine(java(approvedRun)));
         String unsigned = signed.commit("pushed unsigned", false, "main");
         List<String> unsignedRun = new ArrayList<>(command);
         unsignedRun.set(unsignedRun.size() - 3, unsigned);
         String refused = lastLine(java(unsignedRun));
-        assertTrue(refused.startsWith("gitfleet-git: Refused[reason=not approved: commit " + unsigned + " is not on main")
+        assertTrue(refused.startsWith("Refused[reason=not approved: commit " + unsigned + " is not on main")
                 && refused.endsWith("up to " + head + ", its newest approved commit]"), "the unsigned commit stops the chain: " + refused);
         List<String> noJgit = new ArrayList<>(command);
         noJgit.set(1, "-Dnone");

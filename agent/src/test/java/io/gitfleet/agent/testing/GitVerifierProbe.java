@@ -21,6 +21,6 @@ public final class GitVerifierProbe {
         Instruction.Spec spec = new Instruction.Spec("os-2", 1, null, Action.INSTALL, "os", "v2.0.0", args[1],
                 new Instruction.ImageRef("https://images.example/os-v2.0.0.img.zst", args[3], 4096, Map.of()), null,
                 false);
-        System.out.println(v.getClass().getClassLoader().getName() + ": " + v.check("node-1", spec));
+        System.out.println(v.check("node-1", spec));
     }
 }
