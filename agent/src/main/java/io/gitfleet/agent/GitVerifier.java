@@ -8,8 +8,8 @@ import java.time.Clock;
 /**
  * {@code verifyGit}: the agent does not have to trust the reconciler. It fetches the approved branch into a bare
  * cache in its state dir and runs the reconciler's own approval checks there: the signed-commit chain from the last
- * approved commit this agent verified (kept as a ref in the cache, so a restart does not forget it), the freshness limit,
- * and whether the fleet at the newest approved commit says what the instruction says for this node. An
+ * approved commit this agent verified (kept as a ref in the cache, so a restart does not forget it), the freshness
+ * limit, and whether the fleet at the newest approved commit says what the instruction says for this node. An
  * instruction overtaken by a newer approval (a replay, a paused or deleted upgrade) is refused.
  *
  * <p>The agent's only JGit use is behind this interface. The package keeps JGit and its libraries off the class

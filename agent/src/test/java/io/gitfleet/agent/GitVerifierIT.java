@@ -169,7 +169,8 @@ class GitVerifierIT {
         unsignedRun.set(unsignedRun.size() - 3, unsigned);
         String refused = lastLine(java(unsignedRun));
         assertTrue(refused.startsWith("Refused[reason=not approved: commit " + unsigned + " is not on main")
-                && refused.endsWith("up to " + head + ", its newest approved commit]"), "the unsigned commit stops the chain: " + refused);
+                && refused.endsWith("up to " + head + ", its newest approved commit]"),
+                "the unsigned commit stops the chain: " + refused);
         List<String> noJgit = new ArrayList<>(command);
         noJgit.set(1, "-Dnone");
         noJgit.set(noJgit.size() - 3, head);

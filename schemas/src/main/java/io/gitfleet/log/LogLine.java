@@ -94,12 +94,15 @@ public final class LogLine {
         }
     }
 
-    /** java.util.logging's configuration class (see {@link #fromEnvironmentLazyJul()}): bridges it in when it starts. */
+    /**
+     * java.util.logging's configuration class (see {@link #fromEnvironmentLazyJul()}): bridges it in when it starts.
+     */
     public static final class JulSetup {
         public JulSetup() throws java.io.IOException {
             // The documented way for a configuration class: hand java.util.logging its properties while it starts
             // (touching its loggers from here, in the middle of its start, is not safe).
-            String properties = "handlers=" + JulBridge.class.getName() + "\n.level=" + JulBridge.julLevel(level) + "\n";
+            String properties = "handlers=" + JulBridge.class.getName() + "\n.level=" + JulBridge.julLevel(level)
+                    + "\n";
             java.util.logging.LogManager.getLogManager().readConfiguration(
                     new java.io.ByteArrayInputStream(properties.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }

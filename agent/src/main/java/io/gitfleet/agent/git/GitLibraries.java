@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 /**
  * Where {@link JGitVerifier} comes from. The package's launcher names a folder of JGit and its libraries
  * ({@code -Dgitfleet.agent.gitLib=…/lib/git}) that is not on the class path; then JGit, the approval checks and this
- * package are loaded by a class loader of their own, made on the first {@code verifyGit} agent's start. Without the
- * property (the tests, a jar run with everything on the class path) they come from the class path.
+ * package are loaded by a class loader of their own, made when a {@code verifyGit} agent checks its first
+ * instruction. Without the property (the tests, a jar run with everything on the class path) they come from the
+ * class path.
  */
 public final class GitLibraries {
     public static final String PROPERTY = "gitfleet.agent.gitLib";
@@ -80,7 +81,7 @@ public final class GitLibraries {
     }
 
     /** A verifier from {@code lib}'s jars, with everything else from {@code parent}. */
-    public static GitVerifier verifier(Path lib, ClassLoader parent, String url, String branch, Path cache,
+    private static GitVerifier verifier(Path lib, ClassLoader parent, String url, String branch, Path cache,
             Path stateDir, Clock clock) {
         List<URL> urls = new ArrayList<>();
         try (Stream<Path> jars = Files.list(lib)) {
