@@ -29,6 +29,72 @@ public final class CommitFiles {
         return FleetLoader.load(files(repo, commit, tooLarge), tooLarge);
     }
 
+    /**
+     * Like {@link #load(Repository, ObjectId)}, reading again only the files whose blob {@code cache} has not
+     * read at that path: a commit that changes one manifest of a 10,000-node fleet parses one file, not 10,001.
+     * The cache then holds this commit's documents only.
+     */
+    public static LoadedFleet load(Repository repo, ObjectId commit, ReadCache cache) throws IOException {
+        Map<String, ObjectId> blobs = new TreeMap<>();
+        try (ObjectReader reader = repo.newObjectReader(); RevWalk walk = new RevWalk(reader);
+             TreeWalk tw = new TreeWalk(reader)) {
+            tw.addTree(walk.parseCommit(commit).getTree());
+            walkFleet(tw, (path, id) -> blobs.put(path, id));
+            Map<String, ReadCache.Entry> read = new java.util.HashMap<>();
+            LoadedFleet fleet;
+            try {
+                fleet = FleetLoader.load(blobs.keySet(), (path, type, name) -> {
+                    ObjectId id = blobs.get(path);
+                    ReadCache.Entry known = cache.get(path, id);
+                    if (known == null) {
+                        try {
+                            known = new ReadCache.Entry(id, readBlob(reader, path, id, type, name));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        cache.missed();
+                    }
+                    read.put(path, known);
+                    return known.result();
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            cache.replace(read);
+            return fleet;
+        }
+    }
+
+    private static io.gitfleet.schema.ReadResult<? extends io.gitfleet.schema.Document> readBlob(ObjectReader reader,
+            String path, ObjectId id, Class<? extends io.gitfleet.schema.Document> type, String name)
+            throws IOException {
+        long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
+        if (size > SafeYaml.MAX_BYTES) {
+            return FleetLoader.tooLarge(path, size);
+        }
+        byte[] bytes = reader.open(id, Constants.OBJ_BLOB).getCachedBytes(MAX_FILE);
+        return io.gitfleet.schema.DocumentReader.read(path, bytes, type, name);
+    }
+
+    /** Calls {@code found} with each file gitfleet reads in the tree and its blob id (top level and 3 folders). */
+    private static void walkFleet(TreeWalk tw, java.util.function.BiConsumer<String, ObjectId> found)
+            throws IOException {
+        tw.setRecursive(false);
+        while (tw.next()) {
+            String path = tw.getPathString();
+            if (tw.isSubtree()) {
+                // only the top level and the three document folders matter; skip the rest unread
+                if (path.equals("nodes") || path.equals("catalogs") || path.equals("upgrades")) {
+                    tw.enterSubtree();
+                }
+                continue;
+            }
+            if (FleetLoader.isFleetPath(path) && tw.getFileMode(0) != FileMode.GITLINK) {
+                found.accept(path, tw.getObjectId(0));
+            }
+        }
+    }
+
     /** The files gitfleet reads ({@link FleetLoader#isFleetPath}) at {@code commit}, path → bytes. */
     public static Map<String, byte[]> files(Repository repo, ObjectId commit) throws IOException {
         return files(repo, commit, new TreeMap<>());
@@ -45,23 +111,14 @@ public final class CommitFiles {
              TreeWalk tw = new TreeWalk(reader)) {
             RevCommit c = walk.parseCommit(commit);
             tw.addTree(c.getTree());
-            tw.setRecursive(false);
-            while (tw.next()) {
-                String path = tw.getPathString();
-                if (tw.isSubtree()) {
-                    // only the top level and the three document folders matter; skip the rest unread
-                    if (path.equals("nodes") || path.equals("catalogs") || path.equals("upgrades")) {
-                        tw.enterSubtree();
-                    }
-                    continue;
-                }
-                if (FleetLoader.isFleetPath(path) && tw.getFileMode(0) != FileMode.GITLINK) {
-                    long size = reader.getObjectSize(tw.getObjectId(0), Constants.OBJ_BLOB);
-                    if (size > SafeYaml.MAX_BYTES) {
-                        tooLarge.put(path, size);
-                    } else {
-                        files.put(path, reader.open(tw.getObjectId(0), Constants.OBJ_BLOB).getCachedBytes(MAX_FILE));
-                    }
+            Map<String, ObjectId> blobs = new TreeMap<>();
+            walkFleet(tw, blobs::put);
+            for (Map.Entry<String, ObjectId> b : blobs.entrySet()) {
+                long size = reader.getObjectSize(b.getValue(), Constants.OBJ_BLOB);
+                if (size > SafeYaml.MAX_BYTES) {
+                    tooLarge.put(b.getKey(), size);
+                } else {
+                    files.put(b.getKey(), reader.open(b.getValue(), Constants.OBJ_BLOB).getCachedBytes(MAX_FILE));
                 }
             }
         }

@@ -1,7 +1,7 @@
 package io.gitfleet.schema;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +33,29 @@ public final class FleetLoader {
      *                 path → size: each is refused with a problem like any other bad document
      */
     public static LoadedFleet load(Map<String, byte[]> files, Map<String, Long> tooLarge) {
+        List<String> paths = new ArrayList<>(files.keySet());
+        paths.addAll(tooLarge.keySet());
+        return load(paths, (path, type, name) -> {
+            byte[] bytes = files.get(path);
+            return bytes == null ? tooLarge(path, tooLarge.get(path)) : DocumentReader.read(path, bytes, type, name);
+        });
+    }
+
+    /**
+     * Reads one document for {@link #load(Collection, Source)}: {@code path}'s document of {@code type}, named
+     * {@code name} (null for {@code fleet.yaml}). Called only for the paths the loader reads, at most once each.
+     */
+    @FunctionalInterface
+    public interface Source {
+        ReadResult<? extends Document> read(String path, Class<? extends Document> type, String name);
+    }
+
+    /**
+     * The fleet made of {@code paths} (repo paths of the files there, whether or not gitfleet reads them), each
+     * document read through {@code source}: lets a caller that knows a file is unchanged (same blob) hand back
+     * what it read before instead of parsing and validating it again.
+     */
+    public static LoadedFleet load(Collection<String> paths, Source source) {
         List<Problem> problems = new ArrayList<>();
         Optional<Fleet> fleet = Optional.empty();
         SortedMap<String, Node> nodes = new TreeMap<>();
@@ -40,17 +63,13 @@ public final class FleetLoader {
         SortedMap<String, Upgrade> upgrades = new TreeMap<>();
         SortedMap<String, List<Problem>> broken = new TreeMap<>();
 
-        List<String> paths = new ArrayList<>(files.keySet());
-        paths.addAll(tooLarge.keySet());
-        paths.sort(Comparator.naturalOrder());
-        if (!files.containsKey(FLEET_FILE) && !tooLarge.containsKey(FLEET_FILE)) {
+        java.util.SortedSet<String> sorted = new java.util.TreeSet<>(paths);
+        if (!sorted.contains(FLEET_FILE)) {
             problems.add(new Problem(FLEET_FILE, "/", "is missing; every fleet repo needs one (kind: Fleet)"));
         }
-        for (String path : paths) {
-            byte[] bytes = files.get(path);
-            Long size = tooLarge.get(path);
+        for (String path : sorted) {
             if (path.equals(FLEET_FILE)) {
-                ReadResult<Fleet> r = read(path, bytes, size, Fleet.class, null);
+                ReadResult<Fleet> r = read(source, path, Fleet.class, null);
                 problems.addAll(r.problems());
                 fleet = Optional.ofNullable(r.document());
                 continue;
@@ -70,21 +89,21 @@ public final class FleetLoader {
             String name = file.substring(0, file.length() - ".yaml".length());
             switch (folder) {
                 case "nodes" -> {
-                    ReadResult<Node> r = read(path, bytes, size, Node.class, name);
+                    ReadResult<Node> r = read(source, path, Node.class, name);
                     problems.addAll(r.problems());
                     if (r.ok()) {
                         nodes.put(name, r.document());
                     }
                 }
                 case "catalogs" -> {
-                    ReadResult<Catalog> r = read(path, bytes, size, Catalog.class, name);
+                    ReadResult<Catalog> r = read(source, path, Catalog.class, name);
                     problems.addAll(r.problems());
                     if (r.ok()) {
                         catalogs.put(path, r.document());
                     }
                 }
                 default -> {
-                    ReadResult<Upgrade> r = read(path, bytes, size, Upgrade.class, name);
+                    ReadResult<Upgrade> r = read(source, path, Upgrade.class, name);
                     problems.addAll(r.problems());
                     if (r.ok()) {
                         upgrades.put(name, r.document());
@@ -95,7 +114,7 @@ public final class FleetLoader {
             }
         }
         LoadedFleet loaded = new LoadedFleet(fleet, nodes, catalogs, upgrades, broken, problems);
-        List<Problem> rules = FleetRules.check(loaded, files.keySet());
+        List<Problem> rules = FleetRules.check(loaded, sorted);
         problems.addAll(rules);
         // a value the planner cannot act on (a window or timeout far too large) refuses only its own document
         for (Problem p : rules) {
@@ -116,13 +135,20 @@ public final class FleetLoader {
         return fleet.isPresent() ? loaded : new LoadedFleet(fleet, nodes, catalogs, upgrades, broken, problems);
     }
 
-    private static <T extends Document> ReadResult<T> read(String path, byte[] bytes, Long size, Class<T> type,
-                                                           String name) {
-        if (bytes == null) {
-            return ReadResult.invalid(List.of(new Problem(path, "/", "the file is " + size + " bytes; the limit is "
-                    + SafeYaml.MAX_BYTES)));
+    @SuppressWarnings("unchecked")
+    private static <T extends Document> ReadResult<T> read(Source source, String path, Class<T> type, String name) {
+        ReadResult<? extends Document> r = source.read(path, type, name);
+        if (r.document() != null && !type.isInstance(r.document())) {
+            throw new IllegalStateException(path + " was read as " + r.document().getClass().getSimpleName()
+                    + ", not " + type.getSimpleName());
         }
-        return DocumentReader.read(path, bytes, type, name);
+        return (ReadResult<T>) r;
+    }
+
+    /** A file left unread because it is larger than a document may be: refused like any other bad document. */
+    public static <T extends Document> ReadResult<T> tooLarge(String path, long size) {
+        return ReadResult.invalid(List.of(new Problem(path, "/", "the file is " + size + " bytes; the limit is "
+                + SafeYaml.MAX_BYTES)));
     }
 
     private static String folderOf(String path) {

@@ -20,6 +20,12 @@ public final class FleetReader {
         return CommitFiles.load(repo, commit);
     }
 
+    /** Like {@link #load(Repository, ObjectId)}, parsing only the files {@code cache} has not read (by blob). */
+    public static LoadedFleet load(Repository repo, ObjectId commit, io.gitfleet.approval.ReadCache cache)
+            throws IOException {
+        return CommitFiles.load(repo, commit, cache);
+    }
+
     /** The files gitfleet reads at {@code commit}, path → bytes. */
     public static Map<String, byte[]> files(Repository repo, ObjectId commit) throws IOException {
         return CommitFiles.files(repo, commit);

@@ -23,6 +23,8 @@ final class LoadStep implements Step {
     /** The fleet of the last commit read: most passes (a report changed) plan the same commit again. */
     private ObjectId cachedCommit;
     private LoadedFleet cachedFleet;
+    /** The documents of that commit by blob: a new commit parses only the files it changed. */
+    private final io.gitfleet.approval.ReadCache documents = new io.gitfleet.approval.ReadCache();
 
     LoadStep(FleetMirror mirror) {
         this.mirror = mirror;
@@ -65,7 +67,7 @@ final class LoadStep implements Step {
             throw new NothingAcceptedException(stall.reason(), stall.message());
         }
         if (!s.approved.equals(cachedCommit)) {
-            cachedFleet = FleetReader.load(mirror.repository(), s.approved);
+            cachedFleet = FleetReader.load(mirror.repository(), s.approved, documents);
             cachedCommit = s.approved.copy();
             LOG.info("acting on approved commit {} ({} nodes, {} upgrades, {} problems)", s.approved.name(),
                     cachedFleet.nodes().size(), cachedFleet.upgrades().size(), cachedFleet.problems().size());
