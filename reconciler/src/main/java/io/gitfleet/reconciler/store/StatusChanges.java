@@ -100,21 +100,43 @@ final class StatusChanges {
             out.put(path, bytes);
         }
         java.util.Set<String> gone = new java.util.HashSet<>(rows.keySet());
+        List<UpgradeStatus.NodeRow> changed = new java.util.ArrayList<>();
         for (UpgradeStatus.NodeRow row : s == null ? List.<UpgradeStatus.NodeRow>of() : s.nodes()) {
             gone.remove(row.node());
-            if (row.equals(rows.get(row.node()))) {
-                continue;
+            if (!row.equals(rows.get(row.node()))) {
+                changed.add(row);
             }
+        }
+        byte[][] serialized = serializeRows(name, changed);
+        for (int i = 0; i < serialized.length; i++) {
+            UpgradeStatus.NodeRow row = changed.get(i);
             String rowPath = StatusPaths.row(name, row.node());
-            byte[] rowBytes = serialize(rowPath, UpgradeNodeStatus.of(row));
             Optional<byte[]> old = rows.containsKey(row.node()) ? current.read(rowPath) : Optional.empty();
-            if (old.isEmpty() || !Arrays.equals(old.get(), rowBytes)) {
-                out.put(rowPath, rowBytes);
+            if (old.isEmpty() || !Arrays.equals(old.get(), serialized[i])) {
+                out.put(rowPath, serialized[i]);
             }
         }
         for (String node : gone) {
             out.put(StatusPaths.row(name, node), null);
         }
+    }
+
+    /** Below this many changed rows, serializing them on more than one core costs more than it saves. */
+    private static final int PARALLEL_ROWS = 256;
+
+    /**
+     * The YAML of each row, in order. Many rows (a merge that starts thousands of nodes) are written on every core:
+     * each row is a document of its own, and the waiting agents are answered only once they are committed.
+     */
+    private static byte[][] serializeRows(String upgrade, List<UpgradeStatus.NodeRow> rows) {
+        java.util.stream.IntStream indexes = java.util.stream.IntStream.range(0, rows.size());
+        if (rows.size() >= PARALLEL_ROWS) {
+            indexes = indexes.parallel();
+        }
+        byte[][] out = new byte[rows.size()][];
+        indexes.forEach(i -> out[i] = serialize(StatusPaths.row(upgrade, rows.get(i).node()),
+                UpgradeNodeStatus.of(rows.get(i))));
+        return out;
     }
 
     /** YAML bytes of a document, named like its file (and, under assertions, valid against its schema). */
