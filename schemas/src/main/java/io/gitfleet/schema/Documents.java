@@ -57,7 +57,13 @@ public final class Documents {
         return toYaml(toTree(value));
     }
 
+    /** {@link FastYaml} where it is sure to write SnakeYAML's very bytes, SnakeYAML otherwise. */
     public static String toYaml(JsonNode tree) {
+        return FastYaml.write(tree).orElseGet(() -> toYamlBySnakeYaml(tree));
+    }
+
+    /** The reference writer: what {@link FastYaml} must match byte for byte (its tests and benchmark compare). */
+    public static String toYamlBySnakeYaml(JsonNode tree) {
         return DUMPER.get().dump(plain(tree));
     }
 
