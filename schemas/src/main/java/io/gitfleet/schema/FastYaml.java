@@ -1,7 +1,9 @@
 package io.gitfleet.schema;
 
+import java.util.BitSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -18,7 +20,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class FastYaml {
     /** The same implicit resolver the dumper uses: whatever it types as not-a-string is quoted. */
-    private static final Resolver RESOLVER = new Resolver();
+    private static final FirstChars RESOLVER = new FirstChars();
     /**
      * SnakeYAML writes a key as {@code ? key} once its length plus that of its tag ({@code !!str}, 5 characters)
      * reaches 128 (maxSimpleKeyLength); keys longer than this stay well inside.
@@ -37,7 +39,7 @@ public final class FastYaml {
         if (tree == null || !tree.isObject() || tree.isEmpty()) {
             return Optional.empty();
         }
-        StringBuilder out = new StringBuilder(512);
+        StringBuilder out = new StringBuilder(1024);
         return mapping(out, tree, 0, false) ? Optional.of(out.toString()) : Optional.empty();
     }
 
@@ -137,7 +139,7 @@ public final class FastYaml {
         if (style == NOT_HANDLED) {
             return false;
         }
-        boolean implicit = tag.equals(RESOLVER.resolve(NodeId.scalar, text, true));
+        boolean implicit = tag.equals(resolve(text));
         if (implicit && style == PLAIN) {
             out.append(text);
             return true;
@@ -158,66 +160,47 @@ public final class FastYaml {
         return true;
     }
 
+    /** The type SnakeYAML's resolver reads a plain scalar as. */
+    static Tag resolve(String text) {
+        return RESOLVER.resolve(text);
+    }
+
     /**
      * SnakeYAML's Emitter.analyzeScalar for a non-empty scalar, reduced to what block context needs: PLAIN when a
      * plain block scalar is allowed, QUOTED when only quoting is, NOT_HANDLED for line breaks and characters that
-     * SnakeYAML would escape in double quotes (or write as binary).
+     * SnakeYAML would escape in double quotes (or write as binary). Once every character is known to be printable,
+     * its whitespace tests ("followed by whitespace" and so on) only ever meet a space, so they look at chars.
      */
     static int analyze(String s) {
         int n = s.length();
-        boolean indicators = s.startsWith("---") || s.startsWith("...");
-        boolean leadingOrTrailingSpace = false;
-        boolean precededByWhitespace = true;
-        boolean followedByWhitespace = n == 1 || isBlankOrBreak(s.codePointAt(1));
-        int index = 0;
-        while (index < n) {
-            int c = s.codePointAt(index);
-            if (index == 0) {
-                if (LEADING_INDICATORS.indexOf(c) != -1) {
-                    indicators = true;
-                }
-                if ((c == '?' || c == ':' || c == '-') && followedByWhitespace) {
-                    indicators = true;
-                }
-            } else {
-                if (c == ':' && followedByWhitespace) {
-                    indicators = true;
-                }
-                if (c == '#' && precededByWhitespace) {
-                    indicators = true;
-                }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c <= 0x7E) {
+                continue;
             }
-            if (!printable(c)) {
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (!printable(c)) {
                 return NOT_HANDLED;
             }
-            if (c == ' ' && (index == 0 || index == n - 1)) {
-                leadingOrTrailingSpace = true;
-            }
-            index += Character.charCount(c);
-            precededByWhitespace = c == ' ';
-            followedByWhitespace = true;
-            if (index + 1 < n) {
-                int next = index + Character.charCount(s.codePointAt(index));
-                if (next < n) {
-                    followedByWhitespace = isBlank(s.codePointAt(next));
-                }
-            }
         }
-        return indicators || leadingOrTrailingSpace || leadingZero(s) ? QUOTED : PLAIN;
+        char first = s.charAt(0);
+        boolean quoted = s.startsWith("---") || s.startsWith("...") || first == ' ' || s.charAt(n - 1) == ' '
+                || LEADING_INDICATORS.indexOf(first) >= 0
+                || ((first == '?' || first == ':' || first == '-') && (n == 1 || s.charAt(1) == ' '))
+                || leadingZero(s);
+        for (int i = 1; i < n && !quoted; i++) {
+            char c = s.charAt(i);
+            // ": " or a final ":" would end a key; " #" would start a comment
+            quoted = c == ':' && (i + 1 == n || s.charAt(i + 1) == ' ') || c == '#' && s.charAt(i - 1) == ' ';
+        }
+        return quoted ? QUOTED : PLAIN;
     }
 
-    /** Printable ASCII and the Unicode SnakeYAML writes as it is; no line breaks (\n, U+0085, U+2028, U+2029). */
-    private static boolean printable(int c) {
+    /** Printable BMP characters SnakeYAML writes as they are: no line breaks (U+0085, U+2028, U+2029), surrogates. */
+    private static boolean printable(char c) {
         return (c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0xD7FF && c != 0x2028 && c != 0x2029)
-                || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-    }
-
-    private static boolean isBlank(int c) {
-        return c == ' ' || c == '\t' || c == 0;
-    }
-
-    private static boolean isBlankOrBreak(int c) {
-        return isBlank(c) || c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029;
+                || (c >= 0xE000 && c <= 0xFFFD);
     }
 
     /** "0[0-9_]+": SnakeYAML quotes such strings even when they are not numbers (09, 0_1). */
@@ -232,6 +215,63 @@ public final class FastYaml {
             }
         }
         return true;
+    }
+
+    /**
+     * SnakeYAML's resolver, which also notes the first characters its patterns are tried on: a string that starts
+     * with none of them is a string without running a regular expression (most of a row's scalars). Patterns tried
+     * on every string disable that, unless they are the null and empty ones, which match no string of more than
+     * four characters.
+     */
+    private static final class FirstChars extends Resolver {
+        // these two have no initializers: Resolver's constructor fills them through addImplicitResolver, and an
+        // initializer would run after it and wipe them
+        private BitSet first;
+        private boolean anyOther;
+        private final Resolved[] recent = new Resolved[RECENT_SIZE];
+
+        @Override
+        public void addImplicitResolver(Tag tag, Pattern regexp, String chars, int limit) {
+            if (first == null) {
+                first = new BitSet();
+            }
+            boolean everyString = chars == null || chars.indexOf('\0') >= 0;
+            if (everyString && regexp != NULL && regexp != EMPTY) {
+                anyOther = true;
+            }
+            if (chars != null) {
+                for (int i = 0; i < chars.length(); i++) {
+                    first.set(chars.charAt(i));
+                }
+            }
+            super.addImplicitResolver(tag, regexp, chars, limit);
+        }
+
+        Tag resolve(String text) {
+            if (!anyOther && text.length() > 4 && !first.get(text.charAt(0))) {
+                return Tag.STR;
+            }
+            // the rest (numbers, timestamps, phases starting with F or N…) run up to three regular expressions;
+            // the rows of one pass share most of them (its instant, small numbers), so recent answers are kept
+            int h = text.hashCode();
+            int slot = (h ^ (h >>> 16)) & (RECENT_SIZE - 1);
+            Resolved known = recent[slot];
+            if (known != null && known.text.equals(text)) {
+                return known.tag;
+            }
+            Tag tag = resolve(NodeId.scalar, text, true);
+            recent[slot] = new Resolved(text, tag);
+            return tag;
+        }
+    }
+
+    private static final int RECENT_SIZE = 1024;
+
+    /**
+     * One remembered answer of the resolver, a pure function of the text. Shared between threads without locks: an
+     * entry is immutable (final fields), so a racing reader sees a whole one or another, never a torn one.
+     */
+    private record Resolved(String text, Tag tag) {
     }
 
     private static void spaces(StringBuilder out, int n) {

@@ -1,11 +1,14 @@
 package io.gitfleet.schema;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.resolver.Resolver;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -38,6 +41,19 @@ class FastYamlRandomTest {
             }
             // most pieces are printable: if the fast path answers for few, it has stopped doing its job
             assertTrue(handled > cases / 2, "seed " + seed + ": the fast path answered " + handled + " of " + cases);
+        }
+    }
+
+    @Test
+    void typesAsSnakeYamlsOwnResolverDoes() {
+        Resolver resolver = new Resolver();
+        Random r = new Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            String s = string(r, 4);
+            assertEquals(resolver.resolve(NodeId.scalar, s, true), FastYaml.resolve(s), s);
+        }
+        for (String s : PIECES) {
+            assertEquals(resolver.resolve(NodeId.scalar, s, true), FastYaml.resolve(s), s);
         }
     }
 
