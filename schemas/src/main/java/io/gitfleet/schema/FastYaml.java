@@ -10,7 +10,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Writes the JSON trees of status documents as YAML about ten times faster than SnakeYAML's emitter, byte for byte
+ * Writes the JSON trees of status documents as YAML 6 to 11 times as fast as SnakeYAML's emitter, byte for byte
  * as {@link Documents#toYamlBySnakeYaml} would: the status branch compares bytes to skip unchanged files, so the two
  * must never differ. It handles only what it is sure of — non-empty block mappings and sequences of strings, whole
  * numbers, booleans and mappings, strings plain or single-quoted — and answers empty for anything else (nulls,
