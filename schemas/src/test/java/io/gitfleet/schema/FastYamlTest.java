@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** The fast writer gives SnakeYAML's very bytes for every document it takes, and it takes the status rows. */
 class FastYamlTest {
-    private static final Instant T = Instant.parse("2026-11-30T12:00:00Z");
 
     /** Fast and reference path agree where the fast one answers; returns whether it answered. */
     static boolean sameBytes(String what, JsonNode tree) {
