@@ -13,10 +13,15 @@ import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Records to and from JSON and YAML. Output is deterministic: record order, no nulls or empty collections. */
+/**
+ * Records to and from JSON and YAML. Output is deterministic: record order, maps by key (records hold
+ * {@code Map.copyOf} maps, whose order changes from one JVM start to the next: a restarted reconciler would otherwise
+ * rewrite unchanged node files), no nulls or empty collections.
+ */
 public final class Documents {
     public static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .changeDefaultPropertyInclusion(i -> i.withValueInclusion(JsonInclude.Include.NON_EMPTY)
@@ -57,7 +62,13 @@ public final class Documents {
         return toYaml(toTree(value));
     }
 
+    /** {@link FastYaml} where it is sure to write SnakeYAML's very bytes, SnakeYAML otherwise. */
     public static String toYaml(JsonNode tree) {
+        return FastYaml.write(tree).orElseGet(() -> toYamlBySnakeYaml(tree));
+    }
+
+    /** The reference writer: what {@link FastYaml} must match byte for byte (its tests and benchmark compare). */
+    public static String toYamlBySnakeYaml(JsonNode tree) {
         return DUMPER.get().dump(plain(tree));
     }
 

@@ -29,6 +29,15 @@ class DocumentsTest {
     }
 
     @Test
+    void mapsAreWrittenByKeySoTheBytesDoNotDependOnTheJvmsMapOrder() {
+        Map<String, String> ba = new java.util.LinkedHashMap<>();
+        ba.put("os", "v1.35.1");
+        ba.put("kubernetes", "v1.34.1");
+        assertEquals("kubernetes: v1.34.1\nos: v1.35.1\n", Documents.toYaml(ba));
+        assertEquals("{\"kubernetes\":\"v1.34.1\",\"os\":\"v1.35.1\"}", Documents.toJson(ba));
+    }
+
+    @Test
     void reportAndInstructionRoundTripThroughJson() {
         Report report = Report.of("worker-1", new Report.Status("0.1.0", Map.of("os", "v1.34.1"),
                 new Report.Slots("a", "a", null, new Report.Slot("v1.34.1", Report.SlotState.GOOD),
