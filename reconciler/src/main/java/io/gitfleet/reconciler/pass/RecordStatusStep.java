@@ -41,10 +41,10 @@ final class RecordStatusStep implements Step {
             u.put(fleet);
             return u.approvedCommit(s.approved == null ? null : s.approved.name());
         };
-        writer.submit(mutation);
         if (s.options.flushEveryPass() || startsNewWork(s)) {
-            s.written = writer.flush();
+            s.written = writer.submitAndFlush(mutation);
         } else {
+            writer.submit(mutation);
             s.written = writer.flushIfDue();
         }
     }

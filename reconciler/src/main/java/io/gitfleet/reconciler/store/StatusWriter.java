@@ -59,6 +59,33 @@ public final class StatusWriter {
         return update;
     }
 
+    /**
+     * Queues a mutation and commits the queue at once: {@link #submit} then {@link #flush}, without first laying the
+     * mutation over the pending view, which nothing would read before the commit (for a merge that starts 10,000
+     * nodes, that was every row diffed and indexed once more). When the commit fails, the queue ends as
+     * {@code submit} would have left it: the mutation queued and laid over the view (the next pass plans from it),
+     * or, when it cannot be applied at all, not queued.
+     */
+    public synchronized WriteResult submitAndFlush(StatusMutation mutation) throws IOException {
+        pending.add(mutation);
+        try {
+            return flush();
+        } catch (NotLeaseHolderException e) {
+            throw e;    // flush dropped the queue: a replica that lost the lease has nothing to lay over
+        } catch (IOException | RuntimeException e) {
+            try {
+                StatusView view = view();
+                lay(overlay, StatusChanges.all(view, mutation.apply(view)));
+            } catch (IOException | RuntimeException again) {
+                pending.remove(pending.size() - 1);
+                if (again != e) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+    }
+
     public synchronized boolean hasPending() {
         return !pending.isEmpty();
     }

@@ -173,6 +173,42 @@ class StatusStoreIT {
         }
     }
 
+    /** Committing at once leaves the queue as submit then flush would: committed, kept for later, or refused. */
+    @Test
+    void submitAndFlushLeavesTheQueueAsSubmitWould() throws Exception {
+        try (Repository repo = bareRepo(tmp.resolve("fleet.git"))) {
+            StatusStore store = new StatusStore(repo, "gitfleet/status", null);
+            StatusWriter writer = new StatusWriter(store, java.time.Duration.ofSeconds(5), new MutableClock(T0));
+            writer.submit(new RaceMutation(0));
+            assertEquals(RefResult.COMMITTED, writer.submitAndFlush(new RaceMutation(1)).result());
+            assertTrue(!writer.hasPending());
+            assertEquals("2", store.read().upgrade("race").orElseThrow().status().message(), "both, in order");
+
+            // the commit fails (here: the first application, as when the remote is away) but the mutation is sound
+            int[] calls = {0};
+            StatusMutation once = view -> {
+                if (calls[0]++ == 0) {
+                    throw new java.io.IOException("the remote is away");
+                }
+                return new RaceMutation(2).apply(view);
+            };
+            assertThrows(java.io.IOException.class, () -> writer.submitAndFlush(once));
+            assertTrue(writer.hasPending(), "still queued");
+            assertEquals("3", writer.view().upgrade("race").orElseThrow().status().message(), "and visible");
+
+            // a mutation that cannot be applied at all is not queued, and does not block the ones after it
+            StatusMutation bad = view -> new StatusUpdate()
+                    .put(NodeStatus.of("Not_A_Name", new NodeStatus.State(null, null, null, null, null, T0)));
+            assertThrows(InvalidDocumentException.class, () -> writer.submitAndFlush(bad));
+            assertEquals(RefResult.COMMITTED, writer.submitAndFlush(new RaceMutation(3)).result());
+            assertTrue(!writer.hasPending());
+            UpgradeStatus race = store.read().upgrade("race").orElseThrow();
+            assertEquals("4", race.status().message());
+            assertEquals(List.of("n-0", "n-1", "n-2", "n-3"), race.status().nodes().stream()
+                    .map(UpgradeStatus.NodeRow::node).toList());
+        }
+    }
+
     private static String parent(String path) {
         return path.substring(0, path.lastIndexOf('/'));
     }
