@@ -121,11 +121,16 @@ public final class CommitStatusCommand {
      * One pack per commit rather than a loose file per object: creating a file costs more than writing it (most of
      * a status commit's time went to creating loose objects' files), and the first pass of a 100,000-node fleet
      * writes a row file per node. {@link Housekeeping} packs the packs together once they pile up.
+     * The inserter does not look each new object up in every existing pack first (a quarter of the commit's time
+     * when a merge writes 10,000 rows): an object already there is stored twice until the next repack, which keeps
+     * one copy.
      */
     private ObjectInserter inserter() {
         if (changes.size() >= PACK_AT
                 && repo.getObjectDatabase() instanceof org.eclipse.jgit.internal.storage.file.ObjectDirectory dir) {
-            return dir.newPackInserter();
+            org.eclipse.jgit.internal.storage.file.PackInserter packs = dir.newPackInserter();
+            packs.checkExisting(false);
+            return packs;
         }
         return repo.newObjectInserter();
     }
