@@ -46,6 +46,25 @@ class UpgradeRowsIT {
         return out;
     }
 
+    /** Enough rows to be serialized on several cores: each file holds its own row, as one written alone would. */
+    @Test
+    void manyRowsAreEachWrittenToTheirOwnFile() throws Exception {
+        Path dir = tmp.resolve("fleet.git");
+        try (Repository repo = StatusStoreIT.bareRepo(dir)) {
+            GitCli git = new GitCli(dir);
+            StatusStore store = new StatusStore(repo, "gitfleet/status", null);
+            List<UpgradeStatus.NodeRow> many = rows(700, NodePhase.Instructed);
+            store.update(view -> new StatusUpdate().put(upgrade("os", many)).events(List.of("os: 700 started")));
+            for (UpgradeStatus.NodeRow r : List.of(many.get(0), many.get(255), many.get(256), many.get(699))) {
+                String path = StatusPaths.row("os", r.node());
+                assertEquals(new String(StatusChanges.serialize(path, io.gitfleet.schema.UpgradeNodeStatus.of(r)),
+                        StandardCharsets.UTF_8).strip(), git.run("show", "gitfleet/status:" + path).strip());
+            }
+            assertEquals(many.stream().sorted(StatusView.ROW_ORDER).toList(),
+                    store.read().upgrade("os").orElseThrow().status().nodes());
+        }
+    }
+
     @Test
     void rowsAreFilesOfTheirOwnAndComeBackInRolloutOrder() throws Exception {
         Path dir = tmp.resolve("fleet.git");
