@@ -96,18 +96,29 @@ public class PlannerBenchmark {
             observed.put(i.name(), new Observation(report(new Report.Task(i.spec().upgrade(), i.spec().attempt(),
                     i.spec().action(), i.spec().version(), next, null, null, null, null)), now));
         }
+        // the others heartbeat (agents long-poll): without it, nodes fall silent after silentAfter (2 min, 24
+        // passes) and the fleet stalls, so the passes would time a fleet waiting on silent nodes
+        for (Map.Entry<String, Observation> e : observed.entrySet()) {
+            if (!e.getValue().receivedAt().equals(now)) {
+                e.setValue(new Observation(e.getValue().report(), now));
+            }
+        }
+    }
+
+    /** The pass's upgrade status is the next pass's input; a pass that instructs no one times a stalled fleet. */
+    @TearDown(Level.Invocation)
+    public void carry() {
+        if (result.instructions().isEmpty()) {
+            throw new IllegalStateException("pass " + passes + " instructed no node: the benchmark's fleet stalled,"
+                    + " so it would time a fleet waiting instead of a rollout");
+        }
+        status = new HashMap<>(result.upgrades());
     }
 
     @Benchmark
     public PlanResult pass() {
         result = FleetPlanner.plan(snap, observed, status, now);
         return result;
-    }
-
-    /** The pass's upgrade status is the next pass's input, as the status branch would hand it back. */
-    @TearDown(Level.Invocation)
-    public void carry() {
-        status = new HashMap<>(result.upgrades());
     }
 
     private static Report.Status report(Report.Task task) {

@@ -40,9 +40,14 @@ final class NodeChecks {
 
     /** The version rules' verdict on a node reporting {@code report}, judged once per distinct key in a pass. */
     NodeVerdict verdict(Report.Status report) {
+        return verdict(report, report.components().get(component));
+    }
+
+    /** The same, with the upgraded component's reported version already looked up (one map probe less a row). */
+    NodeVerdict verdict(Report.Status report, String version) {
         Map<String, String> components = report.components();
         String digest = report.digests().get(component);
-        Object key = verdictKey(components, digest);
+        Object key = verdictKey(version, components, digest);
         NodeVerdict verdict = verdicts.get(key);
         if (verdict == null) {
             // get-then-put rather than computeIfAbsent: no capturing lambda per node
@@ -57,8 +62,7 @@ final class NodeChecks {
      * What a verdict depends on: the upgraded component's version and digest, and the versions of those the image
      * requires.
      */
-    private Object verdictKey(Map<String, String> components, String digest) {
-        String version = components.get(component);
+    private Object verdictKey(String version, Map<String, String> components, String digest) {
         String own = digest == null ? String.valueOf(version) : version + "@" + digest;
         if (requiredComponents.isEmpty()) {
             return own;

@@ -28,6 +28,8 @@ final class PassContext {
     /** Silence before this instant is not counted against a node (nobody listened); null: count it all. */
     final Instant listeningSince;
     final Duration silentAfter;
+    /** {@code now - silentAfter}: a node last heard before this is silent. */
+    private final Instant silentBefore;
     final List<Node> controllers;
     /** The scheme of each component's versions, for {@code requires} ranges on it; built on first use. */
     private Function<String, VersionScheme> schemeOf;
@@ -48,6 +50,7 @@ final class PassContext {
         Fleet.Spec timing = fleet != null ? fleet : Fleet.defaults().spec();
         this.nodeTimeout = timing.nodeTimeoutDuration();
         this.silentAfter = timing.silentAfterDuration();
+        this.silentBefore = now.minus(silentAfter);
         this.controllers = snapshot.fleet().nodes().values().stream().filter(n -> n.role() == Role.CONTROLLER)
                 .toList();
     }
@@ -106,8 +109,9 @@ final class PassContext {
      * The nodes an upgrade selects, in rollout order: their names, roles and reports (null: none yet) at the same
      * index. Upgrades with the same selector and order (the usual case) share one, matched and sorted once a pass;
      * flat arrays, so that ten upgrades over 100,000 nodes do not walk the node records a million times.
+     * {@code waitingSilent} holds, once made, the sentence a silent node's rows wait with.
      */
-    record Selection(String[] names, Role[] roles, Observation[] observed) {
+    record Selection(String[] names, Role[] roles, Observation[] observed, String[] waitingSilent) {
     }
 
     private final Map<List<Object>, Selection> selections = new java.util.HashMap<>();
@@ -130,7 +134,7 @@ final class PassContext {
                 roles[i] = n.role();
                 reports[i] = observed.get(names[i]);
             }
-            return new Selection(names, roles, reports);
+            return new Selection(names, roles, reports, new String[names.length]);
         });
     }
 
@@ -140,12 +144,44 @@ final class PassContext {
 
     /** Reported recently enough to be instructed now. */
     boolean online(String node) {
-        Observation o = observed.get(node);
-        return o != null && !o.receivedAt().isBefore(now.minus(silentAfter));
+        return online(observed.get(node));
     }
 
+    /** The same for a report already at hand (a selection's, by index): no lookup by name. */
+    boolean online(Observation o) {
+        return o != null && !o.receivedAt().isBefore(silentBefore);
+    }
+
+    /** {@link #waitingSilent(String)} for the selection's node at index {@code i}, kept in the selection. */
+    String waitingSilent(Selection selection, int i) {
+        String s = selection.waitingSilent()[i];
+        if (s == null) {
+            s = "waiting: " + silence(selection.observed()[i]);
+            selection.waitingSilent()[i] = s;
+        }
+        return s;
+    }
+
+    /**
+     * The sentence a row of a silent node waits with, made once a pass per node: every upgrade over a dark
+     * datacenter writes it on each of its rows, and formatting the instant is most of a row's cost.
+     */
+    String waitingSilent(String node) {
+        String s = waitingSilent.get(node);
+        if (s == null) {
+            s = "waiting: " + silence(node);
+            waitingSilent.put(node, s);
+        }
+        return s;
+    }
+
+    private final Map<String, String> waitingSilent = new java.util.HashMap<>();
+
     String silence(String node) {
-        Observation o = observed.get(node);
+        return silence(observed.get(node));
+    }
+
+    private static String silence(Observation o) {
         return o == null ? "the node has not reported yet" : "the node has not reported since " + o.receivedAt();
     }
 

@@ -39,6 +39,8 @@ final class RolloutStep {
     /** Node counts of the strategy, resolved against the selected nodes once the rows are known. */
     private int selected;
     private int failureBudget;
+    /** The selected nodes; after {@link #syncRows} the first rows are these nodes at the same index. */
+    private PassContext.Selection selection;
 
     RolloutStep(UpgradeWork work, Upgrade upgrade, Catalog.Spec catalog, TargetResolution.Target target,
                 PassContext ctx, Budget budget) {
@@ -82,7 +84,7 @@ final class RolloutStep {
 
     /** Rows follow the selected nodes in rollout order; judges every row that has not started. */
     private void syncRows() {
-        PassContext.Selection selection = ctx.selection(spec.selector(), strategy.order(), order);
+        selection = ctx.selection(spec.selector(), strategy.order(), order);
         String[] names = selection.names();
         Role[] roles = selection.roles();
         int count = names.length;
@@ -171,9 +173,10 @@ final class RolloutStep {
             return;
         }
         Report.Status report = o.report();
-        row.from(report.components().get(spec.component()));
+        String version = report.components().get(spec.component());
+        row.from(version);
         row.to(to);
-        NodeVerdict verdict = checks.verdict(report);
+        NodeVerdict verdict = checks.verdict(report, version);
         if (verdict instanceof NodeVerdict.AtTarget && !spec.force()) {
             row.moveTo(NodePhase.Skipped, ctx.now);
             row.message(alreadyAt);
@@ -285,11 +288,15 @@ final class RolloutStep {
                 || spec.promoted();
         String controllerHold = ctx.controllerHold(budget);
         int batch = lastBatch + 1;
-        for (WorkRow row : work.rows) {
+        List<WorkRow> rows = work.rows;
+        int count = selection.names().length;
+        for (int i = 0; i < rows.size(); i++) {
+            WorkRow row = rows.get(i);
             if (limit <= 0) {
                 break;
             }
-            if (!switchable(row)) {
+            // a switchable row is a selected one: at i < count, the selection's node i
+            if (!switchable(row) || i >= count) {
                 continue;
             }
             if (order.group(row.role) > holdGroup) {
@@ -310,8 +317,8 @@ final class RolloutStep {
                     continue;
                 }
             }
-            if (!ctx.online(row.node)) {
-                row.message("waiting: " + ctx.silence(row.node));
+            if (!ctx.online(selection.observed()[i])) {
+                row.message(ctx.waitingSilent(selection, i));
                 continue;
             }
             String other = budget.heldByOther(row.node, work.name);
@@ -385,7 +392,7 @@ final class RolloutStep {
                 continue;
             }
             if (!ctx.online(row.node)) {
-                row.message("waiting: " + ctx.silence(row.node));
+                row.message(ctx.waitingSilent(row.node));
                 continue;
             }
             String other = budget.heldByOther(row.node, work.name);

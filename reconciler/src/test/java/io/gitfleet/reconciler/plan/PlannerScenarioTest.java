@@ -323,6 +323,22 @@ class PlannerScenarioTest {
     }
 
     @Test
+    void aSilentNodeWaitsWithWhenItWasLastHeardInEveryUpgradeUntilItReports() {
+        Strategy wide = new Strategy(Strategy.Order.WORKERS_FIRST, 0, null, null, true, 0);
+        s.fleet.budget(null);
+        s.later(Duration.ofMinutes(3)).report("w-1", "v1.34.1").report("w-2", "v1.34.1");
+        s.upgrade("a", SimFleet.spec("stable", wide)).upgrade("b", SimFleet.spec("stable", wide)).pass()
+                .expectInstructed("w-1", "w-2");
+        String silent = "waiting: the node has not reported since 2026-11-24T10:00:00Z";
+        assertEquals(silent, s.row("a", "w-3").message());
+        assertEquals(silent, s.row("b", "w-3").message());
+        assertEquals("waiting: upgrade a is active on this node", s.row("b", "w-1").message());
+        s.report("w-3", "v1.34.1").pass().expectInstructed("w-1", "w-2", "w-3");
+        assertEquals(NodePhase.Instructed, s.row("a", "w-3").phase());
+        assertEquals("waiting: upgrade a is active on this node", s.row("b", "w-3").message());
+    }
+
+    @Test
     void aNodeThatNeverReportedWaitsAndHoldsLaterGroups() {
         s.observed.remove("w-3");
         Strategy wide = new Strategy(Strategy.Order.WORKERS_FIRST, 0, null, null, true, 0);
