@@ -1,6 +1,5 @@
 package io.gitfleet.schema;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** Every kind of document, the record it maps to and the schema that checks it. */
@@ -39,12 +38,24 @@ public enum Kind {
         return schemaFile;
     }
 
+    /** {@code values()} copies the array on every call, and every report read asks for its kind. */
+    private static final Kind[] ALL = values();
+
     public static Optional<Kind> ofWire(String kind) {
-        return Arrays.stream(values()).filter(k -> k.wire.equals(kind)).findFirst();
+        for (Kind k : ALL) {
+            if (k.wire.equals(kind)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
     }
 
     public static Kind of(Class<? extends Document> type) {
-        return Arrays.stream(values()).filter(k -> k.type == type).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("not a document type: " + type));
+        for (Kind k : ALL) {
+            if (k.type == type) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("not a document type: " + type);
     }
 }

@@ -40,11 +40,16 @@ public final class NodeTokens {
         return nodeByDigest.containsKey(HexFormat.of().formatHex(digest)) ? Check.OTHER_NODE : Check.UNKNOWN;
     }
 
-    static byte[] sha256(String token) {
+    /** One digest per thread (the event loops): looking the algorithm up cost more than hashing a token. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    static byte[] sha256(String token) {
+        return SHA256.get().digest(token.getBytes(StandardCharsets.UTF_8));
     }
 }
