@@ -299,6 +299,7 @@ final class RolloutStep {
             if (!switchable(row) || i >= count) {
                 continue;
             }
+            assert row.node.equals(selection.names()[i]) : row.node + " is not the selection's node " + i;
             if (order.group(row.role) > holdGroup) {
                 row.message(null);
                 continue;
