@@ -41,6 +41,15 @@ public final class FleetMirror implements StatusRemote, AutoCloseable {
         return new FleetMirror(repo, normalize(url), auth);
     }
 
+    /**
+     * Removes every ref lock in the mirror: for the server that owns it, at start, since a lock there can only be
+     * one its killed predecessor left ({@link StaleLocks}), and it would block that ref for good.
+     */
+    public FleetMirror clearLocksOfADeadPredecessor() {
+        StaleLocks.clearAll(repo.getDirectory().toPath(), java.time.Duration.ZERO);
+        return this;
+    }
+
     /** Plain paths become absolute, so the mirror does not depend on the working directory. */
     static String normalize(String url) {
         if (url.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") || url.matches("^[^/]+@[^/:]+:.*")) {

@@ -75,7 +75,38 @@ public final class PushRefCommand {
                 + (done.getMessage() == null ? "" : " (" + done.getMessage() + ")"));
     }
 
+    /**
+     * Pushes; a lost race is {@link RefResult#LOCK_FAILURE}. When the remote is a plain path and the refusal came
+     * from a lock its owner left behind when it died ({@link StaleLocks}), the lock is removed, with a warning,
+     * and the push made once more.
+     */
     public RefResult call() throws IOException {
+        RefResult r = push();
+        if (r == RefResult.LOCK_FAILURE && clearStaleLocks()) {
+            return push();
+        }
+        return r;
+    }
+
+    /** Removes the ref's stale locks on a plain-path remote ({@link StaleLocks}); true if any. */
+    private boolean clearStaleLocks() {
+        java.io.File gitDir = localGitDir();
+        return gitDir != null && StaleLocks.clear(gitDir.toPath(), ref);
+    }
+
+    /** The remote's git directory when the URL is a plain path or {@code file://}, else null. */
+    private java.io.File localGitDir() {
+        try {
+            org.eclipse.jgit.transport.URIish u = new org.eclipse.jgit.transport.URIish(url);
+            boolean local = u.getHost() == null && (u.getScheme() == null || "file".equals(u.getScheme()));
+            return local ? org.eclipse.jgit.lib.RepositoryCache.FileKey.resolve(new java.io.File(u.getPath()),
+                    org.eclipse.jgit.util.FS.DETECTED) : null;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private RefResult push() throws IOException {
         try (Transport t = Transport.open(repo, url)) {
             auth.configure(t);
             RemoteRefUpdate update = new RemoteRefUpdate(repo, null, newId, ref, true, null,

@@ -81,7 +81,8 @@ public final class ReconcilerServer implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.vertx = Vertx.vertx();
-        this.mirror = FleetMirror.open(settings.dataDir().resolve("mirror"), settings.repoUrl(), settings.auth());
+        this.mirror = FleetMirror.open(settings.dataDir().resolve("mirror"), settings.repoUrl(), settings.auth())
+                .clearLocksOfADeadPredecessor();
         // a long fetch or push (a first clone of a big fleet repo) logs a line every few seconds
         Logger transfers = LoggerFactory.getLogger(FleetMirror.class);
         mirror.setProgress(io.gitfleet.reconciler.git.TransferProgress.every(Duration.ofSeconds(5), transfers::info));
