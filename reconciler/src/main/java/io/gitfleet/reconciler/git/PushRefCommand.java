@@ -90,20 +90,13 @@ public final class PushRefCommand {
 
     /** Removes the ref's stale locks on a plain-path remote ({@link StaleLocks}); true if any. */
     private boolean clearStaleLocks() {
-        java.io.File gitDir = localGitDir();
-        return gitDir != null && StaleLocks.clear(gitDir.toPath(), ref);
-    }
-
-    /** The remote's git directory when the URL is a plain path or {@code file://}, else null. */
-    private java.io.File localGitDir() {
-        try {
-            org.eclipse.jgit.transport.URIish u = new org.eclipse.jgit.transport.URIish(url);
-            boolean local = u.getHost() == null && (u.getScheme() == null || "file".equals(u.getScheme()));
-            return local ? org.eclipse.jgit.lib.RepositoryCache.FileKey.resolve(new java.io.File(u.getPath()),
-                    org.eclipse.jgit.util.FS.DETECTED) : null;
-        } catch (java.net.URISyntaxException e) {
-            return null;
+        String local = FleetMirror.localPath(url);
+        if (local == null) {
+            return false;
         }
+        java.io.File gitDir = org.eclipse.jgit.lib.RepositoryCache.FileKey.resolve(new java.io.File(local),
+                org.eclipse.jgit.util.FS.DETECTED);
+        return gitDir != null && StaleLocks.clear(gitDir.toPath(), ref);
     }
 
     private RefResult push() throws IOException {
