@@ -25,8 +25,7 @@ public final class CommitFiles {
     }
 
     public static LoadedFleet load(Repository repo, ObjectId commit) throws IOException {
-        Map<String, Long> tooLarge = new TreeMap<>();
-        return FleetLoader.load(files(repo, commit, tooLarge), tooLarge);
+        return load(repo, commit, new ReadCache());
     }
 
     /**
