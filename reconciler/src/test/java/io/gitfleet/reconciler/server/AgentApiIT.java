@@ -1,5 +1,6 @@
 package io.gitfleet.reconciler.server;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,10 +159,7 @@ class AgentApiIT {
                 throw new RuntimeException(e);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (board.waiting() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> board.waiting() != 0);
         assertEquals(1, board.waiting());
         Instruction instruction = instruction("worker-1", 1);
         long sent = System.nanoTime();
@@ -187,10 +185,7 @@ class AgentApiIT {
                 throw new RuntimeException(e);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (board.waiting() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> board.waiting() != 0);
         board.deliver(new TreeMap<>());
         assertEquals(204, waiting.get(10, TimeUnit.SECONDS).statusCode());
     }
