@@ -143,10 +143,21 @@ public final class FleetMirror implements StatusRemote, AutoCloseable {
     }
 
     @Override
+    public RefResult push(String branch, ObjectId expectedOld, ObjectId newId, java.nio.file.Path pack)
+            throws IOException {
+        return pushRef(Constants.R_HEADS + branch, expectedOld, newId, pack);
+    }
+
+    @Override
     public RefResult pushRef(String ref, ObjectId expectedOld, ObjectId newId) throws IOException {
+        return pushRef(ref, expectedOld, newId, null);
+    }
+
+    private RefResult pushRef(String ref, ObjectId expectedOld, ObjectId newId, java.nio.file.Path pack)
+            throws IOException {
         RefResult r = new PushRefCommand(repo).setUrl(url).setAuth(auth).setRef(ref).setExpectedOld(expectedOld)
-                .setNewId(newId).setProgress(progress.monitor("push " + ref + " to " + GitUrls.redact(url), null))
-                .call();
+                .setNewId(newId).setPack(pack)
+                .setProgress(progress.monitor("push " + ref + " to " + GitUrls.redact(url), null)).call();
         String local = localPath(url);
         if (r == RefResult.COMMITTED && local != null) {
             // JGit receives into a plain path itself and never packs there: see Housekeeping

@@ -23,6 +23,7 @@ public final class PushRefCommand {
     private ObjectId newId;
     private ObjectId expectedOld;
     private org.eclipse.jgit.lib.ProgressMonitor progress = NullProgressMonitor.INSTANCE;
+    private java.nio.file.Path pack;
 
     public PushRefCommand(Repository repo) {
         this.repo = repo;
@@ -60,6 +61,16 @@ public final class PushRefCommand {
         return this;
     }
 
+    /**
+     * The pack that holds every object {@code newId} adds to {@code expectedOld} (null: not known). A remote that is
+     * a plain path on this machine then takes the pack as it is instead of a receive-pack session, which would
+     * inflate and hash every object once more: a merge that starts 10,000 nodes pushes 10,000 new objects.
+     */
+    public PushRefCommand setPack(java.nio.file.Path pack) {
+        this.pack = pack;
+        return this;
+    }
+
     /** Where a long push shows its progress ({@link TransferProgress}); none by default. */
     public PushRefCommand setProgress(org.eclipse.jgit.lib.ProgressMonitor progress) {
         this.progress = progress;
@@ -90,16 +101,83 @@ public final class PushRefCommand {
 
     /** Removes the ref's stale locks on a plain-path remote ({@link StaleLocks}); true if any. */
     private boolean clearStaleLocks() {
-        String local = FleetMirror.localPath(url);
-        if (local == null) {
-            return false;
-        }
-        java.io.File gitDir = org.eclipse.jgit.lib.RepositoryCache.FileKey.resolve(new java.io.File(local),
-                org.eclipse.jgit.util.FS.DETECTED);
+        java.io.File gitDir = localGitDir();
         return gitDir != null && StaleLocks.clear(gitDir.toPath(), ref);
     }
 
+    /** The git directory of a plain-path remote, or null for a remote elsewhere (or no repository there). */
+    private java.io.File localGitDir() {
+        String local = FleetMirror.localPath(url);
+        return local == null ? null : org.eclipse.jgit.lib.RepositoryCache.FileKey.resolve(new java.io.File(local),
+                org.eclipse.jgit.util.FS.DETECTED);
+    }
+
+    /**
+     * The push to a repository on this machine, with the pack already written: the pack and its index are linked
+     * (or copied) into the remote's packs, then the remote's ref is moved by compare-and-swap under its own lock,
+     * as receive-pack would move it. Every object the new commit reaches is then in the remote: the pack holds the
+     * new ones, and the rest are reachable from {@code expectedOld}, which the swap proves is the remote's head. A
+     * lost swap leaves the pack's objects unreferenced until the next repack drops them.
+     */
+    private RefResult pushLocally(java.io.File gitDir) throws IOException {
+        try (Repository remote = new org.eclipse.jgit.storage.file.FileRepositoryBuilder().setGitDir(gitDir)
+                .setMustExist(true).build()) {
+            if (!(remote.getObjectDatabase() instanceof org.eclipse.jgit.internal.storage.file.ObjectDirectory odb)) {
+                throw new PushFailedException(url, ref, "not a repository of files");
+            }
+            java.nio.file.Path packs = odb.getPackDirectory().toPath();
+            java.nio.file.Files.createDirectories(packs);
+            String name = pack.getFileName().toString();
+            String base = name.substring(0, name.length() - ".pack".length());
+            // the index last: git's readers find a pack by its index
+            share(pack, packs.resolve(name));
+            share(pack.resolveSibling(base + ".idx"), packs.resolve(base + ".idx"));
+            org.eclipse.jgit.lib.RefUpdate u = remote.updateRef(ref);
+            u.setExpectedOldObjectId(expectedOld == null ? ObjectId.zeroId() : expectedOld);
+            u.setNewObjectId(newId);
+            u.setForceUpdate(true);
+            u.setRefLogMessage("push", false);
+            org.eclipse.jgit.lib.RefUpdate.Result r = u.update();
+            TransferProgress.finished(progress);
+            return switch (r) {
+                case NEW, FAST_FORWARD, FORCED -> RefResult.COMMITTED;
+                // the ref is locked by another writer or not at expectedOld, or (NO_CHANGE) already at this very
+                // commit, which another writer computed and pushed first: a lost race, as over a transport
+                case LOCK_FAILURE, NO_CHANGE, REJECTED -> RefResult.LOCK_FAILURE;
+                default -> throw new PushFailedException(url, ref, "the remote's ref could not be moved: " + r);
+            };
+        }
+    }
+
+    /** Puts {@code from} at {@code to}: a hard link where the file system allows one, else a copy moved in. */
+    private static void share(java.nio.file.Path from, java.nio.file.Path to) throws IOException {
+        if (java.nio.file.Files.exists(to)) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createLink(to, from);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // the same pack, linked by an earlier attempt
+        } catch (IOException | UnsupportedOperationException e) {
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile(to.getParent(), "gitfleet_", ".tmp");
+            try {
+                java.nio.file.Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                java.nio.file.Files.move(tmp, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                java.nio.file.Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
     private RefResult push() throws IOException {
+        java.io.File local = pack == null ? null : localGitDir();
+        if (local != null) {
+            return pushLocally(local);
+        }
         try (Transport t = Transport.open(repo, url)) {
             auth.configure(t);
             RemoteRefUpdate update = new RemoteRefUpdate(repo, null, newId, ref, true, null,

@@ -79,14 +79,10 @@ public final class CommitStatusCommand {
                 RevCommit old = walk.parseCommit(expectedOld);
                 baseTree = old.getTree().copy();
             }
-            SortedMap<String, ObjectId> blobs = new TreeMap<>();
-            for (Map.Entry<String, byte[]> c : changes.entrySet()) {
-                blobs.put(c.getKey(), c.getValue() == null ? null
-                        : inserter.insert(Constants.OBJ_BLOB, c.getValue()));
-            }
+            SortedMap<String, ObjectId> blobs = insertBlobs(inserter);
             ObjectId tree = new TreeUpdater(reader, inserter).apply(baseTree, blobs);
             if (tree.equals(baseTree)) {
-                return new CommitResult(RefResult.NO_CHANGE, expectedOld);
+                return new CommitResult(RefResult.NO_CHANGE, expectedOld, null, Map.of());
             }
             CommitBuilder commit = new CommitBuilder();
             commit.setTreeId(tree);
@@ -109,33 +105,60 @@ public final class CommitStatusCommand {
             // the status branch is only ever extended; CAS decides, so no fast-forward check is needed
             update.setForceUpdate(true);
             RefUpdate.Result r = update.update(walk);
+            java.nio.file.Path pack = inserter instanceof StatusPackInserter p ? p.pack() : null;
             return switch (r) {
-                case NEW, FAST_FORWARD, FORCED -> new CommitResult(RefResult.COMMITTED, id);
-                case LOCK_FAILURE -> new CommitResult(RefResult.LOCK_FAILURE, id);
+                case NEW, FAST_FORWARD, FORCED -> new CommitResult(RefResult.COMMITTED, id, pack, blobs);
+                case LOCK_FAILURE -> new CommitResult(RefResult.LOCK_FAILURE, id, pack, blobs);
                 default -> throw new IOException("cannot update " + branch + ": " + r);
             };
         }
+    }
+
+    /** The changed paths' new blobs (null for a deleted path), hashed on every core by a pack inserter. */
+    private SortedMap<String, ObjectId> insertBlobs(ObjectInserter inserter) throws IOException {
+        SortedMap<String, ObjectId> blobs = new TreeMap<>();
+        if (inserter instanceof StatusPackInserter packs) {
+            java.util.List<String> paths = new java.util.ArrayList<>(changes.size());
+            java.util.List<byte[]> contents = new java.util.ArrayList<>(changes.size());
+            for (Map.Entry<String, byte[]> c : changes.entrySet()) {
+                if (c.getValue() == null) {
+                    blobs.put(c.getKey(), null);
+                } else {
+                    paths.add(c.getKey());
+                    contents.add(c.getValue());
+                }
+            }
+            java.util.List<ObjectId> ids = packs.insertBlobs(contents);
+            for (int i = 0; i < ids.size(); i++) {
+                blobs.put(paths.get(i), ids.get(i));
+            }
+            return blobs;
+        }
+        for (Map.Entry<String, byte[]> c : changes.entrySet()) {
+            blobs.put(c.getKey(), c.getValue() == null ? null : inserter.insert(Constants.OBJ_BLOB, c.getValue()));
+        }
+        return blobs;
     }
 
     /**
      * One pack per commit rather than a loose file per object: creating a file costs more than writing it (most of
      * a status commit's time went to creating loose objects' files), and the first pass of a 100,000-node fleet
      * writes a row file per node. {@link Housekeeping} packs the packs together once they pile up.
-     * The inserter does not look each new object up in every existing pack first (a quarter of the commit's time
-     * when a merge writes 10,000 rows): an object already there is stored twice until the next repack, which keeps
-     * one copy.
+     * {@link StatusPackInserter} hashes and deflates on every core, and names the pack it wrote.
      */
     private ObjectInserter inserter() {
         if (changes.size() >= PACK_AT
                 && repo.getObjectDatabase() instanceof org.eclipse.jgit.internal.storage.file.ObjectDirectory dir) {
-            org.eclipse.jgit.internal.storage.file.PackInserter packs = dir.newPackInserter();
-            packs.checkExisting(false);
-            return packs;
+            return new StatusPackInserter(repo, dir);
         }
         return repo.newObjectInserter();
     }
 
-    /** @param commit the new commit (COMMITTED), the one that lost (LOCK_FAILURE) or the old one (NO_CHANGE) */
-    public record CommitResult(RefResult result, ObjectId commit) {
+    /**
+     * @param commit the new commit (COMMITTED), the one that lost (LOCK_FAILURE) or the old one (NO_CHANGE)
+     * @param pack   the pack that holds every object the commit added, or null when they were written otherwise
+     * @param blobs  each changed path's new blob (null: deleted)
+     */
+    public record CommitResult(RefResult result, ObjectId commit, java.nio.file.Path pack, Map<String, ObjectId> blobs) {
     }
 }

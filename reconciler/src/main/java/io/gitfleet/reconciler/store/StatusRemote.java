@@ -23,6 +23,15 @@ public interface StatusRemote {
     RefResult push(String branch, ObjectId expectedOld, ObjectId newId) throws IOException;
 
     /**
+     * As {@link #push(String, ObjectId, ObjectId)}, with the pack that holds every object {@code newId} adds to
+     * {@code expectedOld} (null: not known), which a remote on this machine may take as it is.
+     */
+    default RefResult push(String branch, ObjectId expectedOld, ObjectId newId, java.nio.file.Path pack)
+            throws IOException {
+        return push(branch, expectedOld, newId);
+    }
+
+    /**
      * Fetches {@code ref}, a ref outside the branches (e.g. {@code refs/gitfleet/lease}), and sets the local
      * {@code ref} to it.
      *

@@ -109,7 +109,7 @@ public final class StatusStore {
                 return new WriteResult(RefResult.NO_CHANGE, view.commit(), attempt, changes.keySet());
             }
             if (local.result() == RefResult.COMMITTED
-                    && (remote == null || push(head, local.commit()) == RefResult.COMMITTED)) {
+                    && (remote == null || push(head, local.commit(), local.pack()) == RefResult.COMMITTED)) {
                 Housekeeping.wrote(repo);
                 return new WriteResult(RefResult.COMMITTED, local.commit().name(), attempt, changes.keySet());
             }
@@ -126,9 +126,9 @@ public final class StatusStore {
      * Pushes the local commit; when the push fails outright (the remote unreachable), the local branch goes back to
      * {@code head}: a commit the remote never got is not the status branch, and must not be read as recorded.
      */
-    private RefResult push(ObjectId head, ObjectId commit) throws IOException {
+    private RefResult push(ObjectId head, ObjectId commit, java.nio.file.Path pack) throws IOException {
         try {
-            return remote.push(branch, head, commit);
+            return remote.push(branch, head, commit, pack);
         } catch (IOException | RuntimeException e) {
             org.eclipse.jgit.lib.RefUpdate back = repo.updateRef(ref());
             back.setExpectedOldObjectId(commit);
