@@ -85,6 +85,43 @@ final class BenchFleet {
         return git(work, "rev-parse", "HEAD").strip();
     }
 
+    /**
+     * Commits another upgrade of every node, {@code upgrade} to {@code version} (added to the catalog in the same
+     * commit), for a fleet that finished the one before; returns the new head.
+     */
+    String mergeNextUpgrade(String upgrade, String version) throws Exception {
+        Path catalog = work.resolve("catalogs/os.yaml");
+        write(catalog, Files.readString(catalog, StandardCharsets.UTF_8)
+                + "    - {version: %s, url: \"http://127.0.0.1/os-%s.img.zst\", sha256: %s, size: 1073741824}\n"
+                .formatted(version, version, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(version.getBytes(StandardCharsets.UTF_8)))));
+        write(work.resolve("upgrades/" + upgrade + ".yaml"), """
+                apiVersion: gitfleet.io/v1
+                kind: Upgrade
+                metadata: {name: %s}
+                spec:
+                  version: %s
+                  catalog: {ref: catalogs/os.yaml}
+                  strategy: {maxUnavailable: 0}
+                """.formatted(upgrade, version));
+        git(work, "add", "-A");
+        git(work, "commit", "-q", "-m", "Upgrade every node to " + version);
+        git(work, "push", "-q", bare.toString(), "main");
+        return git(work, "rev-parse", "HEAD").strip();
+    }
+
+    /** The phase the status branch records for {@code upgrade}, or "" while it records none. */
+    String upgradePhase(String upgrade) throws Exception {
+        Process p = new ProcessBuilder("git", "--git-dir=" + bare, "show",
+                io.gitfleet.reconciler.store.StatusStore.DEFAULT_BRANCH + ":"
+                        + io.gitfleet.reconciler.store.StatusPaths.UPGRADES + "/" + upgrade + ".yaml")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  phase: (\\w+)$").matcher(text);
+        return m.find() ? m.group(1) : "";
+    }
+
     /** How many node status files the server has pushed to the fleet repo's status branch (0 before the first). */
     long recordedNodes() throws Exception {
         Process p = new ProcessBuilder("git", "--git-dir=" + bare, "ls-tree", "-r", "--name-only",
