@@ -103,7 +103,7 @@ public final class SafeYaml {
         }
     }
 
-    private static final tools.jackson.databind.json.JsonMapper STRICT_JSON = tools.jackson.databind.json.JsonMapper
+    static final tools.jackson.databind.json.JsonMapper STRICT_JSON = tools.jackson.databind.json.JsonMapper
             .builder(tools.jackson.core.json.JsonFactory.builder()
                     .streamReadConstraints(tools.jackson.core.StreamReadConstraints.builder()
                             .maxNestingDepth(MAX_DEPTH).build())

@@ -6,6 +6,7 @@ import io.gitfleet.schema.Instruction;
 import io.gitfleet.schema.Problem;
 import io.gitfleet.schema.ReadResult;
 import io.gitfleet.schema.Report;
+import io.gitfleet.schema.ReportDelta;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -123,18 +124,26 @@ public final class AgentApi {
         });
     }
 
-    /** The report in {@code bytes}, read and validated, or the node's last one when the bytes are the same. */
+    /**
+     * The report in {@code bytes}, read and validated: the node's last one when the bytes are the same, that one with
+     * one value changed when only that value differs (and is valid), otherwise read in full.
+     */
     private Report read(String node, byte[] bytes) {
         Accepted last = lastAccepted.get(node);
         if (last != null && java.util.Arrays.equals(last.body(), bytes)) {
             return last.report();
         }
-        ReadResult<Report> read = DocumentReader.read("report", bytes, Report.class, null);
-        if (!read.ok()) {
-            Problem p = read.problems().get(0);
-            throw new ApiError(400, "invalid_report", p.pointer() + ": " + p.message());
+        // a body that differs from the node's last one in one value (a health message, a task's progress) is
+        // checked by that value alone (ReportDelta); any other body is read and checked in full
+        Report report = last == null ? null : ReportDelta.read(last.body(), last.report(), bytes).orElse(null);
+        if (report == null) {
+            ReadResult<Report> read = DocumentReader.read("report", bytes, Report.class, null);
+            if (!read.ok()) {
+                Problem p = read.problems().get(0);
+                throw new ApiError(400, "invalid_report", p.pointer() + ": " + p.message());
+            }
+            report = read.document();
         }
-        Report report = read.document();
         // only a report for this node, from this node (authenticated above), is remembered, so the memory held
         // is one body per node of the fleet at most
         if (bytes.length <= REMEMBERED_BODY && node.equals(report.name())) {
