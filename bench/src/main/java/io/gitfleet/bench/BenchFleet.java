@@ -70,19 +70,7 @@ final class BenchFleet {
 
     /** Commits an upgrade of every node to v1.35.1 with no disruption limit; returns the new head. */
     String mergeUpgrade() throws Exception {
-        write(work.resolve("upgrades/os-all.yaml"), """
-                apiVersion: gitfleet.io/v1
-                kind: Upgrade
-                metadata: {name: os-all}
-                spec:
-                  version: stable
-                  catalog: {ref: catalogs/os.yaml}
-                  strategy: {maxUnavailable: 0}
-                """);
-        git(work, "add", "-A");
-        git(work, "commit", "-q", "-m", "Upgrade every node to the stable OS");
-        git(work, "push", "-q", bare.toString(), "main");
-        return git(work, "rev-parse", "HEAD").strip();
+        return mergeUpgrade("os-all", "stable", "Upgrade every node to the stable OS");
     }
 
     /**
@@ -95,6 +83,11 @@ final class BenchFleet {
                 + "    - {version: %s, url: \"http://127.0.0.1/os-%s.img.zst\", sha256: %s, size: 1073741824}\n"
                 .formatted(version, version, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                         .digest(version.getBytes(StandardCharsets.UTF_8)))));
+        return mergeUpgrade(upgrade, version, "Upgrade every node to " + version);
+    }
+
+    /** Commits and pushes an upgrade of every node with no disruption limit, with what else the work tree holds. */
+    private String mergeUpgrade(String upgrade, String version, String message) throws Exception {
         write(work.resolve("upgrades/" + upgrade + ".yaml"), """
                 apiVersion: gitfleet.io/v1
                 kind: Upgrade
@@ -105,7 +98,7 @@ final class BenchFleet {
                   strategy: {maxUnavailable: 0}
                 """.formatted(upgrade, version));
         git(work, "add", "-A");
-        git(work, "commit", "-q", "-m", "Upgrade every node to " + version);
+        git(work, "commit", "-q", "-m", message);
         git(work, "push", "-q", bare.toString(), "main");
         return git(work, "rev-parse", "HEAD").strip();
     }
