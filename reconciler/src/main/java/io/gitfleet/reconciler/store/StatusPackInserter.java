@@ -36,10 +36,10 @@ import org.eclipse.jgit.util.sha1.SHA1;
  * its objects (a power cut after the branch moved), and {@link #pack()} names the file, so that a plain-path remote
  * can take the pack as it is ({@code PushRefCommand}).
  *
- * <p>Unless the repository sets {@code pack.compression} or {@code core.compression}, objects are stored without
- * compression (zlib level 0): deflating a row file of about 600 bytes takes 8 µs at git's default level and 1 µs
- * stored, for a pack twice the size. That is the cost of one commit's pack only: {@link Housekeeping}'s repack
- * stores most rows as compressed deltas against each other.
+ * <p>Objects are deflated at the repository's {@code pack.compression} or {@code core.compression}, git's default
+ * level when neither is set. Stored without compression they cost 1 µs a row instead of 8 µs, but git's gc keeps an
+ * object's stored form when it finds no delta for it: a 100,000-node rollout then took 346 MB of branch after
+ * {@code git gc} instead of 250 MB.
  *
  * <p>Objects are written as they are, never as deltas, and never looked up in the existing packs first: an object
  * already stored is stored twice until the next repack ({@link Housekeeping}) keeps one copy. Object ids use JGit's
@@ -64,7 +64,7 @@ final class StatusPackInserter extends ObjectInserter {
     StatusPackInserter(Repository repo, ObjectDirectory db) {
         this.db = db;
         this.compression = repo.getConfig().getInt("pack", "compression",
-                repo.getConfig().getInt("core", "compression", Deflater.NO_COMPRESSION));
+                repo.getConfig().getInt("core", "compression", Deflater.DEFAULT_COMPRESSION));
     }
 
     /** The pack the last {@link #flush()} wrote, or null when it wrote none. */
