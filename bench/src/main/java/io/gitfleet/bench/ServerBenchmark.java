@@ -2,31 +2,19 @@ package io.gitfleet.bench;
 
 import io.gitfleet.schema.Documents;
 import io.gitfleet.schema.Report;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.commons.codec.digest.HmacAlgorithms;
-import org.apache.commons.codec.digest.HmacUtils;
 
 /**
  * The server's benchmarks, each against {@code gitfleet serve} in a process of its own on 127.0.0.1:
@@ -41,21 +29,9 @@ public final class ServerBenchmark {
     static final double LATENCY_P99_GOAL_MS = 1000;
     /** Goal: authenticated reports/s at least this share of the same server's /healthz requests/s. */
     static final double REPORT_RATIO_GOAL = 0.5;
-    /** The longest the server holds a poll (AgentApi.MAX_WAIT): every poll must be answered by a merge before. */
-    private static final int POLL_WAIT_S = 60;
     private static final int CONCURRENCY = 64;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(30)).build();
-    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    /**
-     * One connection per agent (a pool as large as the fleet), kept open after the answer as the agent's own JDK
-     * client keeps it for its next round trip: closing 10,000 connections at both ends on the same two cores
-     * doubled the time to deliver the answers, a cost no real fleet puts on the reconciler's machine.
-     */
-    private final io.vertx.core.http.HttpClient agentClient = vertx.httpClientBuilder()
-            .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(30_000))
-            .with(new PoolOptions().setHttp1MaxSize(20_000).setMaxWaitQueueSize(-1)).build();
+    private final BenchAgents agents = new BenchAgents();
     private final AtomicReference<BenchServer> running = new AtomicReference<>();
 
     public static void main(String[] args) throws Exception {
@@ -124,8 +100,8 @@ public final class ServerBenchmark {
         BenchCheck.require(rounds >= 1, "-Dgitfleet.bench.latencyRounds must be at least 1.");
         BenchFleet fleet = BenchFleet.create(root, nodes);
         try (BenchServer server = start(fleet, root)) {
-            register(server, nodes);
-            awaitStatusRecorded(fleet);
+            agents.register(server, nodes);
+            agents.awaitStatusRecorded(fleet);
             double[] first = null;
             double[] last = null;
             for (int r = 1; r <= rounds; r++) {
@@ -135,7 +111,7 @@ public final class ServerBenchmark {
                 }
                 last = mergeRound(server, nodes, r == 1 ? fleet::mergeUpgrade
                         : () -> fleet.mergeNextUpgrade(round.upgrade(), round.version()),
-                        r == 1 ? ServerBenchmark::body : node -> new Round(round.number() - 1).completed(node));
+                        r == 1 ? BenchAgents::body : node -> new Round(round.number() - 1).completed(node));
                 first = r == 1 ? last : first;
                 print(r == 1 ? "merge 1 of " + rounds + ", the first of a fresh server"
                         : "merge " + r + " of " + rounds, nodes, last);
@@ -206,7 +182,7 @@ public final class ServerBenchmark {
         for (int i = 0; i < nodes; i++) {
             int n = i;
             String node = BenchFleet.name(i);
-            polls.add(longPoll(server, node, body.apply(node)).handle((code, err) -> {
+            polls.add(agents.longPoll(server, node, body.apply(node)).handle((code, err) -> {
                 done[n] = System.nanoTime();
                 codes[n] = err == null ? code : -1;
                 if (!merged.get()) {
@@ -215,27 +191,29 @@ public final class ServerBenchmark {
                 return codes[n];
             }));
         }
-        awaitHeld(server, nodes, early);
+        agents.awaitHeld(server, nodes, early);
         String head = merge.push();
         BenchCheck.require(early.get() == 0, early.get() + " of " + nodes
                 + " polls were answered before the merge, so their times would not measure it.");
-        BenchCheck.require(System.nanoTime() - opened < Duration.ofSeconds(POLL_WAIT_S - 10).toNanos(),
-                "the polls were opened more than " + (POLL_WAIT_S - 10) + " s before the merge, so some could "
+        int waitS = BenchAgents.POLL_WAIT_S;
+        BenchCheck.require(System.nanoTime() - opened < Duration.ofSeconds(waitS - 10).toNanos(),
+                "the polls were opened more than " + (waitS - 10) + " s before the merge, so some could "
                         + "time out on their own before it.");
         merged.set(true);
         long start = System.nanoTime();
         BenchCheck.step("waiting for " + nodes + " instructions after the merge");
-        int hook = webhook(server, "{\"event\":\"push\",\"ref\":\"refs/heads/main\",\"after\":\"" + head + "\"}");
+        int hook = agents.webhook(server, "{\"event\":\"push\",\"ref\":\"refs/heads/main\",\"after\":\"" + head
+                + "\"}");
         BenchCheck.require(hook / 100 == 2, "the merge's webhook was answered " + hook + ".");
         try {
-            CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(POLL_WAIT_S + 30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get(waitS + 30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             // counted below
         }
         long answered = polls.stream().filter(CompletableFuture::isDone).count();
         long instructed = Arrays.stream(codes).filter(c -> c == 200).count();
         BenchCheck.require(instructed == nodes, "only " + instructed + " of " + nodes + " agents were instructed"
-                + " after the merge (" + answered + " answered; " + codeCounts(codes) + ").");
+                + " after the merge (" + answered + " answered; " + BenchAgents.codeCounts(codes) + ").");
         double[] ms = Arrays.stream(done).mapToDouble(t -> (t - start) / 1e6).sorted().toArray();
         BenchCheck.require(ms[0] >= 0, "an answer came before the merge's webhook was sent.");
         return ms;
@@ -255,10 +233,10 @@ public final class ServerBenchmark {
             BenchCheck.require(System.nanoTime() < deadline, "180 s after the agents reported " + round.upgrade()
                     + " completed, the status branch recorded it as '" + phase + "' and " + instructed
                     + " agents were still given an instruction.");
-            int[] codes = reportAll(server, nodes, round::completed);
+            int[] codes = agents.reportAll(server, nodes, round::completed);
             long other = Arrays.stream(codes).filter(c -> c != 200 && c != 204).count();
             BenchCheck.require(other == 0, other + " completed reports were not answered 200 or 204 ("
-                    + codeCounts(codes) + ").");
+                    + BenchAgents.codeCounts(codes) + ").");
             instructed = Arrays.stream(codes).filter(c -> c == 200).count();
             phase = fleet.upgradePhase(round.upgrade());
             if (!"Succeeded".equals(phase) || instructed > 0) {
@@ -279,17 +257,17 @@ public final class ServerBenchmark {
     boolean throughput(Path root, int nodes) throws Exception {
         BenchFleet fleet = BenchFleet.create(root, nodes);
         try (BenchServer server = start(fleet, root); BenchLoad load = new BenchLoad(server.port, CONCURRENCY)) {
-            register(server, nodes);
-            awaitStatusRecorded(fleet);
+            agents.register(server, nodes);
+            agents.awaitStatusRecorded(fleet);
             Buffer[] bodies = new Buffer[nodes];
             String[][] changing = new String[nodes][];
             String[][] whole = new String[nodes][];
             for (int i = 0; i < nodes; i++) {
-                bodies[i] = Buffer.buffer(body(BenchFleet.name(i)));
-                String marked = body(BenchFleet.name(i), "#");
+                bodies[i] = Buffer.buffer(BenchAgents.body(BenchFleet.name(i)));
+                String marked = BenchAgents.body(BenchFleet.name(i), "#");
                 int at = marked.indexOf("\"#\"");
                 changing[i] = new String[] {marked.substring(0, at + 1), marked.substring(at + 2)};
-                String plain = body(BenchFleet.name(i));
+                String plain = BenchAgents.body(BenchFleet.name(i));
                 int version = plain.indexOf("\"agentVersion\":\"bench\"") + "\"agentVersion\":\"bench".length();
                 whole[i] = new String[] {plain.substring(0, version), plain.substring(version)};
             }
@@ -371,143 +349,29 @@ public final class ServerBenchmark {
     boolean heap(Path root, int nodes) throws Exception {
         BenchFleet fleet = BenchFleet.create(root, nodes);
         try (BenchServer server = start(fleet, root)) {
-            register(server, nodes);
+            agents.register(server, nodes);
             BenchCheck.step("measuring the idle heap");
             double idle = server.heapAfterGcMib();
             AtomicInteger answered = new AtomicInteger();
             BenchCheck.step("opening " + nodes + " long polls");
             long opened = System.nanoTime();
             for (int i = 0; i < nodes; i++) {
-                longPoll(server, BenchFleet.name(i)).whenComplete((c, e) -> answered.incrementAndGet());
+                agents.longPoll(server, BenchFleet.name(i)).whenComplete((c, e) -> answered.incrementAndGet());
             }
-            awaitHeld(server, nodes, answered);
+            agents.awaitHeld(server, nodes, answered);
             BenchCheck.step("measuring the heap with " + nodes + " polls held");
             double used = server.heapAfterGcMib();
             long rss = server.rssMib();
             double still = server.metric("gitfleet_agent_waiting");
             BenchCheck.require(still == nodes && answered.get() == 0, "while the heap was measured the server's "
                     + "held polls fell to " + (long) still + " of " + nodes + " (" + answered.get() + " answered).");
-            BenchCheck.require(System.nanoTime() - opened < Duration.ofSeconds(POLL_WAIT_S).toNanos(),
-                    "the heap was measured after the first polls' " + POLL_WAIT_S + " s wait could have run out.");
+            BenchCheck.require(System.nanoTime() - opened < Duration.ofSeconds(BenchAgents.POLL_WAIT_S).toNanos(),
+                    "the heap was measured after the first polls' " + BenchAgents.POLL_WAIT_S
+                            + " s wait could have run out.");
             System.out.printf("heap with %d long polls held (-Xmx1g): %.0f MiB used after GC (%.0f MiB before the "
                     + "polls), RSS %d MiB%n", nodes, used, idle, rss);
             return true;
         }
-    }
-
-    /**
-     * One agent's long poll, over a Vert.x client: thousands of waiting connections on one event loop, each answer
-     * timed the moment it arrives (the JDK client adds its own queueing at this scale).
-     */
-    private CompletableFuture<Integer> longPoll(BenchServer server, String node) {
-        return longPoll(server, node, body(node));
-    }
-
-    private CompletableFuture<Integer> longPoll(BenchServer server, String node, String body) {
-        return agentClient.request(HttpMethod.POST, server.port, "127.0.0.1", "/api/v1/nodes/" + node
-                        + "/report?wait=" + POLL_WAIT_S)
-                .compose(req -> req.putHeader("Authorization", "Bearer " + BenchFleet.token(node))
-                        .putHeader("Content-Type", "application/json").idleTimeout(120_000).send(body))
-                .compose(resp -> resp.body().map(b -> resp.statusCode()))
-                .toCompletionStage().toCompletableFuture();
-    }
-
-    /** Every node reports once, so the server knows it, 64 at a time; each must be answered 204 (no instruction). */
-    private void register(BenchServer server, int nodes) throws Exception {
-        BenchCheck.step("registering " + nodes + " agents (one report each)");
-        int[] codes = reportAll(server, nodes, ServerBenchmark::body);
-        long ok = Arrays.stream(codes).filter(c -> c == 204).count();
-        BenchCheck.require(ok == nodes, "only " + ok + " of " + nodes + " agents registered with 204 ("
-                + codeCounts(codes) + ").");
-    }
-
-    /** Every node reports {@code body} once without waiting, 64 at a time; returns each answer's status (-1: none). */
-    private int[] reportAll(BenchServer server, int nodes, java.util.function.Function<String, String> body)
-            throws Exception {
-        Semaphore slots = new Semaphore(64);
-        List<CompletableFuture<HttpResponse<Void>>> all = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) {
-            slots.acquire();
-            String node = BenchFleet.name(i);
-            all.add(http.sendAsync(report(server, node, body.apply(node)), HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((r, e) -> slots.release()));
-        }
-        int[] codes = new int[nodes];
-        for (int i = 0; i < nodes; i++) {
-            try {
-                codes[i] = all.get(i).get(60, TimeUnit.SECONDS).statusCode();
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                codes[i] = -1;
-            }
-        }
-        return codes;
-    }
-
-    /**
-     * Waits until every agent's first report is on the status branch (a node file each), as on a fleet that has
-     * been up a while: the merge's pass then records the rollout, not N first reports besides.
-     */
-    private void awaitStatusRecorded(BenchFleet fleet) throws Exception {
-        BenchCheck.step("waiting until the status branch holds the " + fleet.nodes + " first reports");
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        long recorded;
-        while ((recorded = fleet.recordedNodes()) < fleet.nodes) {
-            BenchCheck.require(System.nanoTime() < deadline, "120 s after the agents registered the status branch "
-                    + "held " + recorded + " of their " + fleet.nodes + " first reports.");
-            Thread.sleep(500);
-        }
-    }
-
-    /** Waits until the server holds all N polls, none answered; fails naming how many it held. */
-    private void awaitHeld(BenchServer server, int nodes, AtomicInteger answered) throws Exception {
-        BenchCheck.step("waiting until the server holds all " + nodes + " polls");
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        double waiting;
-        while (!((waiting = server.metric("gitfleet_agent_waiting")) >= nodes)) {
-            BenchCheck.require(answered.get() == 0, answered.get() + " of " + nodes
-                    + " polls were answered before the merge, so their times would not measure it.");
-            BenchCheck.require(System.nanoTime() < deadline, "the server held only " + (long) waiting + " of "
-                    + nodes + " polls 40 s after they were sent.");
-            Thread.sleep(100);
-        }
-        BenchCheck.require(waiting == nodes, "the server holds " + (long) waiting + " polls, not the " + nodes
-                + " sent.");
-    }
-
-    static String body(String node) {
-        return body(node, null);
-    }
-
-    /** An idle agent's report; {@code healthMessage} is the one thing that may vary without news for a pass. */
-    static String body(String node, String healthMessage) {
-        return Documents.toJson(Report.of(node, new Report.Status("bench", Map.of("os", "v1.34.1"),
-                new Report.Slots("a", "a", null, new Report.Slot("v1.34.1", Report.SlotState.GOOD), null),
-                new Report.Health(true, healthMessage), null, null)));
-    }
-
-    private HttpRequest report(BenchServer server, String node, String body) {
-        return HttpRequest.newBuilder(URI.create(server.base + "/api/v1/nodes/" + node + "/report?wait=0"))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + BenchFleet.token(node))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-    }
-
-    private int webhook(BenchServer server, String body) throws Exception {
-        String sig = "sha256=" + new HmacUtils(HmacAlgorithms.HMAC_SHA_256, BenchServer.SECRET).hmacHex(body);
-        return http.send(HttpRequest.newBuilder(URI.create(server.base + "/hooks/generic"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("X-Gitfleet-Signature", sig)
-                .header("X-Gitfleet-Delivery", "bench-" + System.nanoTime())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode();
-    }
-
-    private static String codeCounts(int[] codes) {
-        Map<Integer, Long> counts = new java.util.TreeMap<>();
-        for (int c : codes) {
-            counts.merge(c, 1L, Long::sum);
-        }
-        return "answers by status, -1 for none: " + counts;
     }
 
     static String loadAverage() {
