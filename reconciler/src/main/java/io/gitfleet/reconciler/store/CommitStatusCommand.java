@@ -117,25 +117,26 @@ public final class CommitStatusCommand {
     /** The changed paths' new blobs (null for a deleted path), hashed on every core by a pack inserter. */
     private SortedMap<String, ObjectId> insertBlobs(ObjectInserter inserter) throws IOException {
         SortedMap<String, ObjectId> blobs = new TreeMap<>();
-        if (inserter instanceof StatusPackInserter packs) {
-            java.util.List<String> paths = new java.util.ArrayList<>(changes.size());
-            java.util.List<byte[]> contents = new java.util.ArrayList<>(changes.size());
-            for (Map.Entry<String, byte[]> c : changes.entrySet()) {
-                if (c.getValue() == null) {
-                    blobs.put(c.getKey(), null);
-                } else {
-                    paths.add(c.getKey());
-                    contents.add(c.getValue());
-                }
-            }
-            java.util.List<ObjectId> ids = packs.insertBlobs(contents);
-            for (int i = 0; i < ids.size(); i++) {
-                blobs.put(paths.get(i), ids.get(i));
-            }
-            return blobs;
-        }
+        java.util.List<String> paths = new java.util.ArrayList<>(changes.size());
+        java.util.List<byte[]> contents = new java.util.ArrayList<>(changes.size());
         for (Map.Entry<String, byte[]> c : changes.entrySet()) {
-            blobs.put(c.getKey(), c.getValue() == null ? null : inserter.insert(Constants.OBJ_BLOB, c.getValue()));
+            if (c.getValue() == null) {
+                blobs.put(c.getKey(), null);
+            } else {
+                paths.add(c.getKey());
+                contents.add(c.getValue());
+            }
+        }
+        java.util.List<ObjectId> ids = new java.util.ArrayList<>(contents.size());
+        if (inserter instanceof StatusPackInserter packs) {
+            ids = packs.insertBlobs(contents);
+        } else {
+            for (byte[] content : contents) {
+                ids.add(inserter.insert(Constants.OBJ_BLOB, content));
+            }
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            blobs.put(paths.get(i), ids.get(i));
         }
         return blobs;
     }

@@ -27,7 +27,6 @@ import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.PackParser;
 import org.eclipse.jgit.transport.PackedObjectInfo;
-import org.eclipse.jgit.util.sha1.SHA1;
 
 /**
  * Writes a status commit's objects as one pack, hashing and deflating them on every core. A merge that starts
@@ -48,7 +47,9 @@ import org.eclipse.jgit.util.sha1.SHA1;
 final class StatusPackInserter extends ObjectInserter {
     /** Below this many objects one thread does the work: forking costs more than it saves. */
     static final int PARALLEL_AT = 64;
-    private static final ThreadLocal<SHA1> HASH = ThreadLocal.withInitial(SHA1::newInstance);
+    /** JGit's own id maker, one per thread (it keeps a digest): the object header and SHA-1 as git makes them. */
+    private static final ThreadLocal<ObjectInserter.Formatter> IDS = ThreadLocal.withInitial(
+            ObjectInserter.Formatter::new);
     /** One deflater per thread, reset for each object: setting one up costs more than deflating a row file. */
     private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(Deflater::new);
 
@@ -110,13 +111,7 @@ final class StatusPackInserter extends ObjectInserter {
     }
 
     private static ObjectId id(int type, byte[] data) {
-        SHA1 sha = HASH.get().reset();
-        sha.update(Constants.encodedTypeString(type));
-        sha.update((byte) ' ');
-        sha.update(Constants.encodeASCII(data.length));
-        sha.update((byte) 0);
-        sha.update(data);
-        return sha.toObjectId();
+        return IDS.get().idFor(type, data);
     }
 
     @Override
